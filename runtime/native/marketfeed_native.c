@@ -1,0 +1,319 @@
+// marketfeed native addon: the few system calls Node lacks.
+//  - createSegment / openSegment: a file under /dev/shm mapped MAP_SHARED and handed to
+//    JavaScript as an external ArrayBuffer (Atomics.load/store work on it across processes).
+//  - unmapSegment: munmap now and detach the ArrayBuffer (instead of waiting for GC).
+//  - setAffinity / getAffinity: sched_setaffinity / sched_getaffinity.
+//  - monotonicNs / realtimeNs: clock_gettime as a double (no BigInt allocation).
+// Node-API only (ABI-stable across Node versions); no dependencies.
+#define _GNU_SOURCE
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PATH 4096
+#define MAX_CPUS 1024
+
+typedef struct mapping {
+  void* base;
+  size_t length;
+  int unmapped;
+  struct mapping* next;
+} mapping_t;
+
+// Live mappings, so that unmapSegment can mark a record the GC finalizer will later see;
+// munmap twice could release a range the kernel has since handed to someone else.
+static mapping_t* live_mappings = NULL;
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void track(mapping_t* m) {
+  pthread_mutex_lock(&live_lock);
+  m->next = live_mappings;
+  live_mappings = m;
+  pthread_mutex_unlock(&live_lock);
+}
+
+static void untrack(mapping_t* m) {
+  pthread_mutex_lock(&live_lock);
+  for (mapping_t** p = &live_mappings; *p != NULL; p = &(*p)->next) {
+    if (*p == m) {
+      *p = m->next;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&live_lock);
+}
+
+// Marks the mapping at base as unmapped; returns its length, or 0 if unknown.
+static size_t mark_unmapped(void* base) {
+  size_t length = 0;
+  pthread_mutex_lock(&live_lock);
+  for (mapping_t* m = live_mappings; m != NULL; m = m->next) {
+    if (m->base == base && !m->unmapped) {
+      m->unmapped = 1;
+      length = m->length;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&live_lock);
+  return length;
+}
+
+static napi_value throw_errno(napi_env env, const char* syscall, const char* path, int err) {
+  char message[MAX_PATH + 128];
+  snprintf(message, sizeof message, "%s(%s) failed: %s", syscall, path ? path : "", strerror(err));
+  napi_value msg, error, code, sys, errnum;
+  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg);
+  napi_create_error(env, NULL, msg, &error);
+  const char* name = err == ENOENT ? "ENOENT" : err == EEXIST ? "EEXIST" : err == EACCES ? "EACCES"
+                   : err == EINVAL ? "EINVAL" : err == ENOMEM ? "ENOMEM" : err == ENOSPC ? "ENOSPC"
+                   : err == EPERM ? "EPERM" : "EUNKNOWN";
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sys);
+  napi_create_int32(env, err, &errnum);
+  napi_set_named_property(env, error, "code", code);
+  napi_set_named_property(env, error, "syscall", sys);
+  napi_set_named_property(env, error, "errno", errnum);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static napi_value throw_type(napi_env env, const char* message) {
+  napi_throw_type_error(env, NULL, message);
+  return NULL;
+}
+
+static int get_path(napi_env env, napi_value value, char* out) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, value, out, MAX_PATH, &len) != napi_ok) return 0;
+  return len > 0 && len < MAX_PATH - 1;
+}
+
+static void finalize_mapping(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)data;
+  mapping_t* m = (mapping_t*)hint;
+  untrack(m);
+  if (!m->unmapped) munmap(m->base, m->length);
+  free(m);
+}
+
+// Maps fd and returns { buffer, inode, size }; closes fd in every case.
+static napi_value map_fd(napi_env env, int fd, size_t length, int writable, const char* path) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "fstat", path, err);
+  }
+  int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+  void* base = mmap(NULL, length, prot, MAP_SHARED | MAP_POPULATE, fd, 0);
+  int err = errno;
+  close(fd);
+  if (base == MAP_FAILED) return throw_errno(env, "mmap", path, err);
+  mapping_t* m = (mapping_t*)malloc(sizeof(mapping_t));
+  if (m == NULL) {
+    munmap(base, length);
+    return throw_errno(env, "malloc", path, ENOMEM);
+  }
+  m->base = base;
+  m->length = length;
+  m->unmapped = 0;
+  m->next = NULL;
+  napi_value buffer, result, inode, size;
+  if (napi_create_external_arraybuffer(env, base, length, finalize_mapping, m, &buffer) != napi_ok) {
+    munmap(base, length);
+    free(m);
+    return throw_type(env, "napi_create_external_arraybuffer failed");
+  }
+  track(m);
+  napi_create_object(env, &result);
+  napi_create_double(env, (double)st.st_ino, &inode);
+  napi_create_double(env, (double)length, &size);
+  napi_set_named_property(env, result, "buffer", buffer);
+  napi_set_named_property(env, result, "inode", inode);
+  napi_set_named_property(env, result, "size", size);
+  return result;
+}
+
+// createSegment(path, size, mode) -> { buffer, inode, size }. Fails with EEXIST if present.
+static napi_value create_segment(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[MAX_PATH];
+  double size_d = 0;
+  uint32_t mode = 0600;
+  if (argc < 3 || !get_path(env, argv[0], path)) return throw_type(env, "createSegment(path, size, mode): bad path");
+  if (napi_get_value_double(env, argv[1], &size_d) != napi_ok || size_d <= 0 || size_d > 1099511627776.0)
+    return throw_type(env, "createSegment(path, size, mode): bad size");
+  if (napi_get_value_uint32(env, argv[2], &mode) != napi_ok || mode > 0777)
+    return throw_type(env, "createSegment(path, size, mode): bad mode");
+  size_t size = (size_t)size_d;
+  int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+  if (fd < 0) return throw_errno(env, "open", path, errno);
+  // fchmod: the process umask must not narrow the permissions asked for.
+  if (fchmod(fd, (mode_t)mode) != 0 || ftruncate(fd, (off_t)size) != 0) {
+    int err = errno;
+    close(fd);
+    unlink(path);
+    return throw_errno(env, "ftruncate", path, err);
+  }
+  napi_value result = map_fd(env, fd, size, 1, path);
+  if (result == NULL) unlink(path);
+  return result;
+}
+
+// openSegment(path, writable) -> { buffer, inode, size }: maps the whole existing file.
+static napi_value open_segment(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[MAX_PATH];
+  bool writable = false;
+  if (argc < 2 || !get_path(env, argv[0], path)) return throw_type(env, "openSegment(path, writable): bad path");
+  napi_get_value_bool(env, argv[1], &writable);
+  int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) return throw_errno(env, "open", path, errno);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "fstat", path, err);
+  }
+  if (st.st_size <= 0) {
+    close(fd);
+    return throw_errno(env, "mmap", path, EINVAL);
+  }
+  return map_fd(env, fd, (size_t)st.st_size, writable, path);
+}
+
+// unmapSegment(buffer): unmaps now and detaches the ArrayBuffer so no view can touch it.
+static napi_value unmap_segment(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool is_ab = false;
+  if (argc < 1 || napi_is_arraybuffer(env, argv[0], &is_ab) != napi_ok || !is_ab)
+    return throw_type(env, "unmapSegment(buffer): not an ArrayBuffer");
+  bool detached = false;
+  napi_is_detached_arraybuffer(env, argv[0], &detached);
+  if (detached) return NULL;
+  void* data = NULL;
+  size_t length = 0;
+  napi_get_arraybuffer_info(env, argv[0], &data, &length);
+  if (napi_detach_arraybuffer(env, argv[0]) != napi_ok) return throw_type(env, "unmapSegment: buffer is not detachable");
+  // Only buffers this addon mapped are released; the finalizer will skip the munmap.
+  size_t mapped = mark_unmapped(data);
+  if (mapped > 0) munmap(data, mapped);
+  return NULL;
+}
+
+static napi_value cpu_list(napi_env env, const cpu_set_t* set) {
+  napi_value list, cpu;
+  napi_create_array(env, &list);
+  uint32_t n = 0;
+  for (int i = 0; i < MAX_CPUS; i++) {
+    if (CPU_ISSET(i, set)) {
+      napi_create_int32(env, i, &cpu);
+      napi_set_element(env, list, n++, cpu);
+    }
+  }
+  return list;
+}
+
+// setAffinity(cpus, allThreads) -> cpus now allowed for the calling thread.
+// allThreads also pins the process's other threads (as `taskset -a` does).
+static napi_value set_affinity(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool is_array = false, all_threads = false;
+  if (argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array)
+    return throw_type(env, "setAffinity(cpus, allThreads): cpus must be an array");
+  if (argc > 1) napi_get_value_bool(env, argv[1], &all_threads);
+  uint32_t n = 0;
+  napi_get_array_length(env, argv[0], &n);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    int32_t cpu = -1;
+    napi_get_element(env, argv[0], i, &v);
+    if (napi_get_value_int32(env, v, &cpu) != napi_ok || cpu < 0 || cpu >= MAX_CPUS)
+      return throw_type(env, "setAffinity: each cpu must be an integer in [0, 1024)");
+    CPU_SET(cpu, &set);
+  }
+  if (n == 0) return throw_type(env, "setAffinity: empty cpu list");
+  if (all_threads) {
+    DIR* dir = opendir("/proc/self/task");
+    if (dir != NULL) {
+      struct dirent* entry;
+      while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.') continue;
+        pid_t tid = (pid_t)atoi(entry->d_name);
+        sched_setaffinity(tid, sizeof set, &set);  // best effort for helper threads
+      }
+      closedir(dir);
+    }
+  }
+  if (sched_setaffinity(0, sizeof set, &set) != 0) return throw_errno(env, "sched_setaffinity", NULL, errno);
+  cpu_set_t now;
+  CPU_ZERO(&now);
+  sched_getaffinity(0, sizeof now, &now);
+  return cpu_list(env, &now);
+}
+
+static napi_value get_affinity(napi_env env, napi_callback_info info) {
+  (void)info;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return throw_errno(env, "sched_getaffinity", NULL, errno);
+  return cpu_list(env, &set);
+}
+
+static napi_value clock_ns(napi_env env, clockid_t id) {
+  struct timespec ts;
+  clock_gettime(id, &ts);
+  napi_value result;
+  napi_create_double(env, (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec, &result);
+  return result;
+}
+
+static napi_value monotonic_ns(napi_env env, napi_callback_info info) {
+  (void)info;
+  return clock_ns(env, CLOCK_MONOTONIC);
+}
+
+static napi_value realtime_ns(napi_env env, napi_callback_info info) {
+  (void)info;
+  return clock_ns(env, CLOCK_REALTIME);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"createSegment", NULL, create_segment, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"openSegment", NULL, open_segment, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unmapSegment", NULL, unmap_segment, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setAffinity", NULL, set_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"getAffinity", NULL, get_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"monotonicNs", NULL, monotonic_ns, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
