@@ -4,6 +4,7 @@
 //  - unmapSegment: munmap now and detach the ArrayBuffer (instead of waiting for GC).
 //  - setAffinity / getAffinity: sched_setaffinity / sched_getaffinity.
 //  - monotonicNs / realtimeNs: clock_gettime as a double (no BigInt allocation).
+//  - yieldCpu: sched_yield, for idle strategies.
 // Node-API only (ABI-stable across Node versions); no dependencies.
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -302,6 +303,15 @@ static napi_value realtime_ns(napi_env env, napi_callback_info info) {
   return clock_ns(env, CLOCK_REALTIME);
 }
 
+// yieldCpu(): sched_yield, the real "yield" of an idle strategy: lets another runnable
+// thread on this core run without giving up the rest of the time slice to a sleep.
+static napi_value yield_cpu(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  sched_yield();
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"createSegment", NULL, create_segment, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -311,6 +321,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"getAffinity", NULL, get_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
       {"monotonicNs", NULL, monotonic_ns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"yieldCpu", NULL, yield_cpu, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// The `marketfeed` command: one entry point, a subcommand per process. Each subcommand's
+// module is loaded only when it runs, so `--help` needs nothing built.
+import type { Command } from './command.ts';
+import { commandHelp } from './command.ts';
+import { UsageError } from './options.ts';
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+const commands: Record<string, CommandEntry> = {
+  demo: {
+    summary: 'start a publisher and two SHM consumers and print live latency (what `npm start` runs)',
+    load: async () => (await import('./commands/demo.ts')).demoCommand,
+  },
+  publish: {
+    summary: 'generate quotes into a shared-memory ring',
+    load: async () => (await import('./commands/publish.ts')).publishCommand,
+  },
+  'consume shm': {
+    summary: 'read a feed from shared memory and measure one-way latency',
+    load: async () => (await import('./commands/consume-shm.ts')).consumeShmCommand,
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 4;
+  return [
+    'Usage: marketfeed <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, entry]) => `  ${name.padEnd(width)}${entry.summary}`),
+    '',
+    'Run `marketfeed <command> --help` for the options of a command.',
+    '',
+  ].join('\n');
+}
+
+/** Finds the longest command name at the start of argv ("consume shm" before "consume"). */
+function resolve(argv: readonly string[]): { name: string; rest: readonly string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    if (argv.length >= words && Object.hasOwn(commands, name)) return { name, rest: argv.slice(words) };
+  }
+  return undefined;
+}
+
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(mainHelp());
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = resolve(argv);
+  if (found === undefined) {
+    const group = Object.keys(commands).filter((name) => name.startsWith(`${argv[0]} `));
+    const hint = group.length > 0 ? `: try ${group.map((name) => `marketfeed ${name}`).join(', ')}` : ' (see marketfeed --help)';
+    process.stderr.write(`marketfeed: unknown command "${argv.slice(0, 2).join(' ')}"${hint}\n`);
+    return 2;
+  }
+  const entry = commands[found.name];
+  const command = await entry.load();
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    process.stdout.write(commandHelp(command, entry.summary));
+    return 0;
+  }
+  try {
+    return await command.execute(found.rest, env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message} (see marketfeed ${found.name} --help)\n`);
+      return 2;
+    }
+    process.stderr.write(`marketfeed ${found.name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+process.exit(await main(process.argv.slice(2)));

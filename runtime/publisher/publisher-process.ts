@@ -1,0 +1,147 @@
+// `marketfeed publish`: creates the feed's segment (replacing a stale one), publishes
+// generated quotes into its ring, beats the heartbeat, reports, and on exit (count
+// reached, --duration, SIGTERM, SIGINT) drains backpressure consumers, marks the segment
+// closed and removes it.
+import { AgentRunner } from '../agent/agent-runner.ts';
+import { createIdleStrategy, type IdleStrategyName } from '../agent/idle-strategy.ts';
+import { QuoteGenerator } from '../generator/quote-generator.ts';
+import type { LogLevel } from '../observability/logger.ts';
+import { polledCounter, polledGauge } from '../observability/polled-metrics.ts';
+import { BroadcastTransmitter } from '../ring/broadcast-transmitter.ts';
+import { GatedTransmitter } from '../ring/gated-transmitter.ts';
+import type { RecordTransmitter } from '../ring/record-transmitter.ts';
+import { Segment } from '../shm/segment.ts';
+import { HEARTBEAT_INTERVAL_MS, type SegmentModeName } from '../shm/segment-layout.ts';
+import { Service } from '../service/service.ts';
+import { QuotePublisherAgent } from './quote-publisher-agent.ts';
+
+export interface PublisherConfig {
+  feed: string;
+  shmDir: string;
+  mode: SegmentModeName;
+  capacity: number;
+  consumers: number;
+  groupAccess: boolean;
+  instruments: number;
+  seed: number;
+  /** Records per second; Infinity = flat out. */
+  rate: number;
+  count: number;
+  batch: number;
+  idle: IdleStrategyName;
+  /** Longest sleep of the sleep and spin-yield strategies. */
+  idleSleepNs: number;
+  drainTimeoutS: number;
+  durationS: number;
+  reportIntervalS: number;
+  metricsPort: number;
+  cpus: number[] | undefined;
+  json: boolean;
+  logLevel: LogLevel;
+}
+
+export async function runPublisher(config: PublisherConfig): Promise<number> {
+  const service = await Service.start({
+    role: 'publisher',
+    logLevel: config.logLevel,
+    metricsPort: config.metricsPort,
+    cpus: config.cpus,
+    durationS: config.durationS,
+    json: config.json,
+    labels: { feed: config.feed },
+  });
+  const { segment, replaced } = Segment.create({
+    name: config.feed,
+    directory: config.shmDir,
+    capacity: config.capacity,
+    mode: config.mode,
+    consumerSlots: config.consumers,
+    groupAccess: config.groupAccess,
+  });
+  if (replaced !== undefined) service.logger.warn({ oldEpoch: replaced.epoch, oldPid: replaced.pid, reason: replaced.reason }, 'replaced a stale segment');
+  const ring = segment.ring();
+  const transmitter =
+    config.mode === 'broadcast' ? new BroadcastTransmitter(ring, { batchSize: config.batch }) : new GatedTransmitter(ring, { batchSize: config.batch });
+  const agent = new QuotePublisherAgent(transmitter, new QuoteGenerator({ instruments: config.instruments, seed: config.seed }), {
+    rate: config.rate,
+    count: config.count,
+  });
+  const idle = createIdleStrategy(config.idle, config.idleSleepNs);
+  const runner = new AgentRunner(agent, idle);
+  registerPublisherMetrics(service, agent, transmitter);
+  service.logger.info(
+    {
+      path: segment.path,
+      epoch: segment.epoch,
+      mode: config.mode,
+      capacity: config.capacity,
+      consumerSlots: segment.consumerSlots,
+      rate: Number.isFinite(config.rate) ? config.rate : 'max',
+      batch: config.batch,
+      idle: idle.name,
+      instruments: config.instruments,
+      seed: config.seed,
+    },
+    'publishing',
+  );
+  service.setReady();
+
+  const heartbeat = setInterval(() => segment.beat(), HEARTBEAT_INTERVAL_MS);
+  let lastSent = 0;
+  let lastReportMs = Date.now();
+  const report = setInterval(() => {
+    const nowMs = Date.now();
+    const rate = ((agent.sent - lastSent) * 1000) / (nowMs - lastReportMs);
+    service.logger.info({ sent: agent.sent, rate: Math.round(rate), ringFull: transmitter.fullCount }, 'published');
+    lastSent = agent.sent;
+    lastReportMs = nowMs;
+  }, config.reportIntervalS * 1000);
+  service.onStop(() => runner.stop());
+
+  const startedNs = performance.now();
+  let failure: unknown;
+  try {
+    await runner.run();
+  } catch (error) {
+    failure = error;
+    service.logger.error({ err: error }, 'publisher failed');
+  }
+  const elapsedS = (performance.now() - startedNs) / 1000;
+  if (failure === undefined && transmitter instanceof GatedTransmitter && agent.isDone()) {
+    await drainConsumers(transmitter, service, config.drainTimeoutS);
+  }
+  clearInterval(heartbeat);
+  clearInterval(report);
+  const epoch = segment.epoch;
+  segment.closeAndRemove();
+  await service.finish({
+    records: agent.sent,
+    durationS: round3(elapsedS),
+    ratePerS: Math.round(agent.sent / Math.max(elapsedS, 1e-9)),
+    ringFull: transmitter.fullCount,
+    mode: config.mode,
+    epoch,
+  });
+  return failure === undefined ? 0 : 1;
+}
+
+/** Waits until every consumer slot has read everything, so that nothing published is lost. */
+async function drainConsumers(transmitter: GatedTransmitter, service: Service, timeoutS: number): Promise<void> {
+  const deadline = Date.now() + timeoutS * 1000;
+  while (transmitter.slowestConsumer() < transmitter.nextSequence && Date.now() < deadline && !service.stopping) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const behind = transmitter.nextSequence - transmitter.slowestConsumer();
+  if (behind > 0) service.logger.warn({ behind }, 'consumers did not drain before the timeout');
+}
+
+function registerPublisherMetrics(service: Service, agent: QuotePublisherAgent, transmitter: RecordTransmitter): void {
+  const registry = service.registry;
+  polledCounter(registry, 'marketfeed_published_records_total', 'Records published into the ring', () => agent.sent);
+  polledCounter(registry, 'marketfeed_ring_full_total', 'Times the publisher found a backpressure ring full and waited', () => transmitter.fullCount);
+  polledGauge(registry, 'marketfeed_publisher_position', 'Sequence of the next record to publish', () => transmitter.nextSequence);
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

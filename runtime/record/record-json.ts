@@ -1,0 +1,85 @@
+// The JSON form of a record, for tools (`nc … | jq`) and the NDJSON TCP encoding:
+//   {"seq":7,"type":"quote","instrument":3,"flags":0,"bid":101.25,"ask":101.26,
+//    "bidSize":300,"askSize":500,"publishTimeNs":1234567,"sourceTimeNs":1763923200000000000}
+// Prices are decimals (the fixed-point value divided by PRICE_SCALE); every other field
+// is the integer of the binary record. Converting a record to JSON and back is exact for
+// every record whose 64-bit fields are exact Numbers (see record-layout.ts).
+import type { MarketDataRecord, RecordFields } from './market-data-record.ts';
+import { MAX_U16, MAX_U32, PRICE_SCALE, RecordType, type RecordTypeName } from './record-layout.ts';
+
+export class RecordFormatError extends Error {
+  override readonly name = 'RecordFormatError';
+}
+
+const typeNames = new Map<number, string>(Object.entries(RecordType).map(([name, code]) => [code, name]));
+const TWO_POW_63 = 9_223_372_036_854_775_808;
+const TWO_POW_64 = 18_446_744_073_709_551_616;
+
+export function recordTypeName(type: number): string {
+  return typeNames.get(type) ?? `type-${type}`;
+}
+
+/** One JSON object, no trailing newline. Built by hand: about 2× faster than JSON.stringify of an object. */
+export function recordToJson(record: MarketDataRecord): string {
+  return (
+    `{"seq":${record.sequence},"type":"${recordTypeName(record.type)}","instrument":${record.instrumentId}` +
+    `,"flags":${record.flags},"bid":${record.bidPrice / PRICE_SCALE},"ask":${record.askPrice / PRICE_SCALE}` +
+    `,"bidSize":${record.bidSize},"askSize":${record.askSize}` +
+    `,"publishTimeNs":${record.publishTimeNs},"sourceTimeNs":${record.sourceTimeNs}}`
+  );
+}
+
+/** Parses one JSON object into record fields, or throws RecordFormatError naming the bad field. */
+export function parseRecordJson(text: string): RecordFields {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new RecordFormatError(`not JSON: ${(error as Error).message}`);
+  }
+  return recordFieldsFromJson(value);
+}
+
+export function recordFieldsFromJson(value: unknown): RecordFields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RecordFormatError('a record must be a JSON object');
+  }
+  const object = value as Record<string, unknown>;
+  const typeName = object.type;
+  if (typeof typeName !== 'string' || !Object.hasOwn(RecordType, typeName)) {
+    throw new RecordFormatError(`field "type" must be one of ${Object.keys(RecordType).join(', ')}`);
+  }
+  return {
+    sequence: integerField(object, 'seq', 0, TWO_POW_64),
+    publishTimeNs: integerField(object, 'publishTimeNs', 0, TWO_POW_64),
+    sourceTimeNs: integerField(object, 'sourceTimeNs', 0, TWO_POW_64),
+    instrumentId: integerField(object, 'instrument', 0, MAX_U32 + 1),
+    type: RecordType[typeName as RecordTypeName],
+    flags: integerField(object, 'flags', 0, MAX_U16 + 1),
+    bidPrice: priceField(object, 'bid'),
+    askPrice: priceField(object, 'ask'),
+    bidSize: integerField(object, 'bidSize', 0, MAX_U32 + 1),
+    askSize: integerField(object, 'askSize', 0, MAX_U32 + 1),
+  };
+}
+
+/** An integer in [min, limit). */
+function integerField(object: Record<string, unknown>, name: string, min: number, limit: number): number {
+  const value = object[name];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value >= limit) {
+    throw new RecordFormatError(`field "${name}" must be an integer in [${min}, ${limit})`);
+  }
+  return value;
+}
+
+function priceField(object: Record<string, unknown>, name: string): number {
+  const value = object[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new RecordFormatError(`field "${name}" must be a finite number`);
+  }
+  const units = Math.round(value * PRICE_SCALE);
+  if (units < -TWO_POW_63 || units >= TWO_POW_63) {
+    throw new RecordFormatError(`field "${name}" is out of the 64-bit fixed-point range`);
+  }
+  return units;
+}

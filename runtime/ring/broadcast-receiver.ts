@@ -1,0 +1,96 @@
+// One reader of a broadcast ring, with its own cursor. It reads the writer's position,
+// then for each record: checks the slot's sequence stamp, copies the 64 bytes into a
+// private record, checks the stamp again. A stamp that is not the expected sequence means
+// the writer has lapped this reader: it jumps to the oldest record still in the ring and
+// counts exactly how many it skipped. It never hands out a torn record.
+import { MarketDataRecord, copyRecordWords } from '../record/market-data-record.ts';
+import { HeaderWord } from '../shm/segment-layout.ts';
+import { readAtomicPosition } from '../shm/atomic-position.ts';
+import type { RecordReceiver } from './record-receiver.ts';
+import type { RingMemory } from './ring-memory.ts';
+import { sequenceHigh, slotWord } from './slot.ts';
+
+export type RecordHandler = (record: MarketDataRecord) => void;
+
+export type StartPosition = 'latest' | 'oldest';
+
+export class BroadcastReceiver implements RecordReceiver {
+  /** Records skipped because the writer lapped this reader. */
+  lostRecords = 0;
+  /** Jumps in the sequence this reader delivered (one per lap, however many records it lost). */
+  gaps = 0;
+  private readonly words: Int32Array;
+  private readonly dataWord: number;
+  private readonly mask: number;
+  private readonly capacity: number;
+  private readonly scratch = new MarketDataRecord();
+  private cursor: number;
+  private skipped = false;
+
+  constructor(ring: RingMemory, start: StartPosition = 'latest') {
+    this.words = ring.words;
+    this.dataWord = ring.dataWord;
+    this.capacity = ring.capacity;
+    this.mask = ring.capacity - 1;
+    const head = readAtomicPosition(ring.words, HeaderWord.writerPosition);
+    this.cursor = start === 'latest' ? head : Math.max(0, head - ring.capacity);
+  }
+
+  /** Sequence of the next record this reader expects. */
+  get nextSequence(): number {
+    return this.cursor;
+  }
+
+  /** Records published but not yet read by this reader (0 when caught up). */
+  lag(): number {
+    return readAtomicPosition(this.words, HeaderWord.writerPosition) - this.cursor;
+  }
+
+  /**
+   * Delivers up to `limit` new records to `handler`, in sequence order, and returns how
+   * many. The record passed to the handler is a private copy, valid until it returns.
+   */
+  poll(handler: RecordHandler, limit = 4096): number {
+    const words = this.words;
+    if (Atomics.load(words, HeaderWord.writerPosition) === (this.cursor | 0)) return 0;
+    let head = readAtomicPosition(words, HeaderWord.writerPosition);
+    let delivered = 0;
+    while (this.cursor < head && delivered < limit) {
+      if (head - this.cursor > this.capacity) this.skipTo(head - this.capacity);
+      const sequence = this.cursor;
+      const word = slotWord(this.dataWord, this.mask, sequence);
+      const lo = sequence | 0;
+      const hi = sequenceHigh(sequence);
+      if (Atomics.load(words, word) !== lo || words[word + 1] !== hi) {
+        head = this.recoverFromLap(sequence);
+        continue;
+      }
+      copyRecordWords(words, word, this.scratch.words, 0);
+      if (Atomics.load(words, word) !== lo || words[word + 1] !== hi) {
+        head = this.recoverFromLap(sequence);
+        continue;
+      }
+      this.cursor = sequence + 1;
+      delivered++;
+      if (this.skipped) {
+        this.skipped = false;
+        this.gaps++;
+      }
+      handler(this.scratch);
+    }
+    return delivered;
+  }
+
+  /** The slot for `sequence` was overwritten: resume at the oldest record still in the ring. */
+  private recoverFromLap(sequence: number): number {
+    const head = readAtomicPosition(this.words, HeaderWord.writerPosition);
+    this.skipTo(Math.max(sequence + 1, head - this.capacity));
+    return head;
+  }
+
+  private skipTo(sequence: number): void {
+    this.lostRecords += sequence - this.cursor;
+    this.skipped = true;
+    this.cursor = sequence;
+  }
+}

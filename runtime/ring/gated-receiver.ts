@@ -1,0 +1,116 @@
+// One consumer of a backpressure ring. It owns a consumer slot in the header (claimed with
+// a compare-and-swap of a random owner token: pids repeat across containers), reads records in place (the writer cannot overwrite
+// them until this consumer's position passes them), and publishes its position after
+// each batch. A consumer that restarts resumes at the last position it published: no
+// record is lost; records handled after the last published position are delivered again.
+import { randomInt } from 'node:crypto';
+import { MarketDataRecord } from '../record/market-data-record.ts';
+import { monotonicNs } from '../clock/clock.ts';
+import { ConsumerSlotDouble, ConsumerSlotWord, HEARTBEAT_INTERVAL_MS, HeaderWord, consumerSlotWord } from '../shm/segment-layout.ts';
+import { AtomicPositionWriter, readAtomicPosition } from '../shm/atomic-position.ts';
+import { isProcessAlive } from '../shm/process-liveness.ts';
+import type { RecordHandler } from './broadcast-receiver.ts';
+import type { RecordReceiver } from './record-receiver.ts';
+import type { RingMemory } from './ring-memory.ts';
+import { slotWord } from './slot.ts';
+
+export interface GatedReceiverOptions {
+  /** Consumer slot to claim; default: the first free or abandoned one. */
+  slot?: number;
+  /** Pid written into the slot for liveness checks and logs (tests may simulate several processes). */
+  pid?: number;
+  /** A slot whose owner's heartbeat is older than this may be taken over. */
+  staleAfterMs?: number;
+}
+
+export class NoConsumerSlotError extends Error {
+  override readonly name = 'NoConsumerSlotError';
+}
+
+export class GatedReceiver implements RecordReceiver {
+  /** Always 0: the writer waits instead of overwriting. */
+  readonly lostRecords = 0;
+  readonly gaps = 0;
+  readonly slot: number;
+  private readonly words: Int32Array;
+  private readonly doubles: Float64Array;
+  private readonly dataWord: number;
+  private readonly mask: number;
+  private readonly slotWordBase: number;
+  private readonly heartbeatIndex: number;
+  private readonly token: number;
+  private readonly position: AtomicPositionWriter;
+  private readonly record = new MarketDataRecord();
+  private cursor: number;
+  private released = false;
+
+  constructor(ring: RingMemory, options: GatedReceiverOptions = {}) {
+    this.words = ring.words;
+    this.doubles = new Float64Array(ring.words.buffer, ring.words.byteOffset, ring.dataWord / 2);
+    this.dataWord = ring.dataWord;
+    this.mask = ring.capacity - 1;
+    this.token = randomInt(1, 0x7fff_ffff);
+    this.slot = claimSlot(ring, this.words, this.doubles, this.token, options);
+    Atomics.store(this.words, consumerSlotWord(this.slot) + ConsumerSlotWord.ownerPid, options.pid ?? process.pid);
+    this.slotWordBase = consumerSlotWord(this.slot);
+    this.heartbeatIndex = this.slotWordBase / 2 + ConsumerSlotDouble.heartbeatMs;
+    this.position = new AtomicPositionWriter(ring.words, this.slotWordBase + ConsumerSlotWord.position);
+    this.cursor = readAtomicPosition(ring.words, this.slotWordBase + ConsumerSlotWord.position);
+    this.beat();
+  }
+
+  get nextSequence(): number {
+    return this.cursor;
+  }
+
+  lag(): number {
+    return readAtomicPosition(this.words, HeaderWord.writerPosition) - this.cursor;
+  }
+
+  /** Delivers up to `limit` records in place (valid until the handler returns), then frees their slots. */
+  poll(handler: RecordHandler, limit = 4096): number {
+    const words = this.words;
+    if (Atomics.load(words, HeaderWord.writerPosition) === (this.cursor | 0)) return 0;
+    const head = readAtomicPosition(words, HeaderWord.writerPosition);
+    const end = Math.min(head, this.cursor + limit);
+    const start = this.cursor;
+    for (let sequence = start; sequence < end; sequence++) {
+      this.cursor = sequence + 1;
+      handler(this.record.wrap(words, slotWord(this.dataWord, this.mask, sequence)));
+    }
+    if (end > start) this.position.set(end);
+    return end - start;
+  }
+
+  /** Marks this consumer alive; the publisher's process calls nothing, consumers call this periodically. */
+  beat(): void {
+    this.doubles[this.heartbeatIndex] = monotonicNs() / 1e6;
+  }
+
+  /** Gives the slot up; its position stays, so the next consumer of the slot resumes there. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    Atomics.compareExchange(this.words, this.slotWordBase + ConsumerSlotWord.ownerToken, this.token, 0);
+  }
+}
+
+function claimSlot(ring: RingMemory, words: Int32Array, doubles: Float64Array, token: number, options: GatedReceiverOptions): number {
+  const staleAfterMs = options.staleAfterMs ?? 3000;
+  const candidates = options.slot === undefined ? Array.from({ length: ring.consumerSlots }, (_, slot) => slot) : [options.slot];
+  for (const slot of candidates) {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= ring.consumerSlots) {
+      throw new NoConsumerSlotError(`consumer slot ${slot} does not exist: the ring has ${ring.consumerSlots}`);
+    }
+    const tokenWord = consumerSlotWord(slot) + ConsumerSlotWord.ownerToken;
+    const owner = Atomics.load(words, tokenWord);
+    const ownerPid = Atomics.load(words, consumerSlotWord(slot) + ConsumerSlotWord.ownerPid);
+    const heartbeatAgeMs = monotonicNs() / 1e6 - doubles[consumerSlotWord(slot) / 2 + ConsumerSlotDouble.heartbeatMs];
+    // kill(pid, 0) only sees our pid namespace, so a vanished pid counts only with a late heartbeat.
+    const abandoned =
+      owner === 0 || heartbeatAgeMs > staleAfterMs || (!isProcessAlive(ownerPid) && heartbeatAgeMs > 3 * HEARTBEAT_INTERVAL_MS);
+    if (abandoned && Atomics.compareExchange(words, tokenWord, owner, token) === owner) return slot;
+  }
+  const which = options.slot === undefined ? `all ${ring.consumerSlots} consumer slots are` : `consumer slot ${options.slot} is`;
+  throw new NoConsumerSlotError(`${which} taken by live consumers; start the publisher with more --consumers`);
+}

@@ -1,0 +1,66 @@
+// The memory a ring lives in, independent of where it came from: a mapped /dev/shm
+// segment across processes, or a SharedArrayBuffer across worker threads (benchmark
+// baseline and tests). Both carry the same header (shm/segment-layout.ts).
+import { monotonicNs } from '../clock/clock.ts';
+import { RECORD_SIZE } from '../record/record-layout.ts';
+import {
+  HeaderDouble,
+  HeaderWord,
+  LAYOUT_VERSION,
+  MIN_HEADER_SIZE,
+  SEGMENT_MAGIC,
+  SegmentMode,
+  SegmentState,
+  headerSize,
+  segmentSize,
+  type SegmentModeName,
+} from '../shm/segment-layout.ts';
+
+export interface RingMemory {
+  readonly words: Int32Array;
+  readonly capacity: number;
+  /** Int32 word index of slot 0. */
+  readonly dataWord: number;
+  readonly consumerSlots: number;
+}
+
+export interface RingGeometry {
+  capacity: number;
+  mode: SegmentModeName;
+  consumerSlots: number;
+}
+
+/** Writes a complete header into a zeroed buffer; the magic goes last. */
+export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry, epoch: number, pid: number): void {
+  const words = new Int32Array(buffer, 0, MIN_HEADER_SIZE / 4);
+  const doubles = new Float64Array(buffer, 0, MIN_HEADER_SIZE / 8);
+  words[HeaderWord.layoutVersion] = LAYOUT_VERSION;
+  words[HeaderWord.recordSize] = RECORD_SIZE;
+  words[HeaderWord.capacity] = geometry.capacity;
+  words[HeaderWord.mode] = SegmentMode[geometry.mode];
+  words[HeaderWord.consumerSlots] = geometry.consumerSlots;
+  words[HeaderWord.epoch] = epoch | 0;
+  words[HeaderWord.writerPid] = pid;
+  words[HeaderWord.headerSize] = headerSize(geometry.consumerSlots);
+  words[HeaderWord.state] = SegmentState.live;
+  doubles[HeaderDouble.createdWallMs] = Date.now();
+  doubles[HeaderDouble.writerHeartbeatMs] = monotonicNs() / 1e6;
+  Atomics.store(words, HeaderWord.magic, SEGMENT_MAGIC);
+}
+
+export function ringMemoryOf(buffer: ArrayBufferLike): RingMemory {
+  const words = new Int32Array(buffer);
+  return {
+    words,
+    capacity: words[HeaderWord.capacity] >>> 0,
+    dataWord: (words[HeaderWord.headerSize] >>> 0) / 4,
+    consumerSlots: words[HeaderWord.consumerSlots] >>> 0,
+  };
+}
+
+/** A ring in a SharedArrayBuffer, to share with worker threads. */
+export function allocateSharedRing(geometry: RingGeometry): { buffer: SharedArrayBuffer; ring: RingMemory } {
+  const buffer = new SharedArrayBuffer(segmentSize(geometry.capacity, RECORD_SIZE, geometry.consumerSlots));
+  initializeHeader(buffer, geometry, 1, process.pid);
+  return { buffer, ring: ringMemoryOf(buffer) };
+}

@@ -1,0 +1,114 @@
+// What every long-running marketfeed process shares: pino logger, CPU placement (pinning
+// and reporting), a prom-client registry behind the metrics server, readiness, stop on
+// SIGTERM/SIGINT or after --duration, and the final --json summary on stdout.
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { placeOnCpus, type CpuPlacement } from '../cpu/cpu-pinning.ts';
+import { createLogger, type LogLevel, type Logger } from '../observability/logger.ts';
+import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.ts';
+
+export interface ServiceOptions {
+  role: string;
+  logLevel: LogLevel;
+  metricsPort: number;
+  metricsHost?: string;
+  cpus: number[] | undefined;
+  /** Seconds until the service stops by itself; 0 = until signalled. */
+  durationS: number;
+  json: boolean;
+  /** Extra fields on every log line and as Prometheus default labels (e.g. the feed). */
+  labels?: Record<string, string>;
+}
+
+export type StopReason = 'SIGTERM' | 'SIGINT' | 'duration' | 'done' | 'error';
+
+export class Service {
+  readonly logger: Logger;
+  readonly registry = new Registry();
+  readonly placement: CpuPlacement;
+  readonly startedAtMs = Date.now();
+  private readonly options: ServiceOptions;
+  private metricsServer: MetricsServer | undefined;
+  private notReadyReason: string | undefined = 'starting';
+  private stopReason: StopReason | undefined;
+  private readonly stopListeners: Array<(reason: StopReason) => void> = [];
+  private durationTimer: NodeJS.Timeout | undefined;
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    if (this.stopReason !== undefined) {
+      this.logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(130);
+    }
+    this.stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
+  };
+
+  private constructor(options: ServiceOptions) {
+    this.options = options;
+    this.logger = createLogger(options.role, options.logLevel).child(options.labels ?? {});
+    this.placement = placeOnCpus(options.cpus);
+    if (options.labels !== undefined) this.registry.setDefaultLabels(options.labels);
+    collectDefaultMetrics({ register: this.registry, prefix: 'marketfeed_process_' });
+  }
+
+  static async start(options: ServiceOptions): Promise<Service> {
+    const service = new Service(options);
+    const { requested, allowed } = service.placement;
+    service.logger.info(
+      { cpusRequested: requested ?? null, cpusAllowed: allowed, node: process.version },
+      requested === undefined ? `running on the CPUs given: ${allowed}` : `pinned to CPUs ${requested}; allowed now: ${allowed}`,
+    );
+    service.metricsServer = await startMetricsServer({
+      port: options.metricsPort,
+      ...(options.metricsHost === undefined ? {} : { host: options.metricsHost }),
+      registry: service.registry,
+      notReadyReason: () => service.notReadyReason,
+      logger: service.logger,
+    });
+    process.on('SIGTERM', service.onSignal);
+    process.on('SIGINT', service.onSignal);
+    if (options.durationS > 0) {
+      service.durationTimer = setTimeout(() => service.stop('duration'), options.durationS * 1000);
+      service.durationTimer.unref();
+    }
+    return service;
+  }
+
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
+  }
+
+  setReady(): void {
+    this.notReadyReason = undefined;
+  }
+
+  setNotReady(reason: string): void {
+    this.notReadyReason = reason;
+  }
+
+  get stopping(): boolean {
+    return this.stopReason !== undefined;
+  }
+
+  /** Asks the service to stop; listeners run once, in order. */
+  stop(reason: StopReason): void {
+    if (this.stopReason !== undefined) return;
+    this.stopReason = reason;
+    this.notReadyReason = 'stopping';
+    this.logger.info({ reason }, 'stopping');
+    for (const listener of this.stopListeners) listener(reason);
+  }
+
+  onStop(listener: (reason: StopReason) => void): void {
+    if (this.stopReason !== undefined) listener(this.stopReason);
+    else this.stopListeners.push(listener);
+  }
+
+  /** Closes the metrics server, logs the summary and prints it on stdout with --json. */
+  async finish(summary: Record<string, unknown>): Promise<void> {
+    if (this.durationTimer !== undefined) clearTimeout(this.durationTimer);
+    process.off('SIGTERM', this.onSignal);
+    process.off('SIGINT', this.onSignal);
+    await this.metricsServer?.close();
+    const full = { role: this.options.role, ...this.options.labels, ...summary, cpus: this.placement, stopReason: this.stopReason ?? 'done' };
+    this.logger.info({ summary: full }, 'summary');
+    if (this.options.json) process.stdout.write(`${JSON.stringify(full)}\n`);
+  }
+}
