@@ -3,7 +3,9 @@
 //    "bidSize":300,"askSize":500,"publishTimeNs":1234567,"sourceTimeNs":1763923200000000000}
 // Prices are decimals (the fixed-point value divided by PRICE_SCALE); every other field
 // is the integer of the binary record. Converting a record to JSON and back is exact for
-// every record whose 64-bit fields are exact Numbers (see record-layout.ts).
+// every record whose 64-bit fields are exact Numbers (see record-layout.ts) and whose
+// prices are within ±JSON_EXACT_PRICE_LIMIT currency units; beyond that a JSON price
+// (a double) can come back one 1e-8 unit off.
 import type { MarketDataRecord, RecordFields } from './market-data-record.ts';
 import { MAX_U16, MAX_U32, PRICE_SCALE, RecordType, type RecordTypeName } from './record-layout.ts';
 
@@ -13,6 +15,8 @@ export class RecordFormatError extends Error {
 
 const typeNames = new Map<number, string>(Object.entries(RecordType).map(([name, code]) => [code, name]));
 const TWO_POW_63 = 9_223_372_036_854_775_808;
+/** Currency units below which decimal JSON prices convert back to the exact fixed-point value. */
+export const JSON_EXACT_PRICE_LIMIT = 20_000_000;
 const TWO_POW_64 = 18_446_744_073_709_551_616;
 
 export function recordTypeName(type: number): string {

@@ -17,6 +17,8 @@ export type StartPosition = 'latest' | 'oldest';
 export class BroadcastReceiver implements RecordReceiver {
   /** Records skipped because the writer lapped this reader. */
   lostRecords = 0;
+  /** Copies discarded because the writer overwrote the slot during the copy. */
+  tornReads = 0;
   /** Jumps in the sequence this reader delivered (one per lap, however many records it lost). */
   gaps = 0;
   private readonly words: Int32Array;
@@ -65,8 +67,9 @@ export class BroadcastReceiver implements RecordReceiver {
         head = this.recoverFromLap(sequence);
         continue;
       }
-      copyRecordWords(words, word, this.scratch.words, 0);
+      this.copySlot(word, this.scratch.words);
       if (Atomics.load(words, word) !== lo || words[word + 1] !== hi) {
+        this.tornReads++;
         head = this.recoverFromLap(sequence);
         continue;
       }
@@ -79,6 +82,11 @@ export class BroadcastReceiver implements RecordReceiver {
       handler(this.scratch);
     }
     return delivered;
+  }
+
+  /** Copies a slot into the private record; a seam for tests that interleave a writer mid-copy. */
+  protected copySlot(word: number, target: Int32Array): void {
+    copyRecordWords(this.words, word, target, 0);
   }
 
   /** The slot for `sequence` was overwritten: resume at the oldest record still in the ring. */
