@@ -2,7 +2,7 @@
 // notice when the publisher has ended or re-created the segment, and re-attach to the
 // new epoch. Checked from a timer, never from the hot loop.
 import { BroadcastReceiver, type StartPosition } from '../ring/broadcast-receiver.ts';
-import { GatedReceiver } from '../ring/gated-receiver.ts';
+import { GatedReceiver, NoConsumerSlotError } from '../ring/gated-receiver.ts';
 import type { RecordReceiver } from '../ring/record-receiver.ts';
 import { Segment } from '../shm/segment.ts';
 import { SegmentError } from '../shm/segment-error.ts';
@@ -25,13 +25,19 @@ export type AttachmentState =
 export class SegmentAttachment {
   segment: Segment | undefined;
   receiver: RecordReceiver | undefined;
+  /** Why the last tryAttach() found a segment but could not attach to it. */
+  lastRefusal: string | undefined;
   private readonly options: AttachmentOptions;
 
   constructor(options: AttachmentOptions) {
     this.options = options;
   }
 
-  /** Attaches if the segment exists; returns false if it does not (yet). Other problems throw. */
+  /**
+   * Attaches if the segment exists and (backpressure mode) a consumer slot is free;
+   * returns false if not (yet): a slot frees when its consumer's heartbeat goes stale.
+   * Any other problem throws.
+   */
   tryAttach(start: StartPosition): boolean {
     let segment: Segment;
     try {
@@ -52,8 +58,13 @@ export class SegmentAttachment {
           : new GatedReceiver(segment.ring(), this.options.slot === undefined ? {} : { slot: this.options.slot });
     } catch (error) {
       segment.close();
+      if (error instanceof NoConsumerSlotError) {
+        this.lastRefusal = error.message;
+        return false;
+      }
       throw error;
     }
+    this.lastRefusal = undefined;
     this.segment = segment;
     return true;
   }

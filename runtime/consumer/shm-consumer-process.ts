@@ -70,7 +70,8 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
     if (!attachment.tryAttach(start)) {
       const nowMs = Date.now();
       if (nowMs - lastWaitingLogMs >= WAITING_LOG_EVERY_MS) {
-        service.logger.info({ waitedMs: nowMs - waitingSinceMs }, 'waiting for the publisher to create the segment');
+        const refusal = attachment.lastRefusal;
+        service.logger.info({ waitedMs: nowMs - waitingSinceMs, ...(refusal === undefined ? {} : { refusal }) }, refusal === undefined ? 'waiting for the publisher to create the segment' : 'waiting for a consumer slot');
         lastWaitingLogMs = nowMs;
       }
       return;

@@ -54,10 +54,10 @@ export async function runDemo(config: DemoConfig): Promise<number> {
     const cpuArgs = p.cpus === undefined ? [] : ['--cpus', formatCpuList(p.cpus)];
     const child = spawn(process.execPath, [CLI, ...args, ...common, '--idle', p.idle, ...cpuArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     const entry: Child = { plan: p, process: child, summary: undefined, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       entry.summary = parseJson(line) ?? entry.summary;
     });
-    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+    readline.createInterface({ input: child.stderr }).on('line', (line) => {
       const event = parseJson(line);
       if (event === undefined) {
         out.write(`  [${p.name}] ${line}\n`);

@@ -23,11 +23,11 @@ export interface NativeAddon {
   setAffinity(cpus: readonly number[], allThreads: boolean): number[];
   getAffinity(): number[];
   /** CLOCK_MONOTONIC in nanoseconds, as a double (exact below 2^53 ns, about 104 days of uptime). */
-  monotonicNs(): number;
+  monotonicNs(this: void): number;
   /** CLOCK_REALTIME in nanoseconds since the epoch, as a double (256 ns granularity today). */
-  realtimeNs(): number;
+  realtimeNs(this: void): number;
   /** sched_yield(): lets another runnable thread on this core run. */
-  yieldCpu(): void;
+  yieldCpu(this: void): void;
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -35,7 +35,6 @@ export class PrometheusLatencyHistogram {
     const counts = recorder?.powerOfTwoCounts;
     const values: MetricValue[] = [];
     let cumulative = 0;
-    if (counts !== undefined) for (let k = 0; k < MIN_BUCKET_POWER; k++) cumulative += counts[k];
     for (let k = MIN_BUCKET_POWER; k <= MAX_BUCKET_POWER; k++) {
       cumulative += counts?.[k] ?? 0;
       values.push({ value: cumulative, labels: { ...this.labels, le: 2 ** k / 1e9 }, metricName: `${this.name}_bucket` });

@@ -37,7 +37,10 @@ function write(transmitter: BroadcastTransmitter, count: number): void {
 }
 
 class WriteCommand implements fc.Command<Model, Real> {
-  constructor(readonly count: number) {}
+  readonly count: number;
+  constructor(count: number) {
+    this.count = count;
+  }
   check(): boolean {
     return true;
   }
@@ -68,10 +71,11 @@ class FlushCommand implements fc.Command<Model, Real> {
 }
 
 class PollCommand implements fc.Command<Model, Real> {
-  constructor(
-    readonly reader: number,
-    readonly limit: number,
-  ) {}
+  readonly reader: number;
+  readonly limit: number;
+  constructor(reader: number, limit: number) {
+    this.reader = reader; this.limit = limit;
+  }
   check(model: Model): boolean {
     return this.reader < model.readers.length;
   }

@@ -25,7 +25,10 @@ interface Real {
 }
 
 class TryWriteCommand implements fc.Command<Model, Real> {
-  constructor(readonly count: number) {}
+  readonly count: number;
+  constructor(count: number) {
+    this.count = count;
+  }
   check(): boolean {
     return true;
   }
@@ -66,10 +69,11 @@ class FlushCommand implements fc.Command<Model, Real> {
 }
 
 class PollCommand implements fc.Command<Model, Real> {
-  constructor(
-    readonly consumer: number,
-    readonly limit: number,
-  ) {}
+  readonly consumer: number;
+  readonly limit: number;
+  constructor(consumer: number, limit: number) {
+    this.consumer = consumer; this.limit = limit;
+  }
   check(model: Model): boolean {
     return this.consumer < model.positions.length;
   }
@@ -92,7 +96,10 @@ class PollCommand implements fc.Command<Model, Real> {
 
 /** The consumer process is replaced: the new one claims the same slot and resumes. */
 class ReplaceConsumerCommand implements fc.Command<Model, Real> {
-  constructor(readonly consumer: number) {}
+  readonly consumer: number;
+  constructor(consumer: number) {
+    this.consumer = consumer;
+  }
   check(model: Model): boolean {
     return this.consumer < model.positions.length;
   }
