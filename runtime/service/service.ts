@@ -45,7 +45,7 @@ export class Service {
     this.logger = createLogger(options.role, options.logLevel).child(options.labels ?? {});
     this.placement = placeOnCpus(options.cpus);
     if (options.labels !== undefined) this.registry.setDefaultLabels(options.labels);
-    collectDefaultMetrics({ register: this.registry, prefix: 'marketfeed_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'marketfeed_' });
   }
 
   static async start(options: ServiceOptions): Promise<Service> {

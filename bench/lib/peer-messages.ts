@@ -1,0 +1,19 @@
+// The few messages a bench child (process or worker thread) sends its parent. A child
+// process writes them as JSON lines on stdout with a synchronous write: it is about to
+// busy-spin, and an asynchronous write (or process.send) would wait for an event loop
+// that never turns. A worker posts them, which needs no event loop either.
+import fs from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+
+export interface PeerMessage {
+  type: string;
+}
+
+export function reportToParent(message: PeerMessage): void {
+  if (parentPort !== null) parentPort.postMessage(message);
+  else fs.writeSync(1, `${JSON.stringify(message)}\n`);
+}
+
+export function isPeerMessage(value: unknown): value is PeerMessage {
+  return typeof value === 'object' && value !== null && typeof (value as PeerMessage).type === 'string';
+}

@@ -1,0 +1,192 @@
+// Real processes: the `marketfeed` CLI as publisher and consumers over a /dev/shm segment.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, runCliToEnd, type CliRun } from '../helpers/cli.ts';
+import { freePort } from '../helpers/ports.ts';
+import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = makeShmDir();
+});
+afterAll(() => removeShmDir(dir));
+
+const SEED = 7;
+const INSTRUMENTS = 50;
+const verify = ['--verify-seed', String(SEED), '--verify-instruments', String(INSTRUMENTS)];
+const generate = ['--seed', String(SEED), '--instruments', String(INSTRUMENTS)];
+
+function feedArgs(feed: string): string[] {
+  return ['--feed', feed, '--shm-dir', dir, '--json'];
+}
+
+function consumer(feed: string, ...extra: string[]): CliRun {
+  return runCli(['consume', 'shm', ...feedArgs(feed), '--idle', 'spin-yield', ...verify, ...extra]);
+}
+
+function publisher(feed: string, ...extra: string[]): CliRun {
+  return runCli(['publish', ...feedArgs(feed), '--idle', 'spin-yield', ...generate, ...extra]);
+}
+
+async function stop(run: CliRun, signal: NodeJS.Signals = 'SIGTERM'): Promise<Record<string, unknown>> {
+  run.child.kill(signal);
+  const { code } = await run.exit;
+  expect(code, run.stderr.join('\n')).toBe(0);
+  return run.summary();
+}
+
+describe('shared-memory feed across processes', () => {
+  it('backpressure mode: 10 million records reach both consumers complete, in order and intact', async () => {
+    const feed = uniqueFeed('bp');
+    const consumers = [1, 2].map(() => consumer(feed, '--exit-on-end', '--latency-sample', '16'));
+    await Promise.all(consumers.map((c) => c.waitForLog('waiting for the publisher to create the segment')));
+    const pub = publisher(feed, '--mode', 'backpressure', '--consumers', '2', '--count', '10000000', '--rate', 'max', '--batch', '64');
+    const [p, ...cs] = await Promise.all([pub, ...consumers].map(async (run) => ({ code: (await run.exit).code, run })));
+    expect(p.code, p.run.stderr.join('\n')).toBe(0);
+    expect(p.run.summary()).toMatchObject({ records: 10_000_000, mode: 'backpressure' });
+    for (const c of cs) {
+      expect(c.code, c.run.stderr.join('\n')).toBe(0);
+      expect(c.run.summary()).toMatchObject({
+        records: 10_000_000, firstSequence: 0, lastSequence: 9_999_999, gaps: 0, lost: 0, outOfOrder: 0, verified: 10_000_000, mismatches: 0, ended: true,
+      });
+    }
+    expect(fs.existsSync(path.join(dir, feed))).toBe(false);
+  });
+
+  it('broadcast mode: lapped consumers get every record intact or count it as lost', async () => {
+    const feed = uniqueFeed('bc');
+    const count = 3_000_000;
+    const consumers = [1, 2].map(() => consumer(feed, '--exit-on-end'));
+    await Promise.all(consumers.map((c) => c.waitForLog('waiting for the publisher to create the segment')));
+    const pub = publisher(feed, '--capacity', '256', '--count', String(count), '--rate', 'max');
+    expect((await pub.exit).code).toBe(0);
+    for (const c of consumers) {
+      expect((await c.exit).code, c.stderr.join('\n')).toBe(0);
+      const s = c.summary() as { records: number; lost: number; firstSequence: number; lastSequence: number; mismatches: number; outOfOrder: number };
+      expect(s.mismatches).toBe(0);
+      expect(s.outOfOrder).toBe(0);
+      expect(s.lastSequence).toBe(count - 1);
+      expect(s.firstSequence + s.records + s.lost).toBe(count);
+    }
+  });
+
+  it('broadcast mode: a consumer killed with SIGKILL and restarted picks up again; the others see no gap', async () => {
+    const feed = uniqueFeed('kill');
+    const pub = publisher(feed, '--rate', '200k', '--capacity', '65536');
+    await pub.waitForLog('publishing');
+    const steady = consumer(feed);
+    const victim = consumer(feed);
+    await Promise.all([steady.waitForLog('latency'), victim.waitForLog('latency')]);
+    victim.child.kill('SIGKILL');
+    expect((await victim.exit).signal).toBe('SIGKILL');
+    const restarted = consumer(feed);
+    await restarted.waitForLog('latency');
+    const [restartedSummary, steadySummary] = [await stop(restarted), await stop(steady)];
+    await stop(pub);
+    expect(restartedSummary).toMatchObject({ mismatches: 0, outOfOrder: 0 });
+    expect(restartedSummary.records as number).toBeGreaterThan(0);
+    expect(steadySummary).toMatchObject({ gaps: 0, lost: 0, mismatches: 0 });
+    expect(fs.existsSync(path.join(dir, feed))).toBe(false);
+  });
+
+  it('backpressure mode: a consumer killed with SIGKILL is replaced on its slot and nothing is lost', async () => {
+    const feed = uniqueFeed('bpkill');
+    const count = 600_000;
+    const pub = publisher(feed, '--mode', 'backpressure', '--consumers', '1', '--count', String(count), '--rate', '300k');
+    await pub.waitForLog('publishing');
+    const victim = consumer(feed);
+    await victim.waitForLog('latency');
+    victim.child.kill('SIGKILL');
+    await victim.exit;
+    const replacement = consumer(feed, '--slot', '0', '--exit-on-end');
+    expect((await replacement.exit).code, replacement.stderr.join('\n')).toBe(0);
+    expect((await pub.exit).code).toBe(0);
+    const s = replacement.summary() as { firstSequence: number; lastSequence: number; gaps: number; mismatches: number; records: number };
+    // It resumed where its predecessor last committed (not at 0, not past anything unread)
+    // and read every record from there to the end.
+    expect(s.firstSequence).toBeGreaterThan(0);
+    expect(s.lastSequence).toBe(count - 1);
+    expect(s.records).toBe(count - s.firstSequence);
+    expect(s.gaps).toBe(0);
+    expect(s.mismatches).toBe(0);
+  });
+
+  it('follows a publisher restart (clean, then after SIGKILL) to the new epoch and reports it', async () => {
+    const feed = uniqueFeed('restart');
+    const first = publisher(feed, '--rate', '100k');
+    await first.waitForLog('publishing');
+    const c = consumer(feed);
+    await c.waitForLog('latency');
+    await stop(first);
+    const second = publisher(feed, '--rate', '100k');
+    await c.waitForLog('attached');
+    await second.waitForLog('publishing');
+    second.child.kill('SIGKILL');
+    await second.exit;
+    expect(fs.existsSync(path.join(dir, feed))).toBe(true);
+    const third = publisher(feed, '--rate', '100k');
+    const replaced = await third.waitForLog('replaced a stale segment');
+    expect(replaced.reason).toMatch(/gone|old/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const s = await stop(c);
+    await stop(third);
+    expect(s.reattachments).toBe(2);
+    expect(s.epochs as number[]).toHaveLength(3);
+    expect(new Set(s.epochs as number[]).size).toBe(3);
+    expect(s.mismatches).toBe(0);
+    expect(c.logs.filter((log) => log.msg === 'publisher gone; waiting for a new segment')).toHaveLength(2);
+  });
+
+  it('removes its segment on SIGINT too, and pins itself to the CPUs given', async () => {
+    const feed = uniqueFeed('sigint');
+    const pub = publisher(feed, '--rate', '10k', '--cpus', '0');
+    await pub.waitForLog('publishing');
+    expect(fs.existsSync(path.join(dir, feed))).toBe(true);
+    const s = await stop(pub, 'SIGINT');
+    expect(s).toMatchObject({ stopReason: 'SIGINT', cpus: { requested: '0', allowed: '0' } });
+    expect(fs.existsSync(path.join(dir, feed))).toBe(false);
+  });
+
+  it('serves /metrics, /healthz and /readyz while consuming', async () => {
+    const feed = uniqueFeed('metrics');
+    const port = await freePort();
+    const c = consumer(feed, '--metrics-port', String(port));
+    await c.waitForLog('metrics server listening');
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
+    const pub = publisher(feed, '--rate', '50k');
+    await c.waitForLog('latency');
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/marketfeed_received_records_total\{feed="[^"]+",consumer="[^"]+"\} [1-9]/);
+    expect(metrics).toMatch(/marketfeed_latency_seconds_bucket\{[^}]*le="\+Inf"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/marketfeed_gaps_total/);
+    await stop(c);
+    await stop(pub);
+  });
+
+  it('refuses a file that is not a segment with a clear error and leaves it untouched', async () => {
+    const feed = uniqueFeed('garbage');
+    const file = path.join(dir, feed);
+    fs.writeFileSync(file, Buffer.alloc(4096, 0x41));
+    const run = await runCliToEnd(['consume', 'shm', ...feedArgs(feed)]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.join('\n')).toMatch(/is not a marketfeed segment: magic 0x41414141/);
+    expect(fs.readFileSync(file)).toEqual(Buffer.alloc(4096, 0x41));
+  });
+});
+
+describe('demo', () => {
+  it('runs a publisher and two consumers, prints live lines, and cleans up', async () => {
+    const run = await runCliToEnd(['demo', '--duration', '3', '--json', '--shm-dir', dir]);
+    expect(run.code, run.stderr.join('\n')).toBe(0);
+    const s = run.summary() as { consumers: Array<{ records: number; latency: { p50_ns: number } }>; segmentRemoved: boolean; exitCodes: number[] };
+    expect(s.exitCodes).toEqual([0, 0, 0]);
+    expect(s.segmentRemoved).toBe(true);
+    for (const c of s.consumers) expect(c.records).toBeGreaterThan(0);
+    expect(run.stderr.join('\n')).toMatch(/busy-spinning process/);
+    expect(run.stderr.filter((line) => line.startsWith('['))).not.toHaveLength(0);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('demo-'))).toEqual([]);
+  });
+});
