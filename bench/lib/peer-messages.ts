@@ -17,3 +17,20 @@ export function reportToParent(message: PeerMessage): void {
 export function isPeerMessage(value: unknown): value is PeerMessage {
   return typeof value === 'object' && value !== null && typeof (value as PeerMessage).type === 'string';
 }
+
+/** A receiving child is set up and polling: the sender may start. */
+export interface ReadyMessage extends PeerMessage {
+  type: 'ready';
+}
+
+/** A receiving child's figures, once the sender has ended. */
+export interface ResultMessage<R> extends PeerMessage {
+  type: 'result';
+  result: R;
+}
+
+/** A sending child has sent everything and marked the end of the stream. */
+export interface DoneMessage extends PeerMessage {
+  type: 'done';
+  sent: number;
+}
