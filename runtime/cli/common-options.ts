@@ -1,7 +1,9 @@
 // Options every long-running process shares; names that scripts and docs rely on.
 import { IDLE_STRATEGY_NAMES } from '../agent/idle-strategy.ts';
 import { LOG_LEVELS } from '../observability/logger.ts';
+import type { ProcessSettings } from '../service/process-settings.ts';
 import { DEFAULT_SHM_DIRECTORY } from '../shm/segment-name.ts';
+import type { OptionValues } from './options.ts';
 
 export const DEFAULT_FEED = 'marketfeed';
 
@@ -28,3 +30,14 @@ export const idleOption = {
   },
   'idle-sleep-us': { type: 'integer', min: 1, max: 1_000_000, default: 1000, description: 'longest sleep of the sleep and spin-yield strategies, µs' },
 } as const;
+
+export function processSettings(options: OptionValues<typeof processOptions>): ProcessSettings {
+  return {
+    durationS: options.duration,
+    reportIntervalS: options.reportInterval,
+    metricsPort: options.metricsPort,
+    cpus: options.cpus,
+    json: options.json,
+    logLevel: options.logLevel,
+  };
+}

@@ -4,11 +4,11 @@
 import { AgentRunner } from '../agent/agent-runner.ts';
 import { createIdleStrategy, type IdleStrategyName } from '../agent/idle-strategy.ts';
 import { monotonicNs } from '../clock/clock.ts';
-import type { LogLevel } from '../observability/logger.ts';
 import { HEARTBEAT_INTERVAL_MS } from '../shm/segment-layout.ts';
 import { DEFAULT_STALE_AFTER_MS } from '../shm/segment.ts';
 import type { StartPosition } from '../ring/broadcast-receiver.ts';
 import { LatencyRecorder } from '../stats/latency-recorder.ts';
+import type { ProcessSettings } from '../service/process-settings.ts';
 import { Service } from '../service/service.ts';
 import { RecordSink } from './record-sink.ts';
 import { registerConsumerMetrics, startIntervalReports, consumerSummary } from './consumer-reporting.ts';
@@ -16,7 +16,7 @@ import { SegmentAttachment } from './segment-attachment.ts';
 import { ShmConsumerAgent } from './shm-consumer-agent.ts';
 import { StreamVerifier } from './stream-verifier.ts';
 
-export interface ShmConsumerConfig {
+export interface ShmConsumerConfig extends ProcessSettings {
   feed: string;
   shmDir: string;
   name: string;
@@ -30,27 +30,13 @@ export interface ShmConsumerConfig {
   latencySample: number;
   verifySeed: number | undefined;
   verifyInstruments: number;
-  durationS: number;
-  reportIntervalS: number;
-  metricsPort: number;
-  cpus: number[] | undefined;
-  json: boolean;
-  logLevel: LogLevel;
 }
 
 const CHECK_INTERVAL_MS = HEARTBEAT_INTERVAL_MS;
 const WAITING_LOG_EVERY_MS = 5000;
 
 export async function runShmConsumer(config: ShmConsumerConfig): Promise<number> {
-  const service = await Service.start({
-    role: 'consumer-shm',
-    logLevel: config.logLevel,
-    metricsPort: config.metricsPort,
-    cpus: config.cpus,
-    durationS: config.durationS,
-    json: config.json,
-    labels: { feed: config.feed, consumer: config.name },
-  });
+  const service = await Service.start({ ...config, role: 'consumer-shm', labels: { feed: config.feed, consumer: config.name } });
   service.setNotReady('waiting for the segment');
   const latency = await LatencyRecorder.create();
   const verifier = config.verifySeed === undefined ? undefined : new StreamVerifier({ seed: config.verifySeed, instruments: config.verifyInstruments });
@@ -127,17 +113,10 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
   const checker = setInterval(check, CHECK_INTERVAL_MS);
   registerConsumerMetrics(service.registry, sink, () => attachment.receiver?.lag() ?? 0, () => reattachments);
   const reports = startIntervalReports(service.logger, sink, config.reportIntervalS, () => attachment.receiver?.lag() ?? 0);
-  service.onStop(() => runner.stop());
-  const startedMs = performance.now();
-  if (failure === undefined) {
-    try {
-      await runner.run();
-    } catch (error) {
-      failure = error;
-      service.logger.error({ err: error }, 'consumer failed');
-    }
-  }
-  const elapsedS = (performance.now() - startedMs) / 1000;
+  if (failure !== undefined) runner.stop();
+  const run = await service.runAgent(runner);
+  failure ??= run.failure;
+  const elapsedS = run.elapsedS;
   clearInterval(checker);
   reports.stop();
   attachment.detach();

@@ -5,7 +5,6 @@
 import { AgentRunner } from '../agent/agent-runner.ts';
 import { createIdleStrategy, type IdleStrategyName } from '../agent/idle-strategy.ts';
 import { QuoteGenerator } from '../generator/quote-generator.ts';
-import type { LogLevel } from '../observability/logger.ts';
 import { polledCounter, polledGauge } from '../observability/polled-metrics.ts';
 import { BroadcastTransmitter } from '../ring/broadcast-transmitter.ts';
 import { GatedTransmitter } from '../ring/gated-transmitter.ts';
@@ -13,10 +12,11 @@ import type { RecordTransmitter } from '../ring/record-transmitter.ts';
 import { DEFAULT_STALE_AFTER_MS, Segment } from '../shm/segment.ts';
 import { SegmentError } from '../shm/segment-error.ts';
 import { HEARTBEAT_INTERVAL_MS, type SegmentModeName } from '../shm/segment-layout.ts';
+import type { ProcessSettings } from '../service/process-settings.ts';
 import { Service } from '../service/service.ts';
 import { QuotePublisherAgent } from './quote-publisher-agent.ts';
 
-export interface PublisherConfig {
+export interface PublisherConfig extends ProcessSettings {
   feed: string;
   shmDir: string;
   mode: SegmentModeName;
@@ -33,24 +33,10 @@ export interface PublisherConfig {
   /** Longest sleep of the sleep and spin-yield strategies. */
   idleSleepNs: number;
   drainTimeoutS: number;
-  durationS: number;
-  reportIntervalS: number;
-  metricsPort: number;
-  cpus: number[] | undefined;
-  json: boolean;
-  logLevel: LogLevel;
 }
 
 export async function runPublisher(config: PublisherConfig): Promise<number> {
-  const service = await Service.start({
-    role: 'publisher',
-    logLevel: config.logLevel,
-    metricsPort: config.metricsPort,
-    cpus: config.cpus,
-    durationS: config.durationS,
-    json: config.json,
-    labels: { feed: config.feed },
-  });
+  const service = await Service.start({ ...config, role: 'publisher', labels: { feed: config.feed } });
   const { segment, replaced } = await createSegmentWaitingForStale(service, config);
   if (replaced !== undefined) service.logger.warn({ oldEpoch: replaced.epoch, oldPid: replaced.pid, reason: replaced.reason }, 'replaced a stale segment');
   const ring = segment.ring();
@@ -90,17 +76,8 @@ export async function runPublisher(config: PublisherConfig): Promise<number> {
     lastSent = agent.sent;
     lastReportMs = nowMs;
   }, config.reportIntervalS * 1000);
-  service.onStop(() => runner.stop());
 
-  const startedNs = performance.now();
-  let failure: unknown;
-  try {
-    await runner.run();
-  } catch (error) {
-    failure = error;
-    service.logger.error({ err: error }, 'publisher failed');
-  }
-  const elapsedS = (performance.now() - startedNs) / 1000;
+  const { elapsedS, failure } = await service.runAgent(runner);
   if (failure === undefined && transmitter instanceof GatedTransmitter && agent.isDone()) {
     await drainConsumers(transmitter, service, config.drainTimeoutS);
   }

@@ -7,6 +7,7 @@ import { MarketDataRecord, copyRecordWords } from '../record/market-data-record.
 import { HeaderWord } from '../shm/segment-layout.ts';
 import { readAtomicPosition } from '../shm/atomic-position.ts';
 import type { RecordReceiver } from './record-receiver.ts';
+import { RingCursor } from './ring-cursor.ts';
 import type { RingMemory } from './ring-memory.ts';
 import { sequenceHigh, slotWord } from './slot.ts';
 
@@ -14,38 +15,19 @@ export type RecordHandler = (record: MarketDataRecord) => void;
 
 export type StartPosition = 'latest' | 'oldest';
 
-export class BroadcastReceiver implements RecordReceiver {
+export class BroadcastReceiver extends RingCursor implements RecordReceiver {
   /** Records skipped because the writer lapped this reader. */
   lostRecords = 0;
   /** Copies discarded because the writer overwrote the slot during the copy. */
   tornReads = 0;
   /** Jumps in the sequence this reader delivered (one per lap, however many records it lost). */
   gaps = 0;
-  private readonly words: Int32Array;
-  private readonly dataWord: number;
-  private readonly mask: number;
-  private readonly capacity: number;
   private readonly scratch = new MarketDataRecord();
-  private cursor: number;
   private skipped = false;
 
   constructor(ring: RingMemory, start: StartPosition = 'latest') {
-    this.words = ring.words;
-    this.dataWord = ring.dataWord;
-    this.capacity = ring.capacity;
-    this.mask = ring.capacity - 1;
     const head = readAtomicPosition(ring.words, HeaderWord.writerPosition);
-    this.cursor = start === 'latest' ? head : Math.max(0, head - ring.capacity);
-  }
-
-  /** Sequence of the next record this reader expects. */
-  get nextSequence(): number {
-    return this.cursor;
-  }
-
-  /** Records published but not yet read by this reader (0 when caught up). */
-  lag(): number {
-    return readAtomicPosition(this.words, HeaderWord.writerPosition) - this.cursor;
+    super(ring, start === 'latest' ? head : Math.max(0, head - ring.capacity));
   }
 
   /**
@@ -53,9 +35,9 @@ export class BroadcastReceiver implements RecordReceiver {
    * many. The record passed to the handler is a private copy, valid until it returns.
    */
   poll(handler: RecordHandler, limit = 4096): number {
+    let head = this.newHead();
+    if (head < 0) return 0;
     const words = this.words;
-    if (Atomics.load(words, HeaderWord.writerPosition) === (this.cursor | 0)) return 0;
-    let head = readAtomicPosition(words, HeaderWord.writerPosition);
     let delivered = 0;
     while (this.cursor < head && delivered < limit) {
       if (head - this.cursor > this.capacity) this.skipTo(head - this.capacity);
@@ -91,7 +73,7 @@ export class BroadcastReceiver implements RecordReceiver {
 
   /** The slot for `sequence` was overwritten: resume at the oldest record still in the ring. */
   private recoverFromLap(sequence: number): number {
-    const head = readAtomicPosition(this.words, HeaderWord.writerPosition);
+    const head = this.writerPosition();
     this.skipTo(Math.max(sequence + 1, head - this.capacity));
     return head;
   }

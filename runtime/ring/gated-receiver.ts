@@ -6,11 +6,12 @@
 import { randomInt } from 'node:crypto';
 import { MarketDataRecord } from '../record/market-data-record.ts';
 import { monotonicNs } from '../clock/clock.ts';
-import { ConsumerSlotDouble, ConsumerSlotWord, HEARTBEAT_INTERVAL_MS, HeaderWord, consumerSlotWord } from '../shm/segment-layout.ts';
+import { ConsumerSlotDouble, ConsumerSlotWord, HEARTBEAT_INTERVAL_MS, consumerSlotWord } from '../shm/segment-layout.ts';
 import { AtomicPositionWriter, readAtomicPosition } from '../shm/atomic-position.ts';
 import { isProcessAlive } from '../shm/process-liveness.ts';
 import type { RecordHandler } from './broadcast-receiver.ts';
 import type { RecordReceiver } from './record-receiver.ts';
+import { RingCursor } from './ring-cursor.ts';
 import type { RingMemory } from './ring-memory.ts';
 import { slotWord } from './slot.ts';
 
@@ -27,51 +28,40 @@ export class NoConsumerSlotError extends Error {
   override readonly name = 'NoConsumerSlotError';
 }
 
-export class GatedReceiver implements RecordReceiver {
+export class GatedReceiver extends RingCursor implements RecordReceiver {
   /** Always 0: the writer waits instead of overwriting. */
   readonly lostRecords = 0;
   readonly gaps = 0;
   readonly slot: number;
-  private readonly words: Int32Array;
   private readonly doubles: Float64Array;
-  private readonly dataWord: number;
-  private readonly mask: number;
   private readonly slotWordBase: number;
   private readonly heartbeatIndex: number;
   private readonly token: number;
   private readonly position: AtomicPositionWriter;
   private readonly record = new MarketDataRecord();
-  private cursor: number;
   private released = false;
 
   constructor(ring: RingMemory, options: GatedReceiverOptions = {}) {
-    this.words = ring.words;
-    this.doubles = new Float64Array(ring.words.buffer, ring.words.byteOffset, ring.dataWord / 2);
-    this.dataWord = ring.dataWord;
-    this.mask = ring.capacity - 1;
-    this.token = randomInt(1, 0x7fff_ffff);
-    this.slot = claimSlot(ring, this.words, this.doubles, this.token, options);
-    Atomics.store(this.words, consumerSlotWord(this.slot) + ConsumerSlotWord.ownerPid, options.pid ?? process.pid);
-    this.slotWordBase = consumerSlotWord(this.slot);
-    this.heartbeatIndex = this.slotWordBase / 2 + ConsumerSlotDouble.heartbeatMs;
-    this.position = new AtomicPositionWriter(ring.words, this.slotWordBase + ConsumerSlotWord.position);
-    this.cursor = readAtomicPosition(ring.words, this.slotWordBase + ConsumerSlotWord.position);
+    const doubles = new Float64Array(ring.words.buffer, ring.words.byteOffset, ring.dataWord / 2);
+    const token = randomInt(1, 0x7fff_ffff);
+    const slot = claimSlot(ring, ring.words, doubles, token, options);
+    const slotWordBase = consumerSlotWord(slot);
+    super(ring, readAtomicPosition(ring.words, slotWordBase + ConsumerSlotWord.position));
+    this.doubles = doubles;
+    this.token = token;
+    this.slot = slot;
+    this.slotWordBase = slotWordBase;
+    Atomics.store(this.words, slotWordBase + ConsumerSlotWord.ownerPid, options.pid ?? process.pid);
+    this.heartbeatIndex = slotWordBase / 2 + ConsumerSlotDouble.heartbeatMs;
+    this.position = new AtomicPositionWriter(ring.words, slotWordBase + ConsumerSlotWord.position);
     this.beat();
-  }
-
-  get nextSequence(): number {
-    return this.cursor;
-  }
-
-  lag(): number {
-    return readAtomicPosition(this.words, HeaderWord.writerPosition) - this.cursor;
   }
 
   /** Delivers up to `limit` records in place (valid until the handler returns), then frees their slots. */
   poll(handler: RecordHandler, limit = 4096): number {
+    const head = this.newHead();
+    if (head < 0) return 0;
     const words = this.words;
-    if (Atomics.load(words, HeaderWord.writerPosition) === (this.cursor | 0)) return 0;
-    const head = readAtomicPosition(words, HeaderWord.writerPosition);
     const end = Math.min(head, this.cursor + limit);
     const start = this.cursor;
     for (let sequence = start; sequence < end; sequence++) {

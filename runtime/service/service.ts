@@ -2,19 +2,15 @@
 // and reporting), a prom-client registry behind the metrics server, readiness, stop on
 // SIGTERM/SIGINT or after --duration, and the final --json summary on stdout.
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { AgentRunner } from '../agent/agent-runner.ts';
 import { placeOnCpus, type CpuPlacement } from '../cpu/cpu-pinning.ts';
-import { createLogger, type LogLevel, type Logger } from '../observability/logger.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.ts';
+import type { ProcessSettings } from './process-settings.ts';
 
-export interface ServiceOptions {
+export interface ServiceOptions extends Omit<ProcessSettings, 'reportIntervalS'> {
   role: string;
-  logLevel: LogLevel;
-  metricsPort: number;
   metricsHost?: string;
-  cpus: number[] | undefined;
-  /** Seconds until the service stops by itself; 0 = until signalled. */
-  durationS: number;
-  json: boolean;
   /** Extra fields on every log line and as Prometheus default labels (e.g. the feed). */
   labels?: Record<string, string>;
 }
@@ -99,6 +95,23 @@ export class Service {
   onStop(listener: (reason: StopReason) => void): void {
     if (this.stopReason !== undefined) listener(this.stopReason);
     else this.stopListeners.push(listener);
+  }
+
+  /**
+   * Runs the agent until it is done or the service stops; a failure of the agent is
+   * logged and returned, not thrown, so the caller still cleans up and reports.
+   */
+  async runAgent(runner: AgentRunner): Promise<{ elapsedS: number; failure: unknown }> {
+    this.onStop(() => runner.stop());
+    const startedMs = performance.now();
+    let failure: unknown;
+    try {
+      await runner.run();
+    } catch (error) {
+      failure = error;
+      this.logger.error({ err: error }, `${this.options.role} failed`);
+    }
+    return { elapsedS: (performance.now() - startedMs) / 1000, failure };
   }
 
   /** Closes the metrics server, logs the summary and prints it on stdout with --json. */

@@ -24,7 +24,8 @@ class CountingAgent implements Agent {
   readonly workUntil: number;
   readonly doneAfter: number;
   constructor(workUntil: number, doneAfter: number) {
-    this.workUntil = workUntil; this.doneAfter = doneAfter;
+    this.workUntil = workUntil;
+    this.doneAfter = doneAfter;
   }
   doWork(): number {
     this.calls++;

@@ -7,6 +7,7 @@ import { BroadcastReceiver } from '../../runtime/ring/broadcast-receiver.ts';
 import { BroadcastTransmitter } from '../../runtime/ring/broadcast-transmitter.ts';
 import { allocateSharedRing, type RingMemory } from '../../runtime/ring/ring-memory.ts';
 import { hasPayloadOf, writePayloadFor } from '../helpers/records.ts';
+import { FlushCommand, modelCommit } from '../helpers/ring-commands.ts';
 
 interface ReaderModel {
   cursor: number;
@@ -47,8 +48,7 @@ class WriteCommand implements fc.Command<Model, Real> {
   run(model: Model, real: Real): void {
     write(real.transmitter, this.count);
     for (let i = 0; i < this.count; i++) {
-      model.written++;
-      if (model.written - model.published >= model.batch) model.published = model.written;
+      modelCommit(model);
     }
     expect(real.transmitter.nextSequence).toBe(model.written);
   }
@@ -57,24 +57,12 @@ class WriteCommand implements fc.Command<Model, Real> {
   }
 }
 
-class FlushCommand implements fc.Command<Model, Real> {
-  check(): boolean {
-    return true;
-  }
-  run(model: Model, real: Real): void {
-    real.transmitter.flush();
-    model.published = model.written;
-  }
-  toString(): string {
-    return 'flush';
-  }
-}
-
 class PollCommand implements fc.Command<Model, Real> {
   readonly reader: number;
   readonly limit: number;
   constructor(reader: number, limit: number) {
-    this.reader = reader; this.limit = limit;
+    this.reader = reader;
+    this.limit = limit;
   }
   check(model: Model): boolean {
     return this.reader < model.readers.length;
@@ -118,7 +106,7 @@ class PollCommand implements fc.Command<Model, Real> {
 
 const commands = [
   fc.integer({ min: 1, max: 40 }).map((n) => new WriteCommand(n)),
-  fc.constant(new FlushCommand()),
+  fc.constant(new FlushCommand<Model, Real>()),
   fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 50 })).map(([reader, limit]) => new PollCommand(reader, limit)),
 ];
 

@@ -7,6 +7,7 @@ import { GatedReceiver, NoConsumerSlotError } from '../../runtime/ring/gated-rec
 import { GatedTransmitter } from '../../runtime/ring/gated-transmitter.ts';
 import { allocateSharedRing, type RingMemory } from '../../runtime/ring/ring-memory.ts';
 import { hasPayloadOf, writePayloadFor } from '../helpers/records.ts';
+import { FlushCommand, modelCommit } from '../helpers/ring-commands.ts';
 
 interface Model {
   capacity: number;
@@ -45,8 +46,7 @@ class TryWriteCommand implements fc.Command<Model, Real> {
       }
       writePayloadFor(record, real.transmitter.nextSequence);
       real.transmitter.commit();
-      model.written++;
-      if (model.written - model.published >= model.batch) model.published = model.written;
+      modelCommit(model);
     }
     expect(real.transmitter.fullCount).toBe(model.full);
   }
@@ -55,24 +55,12 @@ class TryWriteCommand implements fc.Command<Model, Real> {
   }
 }
 
-class FlushCommand implements fc.Command<Model, Real> {
-  check(): boolean {
-    return true;
-  }
-  run(model: Model, real: Real): void {
-    real.transmitter.flush();
-    model.published = model.written;
-  }
-  toString(): string {
-    return 'flush';
-  }
-}
-
 class PollCommand implements fc.Command<Model, Real> {
   readonly consumer: number;
   readonly limit: number;
   constructor(consumer: number, limit: number) {
-    this.consumer = consumer; this.limit = limit;
+    this.consumer = consumer;
+    this.limit = limit;
   }
   check(model: Model): boolean {
     return this.consumer < model.positions.length;
@@ -115,7 +103,7 @@ class ReplaceConsumerCommand implements fc.Command<Model, Real> {
 
 const commands = [
   fc.integer({ min: 1, max: 40 }).map((n) => new TryWriteCommand(n)),
-  fc.constant(new FlushCommand()),
+  fc.constant(new FlushCommand<Model, Real>()),
   fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 50 })).map(([c, limit]) => new PollCommand(c, limit)),
   fc.integer({ min: 0, max: 2 }).map((c) => new ReplaceConsumerCommand(c)),
 ];

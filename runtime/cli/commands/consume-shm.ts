@@ -1,7 +1,7 @@
 import { runShmConsumer } from '../../consumer/shm-consumer-process.ts';
 import { MAX_CONSUMER_SLOTS } from '../../shm/segment-layout.ts';
 import { defineCommand } from '../command.ts';
-import { idleOption, processOptions, segmentOptions } from '../common-options.ts';
+import { idleOption, processOptions, processSettings, segmentOptions } from '../common-options.ts';
 
 export const consumeShmCommand = defineCommand({
   name: 'consume shm',
@@ -35,12 +35,7 @@ export const consumeShmCommand = defineCommand({
       latencySample: options.latencySample,
       verifySeed: options.verifySeed,
       verifyInstruments: options.verifyInstruments,
-      durationS: options.duration,
-      reportIntervalS: options.reportInterval,
-      metricsPort: options.metricsPort,
-      cpus: options.cpus,
-      json: options.json,
-      logLevel: options.logLevel,
+      ...processSettings(options),
     });
   },
 });

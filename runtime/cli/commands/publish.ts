@@ -2,7 +2,7 @@ import { runPublisher } from '../../publisher/publisher-process.ts';
 import { MAX_CAPACITY, MAX_CONSUMER_SLOTS } from '../../shm/segment-layout.ts';
 import { defineCommand } from '../command.ts';
 import { UsageError } from '../options.ts';
-import { idleOption, processOptions, segmentOptions } from '../common-options.ts';
+import { idleOption, processOptions, processSettings, segmentOptions } from '../common-options.ts';
 
 export const publishCommand = defineCommand({
   name: 'publish',
@@ -41,12 +41,7 @@ export const publishCommand = defineCommand({
       idle: options.idle,
       idleSleepNs: options.idleSleepUs * 1000,
       drainTimeoutS: options.drainTimeout,
-      durationS: options.duration,
-      reportIntervalS: options.reportInterval,
-      metricsPort: options.metricsPort,
-      cpus: options.cpus,
-      json: options.json,
-      logLevel: options.logLevel,
+      ...processSettings(options),
     });
   },
 });
