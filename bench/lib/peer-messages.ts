@@ -9,7 +9,7 @@ export interface PeerMessage {
   type: string;
 }
 
-export function reportToParent(message: PeerMessage): void {
+export function reportToParent<M extends PeerMessage>(message: M): void {
   if (parentPort !== null) parentPort.postMessage(message);
   else fs.writeSync(1, `${JSON.stringify(message)}\n`);
 }

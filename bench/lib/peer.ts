@@ -78,7 +78,7 @@ export function startWorkerPeer(name: string, script: URL, workerData: unknown, 
   worker.on('message', (message: unknown) => {
     if (isPeerMessage(message)) inbox.deliver(message);
   });
-  worker.once('error', (error) => inbox.fail(new Error(`${name}: ${error.message}`)));
+  worker.once('error', (error: Error) => inbox.fail(new Error(`${name}: ${error.message}`)));
   worker.once('exit', (code) => {
     running = false;
     inbox.fail(new Error(`${name} exited (code ${code}) before sending the message awaited`));

@@ -15,10 +15,12 @@ export function resultRow(caseName: string, impl: string, result: ReceiveResult)
   if (result.msgsPerS !== undefined) row.msgs_per_s = Math.round(result.msgsPerS);
   const latency = result.latency;
   if (latency !== undefined && latency.count > 0) {
-    row.p50_ns = latency.p50_ns;
-    row.p99_ns = latency.p99_ns;
-    row.p999_ns = latency.p999_ns;
-    row.max_ns = latency.max_ns;
+    // HdrHistogram gives a percentile as its bucket's upper bound, which can pass the exact max.
+    const max = latency.max_ns;
+    row.p50_ns = Math.min(latency.p50_ns, max);
+    row.p99_ns = Math.min(latency.p99_ns, max);
+    row.p999_ns = Math.min(latency.p999_ns, max);
+    row.max_ns = max;
   }
   if (result.lost !== undefined) row.lost = result.lost;
   return row;

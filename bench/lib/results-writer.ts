@@ -7,7 +7,8 @@ import type { ResultRow } from './bench-report.ts';
 import { gitCommit, machineInfo } from './machine.ts';
 
 const BENCH_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS_DIRECTORY = path.join(BENCH_DIRECTORY, 'results');
+/** MARKETFEED_BENCH_RESULTS moves the results elsewhere (the smoke test keeps bench/results/ intact). */
+const RESULTS_DIRECTORY = process.env.MARKETFEED_BENCH_RESULTS ?? path.join(BENCH_DIRECTORY, 'results');
 
 /** Returns the path written. */
 export function writeResults(bench: string, rows: readonly ResultRow[]): string {

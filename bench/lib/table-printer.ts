@@ -21,7 +21,7 @@ const figureColumns: Column[] = [
 
 export function printReport(bench: string, report: BenchReport, machine: MachineInfo, quick: boolean): void {
   console.log(`\nbench ${bench}${quick ? ' (--quick)' : ''}: ${machine.cpus} CPUs (${machine.model}), Node ${machine.node}`);
-  const ratioColumn: Column = { header: `vs ${report.baseline}`, value: (row) => baselineRatio(row, report.baseline), format: (value) => `${value.toFixed(2)}×` };
+  const ratioColumn: Column = { header: `vs ${report.baseline}`, value: (row) => baselineRatio(row, report.baseline), format: formatRatio };
   for (const caseName of unique(report.rows.map((row) => row.case))) {
     const rows = report.rows.filter((row) => row.case === caseName);
     const columns = [...figureColumns, ratioColumn].filter((column) => rows.some((row) => column.value(row) !== undefined));
@@ -58,7 +58,13 @@ export function formatRate(perSecond: number): string {
   return perSecond.toFixed(0);
 }
 
+/** Three significant digits: 0.70×, 37.8×, 1132×. */
+export function formatRatio(ratio: number): string {
+  return `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}×`;
+}
+
 export function formatNs(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
   return `${ns.toFixed(0)} ns`;

@@ -106,13 +106,16 @@ export function bucketPower(value: number): number {
 function summarize(histogram: hdr.Histogram): LatencySummary {
   const count = histogram.totalCount;
   if (count === 0) return { count: 0, p50_ns: 0, p90_ns: 0, p99_ns: 0, p999_ns: 0, max_ns: 0, min_ns: 0, mean_ns: 0 };
+  // A percentile is the top of its HdrHistogram bucket, which can lie above the exact max.
+  const max = histogram.maxValue;
+  const at = (percentile: number): number => Math.min(histogram.getValueAtPercentile(percentile), max);
   return {
     count,
-    p50_ns: histogram.getValueAtPercentile(50),
-    p90_ns: histogram.getValueAtPercentile(90),
-    p99_ns: histogram.getValueAtPercentile(99),
-    p999_ns: histogram.getValueAtPercentile(99.9),
-    max_ns: histogram.maxValue,
+    p50_ns: at(50),
+    p90_ns: at(90),
+    p99_ns: at(99),
+    p999_ns: at(99.9),
+    max_ns: max,
     min_ns: histogram.minNonZeroValue,
     mean_ns: Math.round(histogram.mean),
   };

@@ -20,8 +20,19 @@ export interface CliRun {
   summary(): Record<string, unknown>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every CLI process a test started and left running (a failed assertion skips its own stop). */
+export async function killLeftoverProcesses(): Promise<void> {
+  const left = [...running];
+  for (const child of left) child.kill('SIGKILL');
+  await Promise.all(left.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('close', resolve)))));
+}
+
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  running.add(child);
+  child.once('close', () => running.delete(child));
   const stdout: string[] = [];
   const stderr: string[] = [];
   const logs: Array<Record<string, unknown>> = [];

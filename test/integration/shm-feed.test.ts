@@ -1,8 +1,8 @@
 // Real processes: the `marketfeed` CLI as publisher and consumers over a /dev/shm segment.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliToEnd, type CliRun } from '../helpers/cli.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { killLeftoverProcesses, runCli, runCliToEnd, type CliRun } from '../helpers/cli.ts';
 import { freePort } from '../helpers/ports.ts';
 import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
 
@@ -10,6 +10,7 @@ let dir: string;
 beforeAll(() => {
   dir = makeShmDir();
 });
+afterEach(killLeftoverProcesses);
 afterAll(() => removeShmDir(dir));
 
 const SEED = 7;

@@ -69,10 +69,11 @@ class PollCommand implements fc.Command<Model, Real> {
   }
   run(model: Model, real: Real): void {
     const r = model.readers[this.reader];
-    // The oldest record still intact: the writer may have overwritten slots of records it
-    // has not yet published the position for.
-    const oldest = Math.max(r.cursor, model.written - model.capacity);
-    const start = Math.min(oldest, model.published);
+    // A lapped reader resumes a quarter of the ring ahead of the writer's next slot; the
+    // writer may also have overwritten slots of records it has not published yet.
+    const resumeAt = model.published - model.capacity + (model.capacity >> 2);
+    let start = model.published - r.cursor > model.capacity ? resumeAt : r.cursor;
+    while (start < model.published && start < model.written - model.capacity) start = Math.max(start + 1, resumeAt);
     if (start > r.cursor) {
       r.lost += start - r.cursor;
       r.skipped = true;

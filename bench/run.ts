@@ -1,0 +1,39 @@
+// `npm run bench -- NAME [--quick]` (node bench/run.ts NAME [--quick]): runs one bench,
+// prints its tables and targets, and writes bench/results/NAME.json. --quick is the short
+// run CI uses as a smoke test. Target misses never fail the run; failed measurements do.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BenchModule } from './lib/bench-report.ts';
+import { machineInfo } from './lib/machine.ts';
+import { writeResults } from './lib/results-writer.ts';
+import { printReport } from './lib/table-printer.ts';
+
+/** One line per bench, loaded only when asked for. */
+const BENCHES: Record<string, () => Promise<BenchModule>> = {
+  shm: () => import('./shm/shm-bench.ts'),
+};
+
+const USAGE = `usage: npm run bench -- NAME [--quick]   (NAME: ${Object.keys(BENCHES).join(', ')})`;
+
+function parseCommandLine(): { name: string; quick: boolean } {
+  try {
+    const { values, positionals } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, allowPositionals: true });
+    if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'no bench named' : `one bench at a time, got ${positionals.join(' ')}`);
+    return { name: positionals[0], quick: values.quick };
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { name, quick } = parseCommandLine();
+const load = Object.hasOwn(BENCHES, name) ? BENCHES[name] : undefined;
+if (load === undefined) {
+  console.error(`unknown bench "${name}"; available: ${Object.keys(BENCHES).join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
+const report = await (await load()).runBench({ quick });
+printReport(name, report, machineInfo(), quick);
+const file = writeResults(name, report.rows);
+console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+process.exitCode = report.errors.length > 0 ? 1 : 0;

@@ -1,0 +1,49 @@
+// A --quick run of every benchmark, as CI's smoke test: it must finish, measure every
+// implementation of every case, and write results in the DESIGN.md format.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketfeed-bench-'));
+afterAll(() => fs.rmSync(resultsDir, { recursive: true, force: true }));
+
+const BENCHES = {
+  shm: { cases: ['throughput-per-record', 'throughput-batched', 'latency-100k', 'latency-1m'], impls: ['marketfeed', 'worker-threads-sab', 'postMessage'] },
+};
+
+interface Row {
+  case: string;
+  impl: string;
+  [figure: string]: unknown;
+}
+
+describe.each(Object.entries(BENCHES))('bench %s --quick', (name, expected) => {
+  it('measures every case and implementation and writes DESIGN.md-format JSON', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bench', 'run.ts'), name, '--quick'], {
+      cwd: root,
+      env: { ...process.env, MARKETFEED_BENCH_RESULTS: resultsDir },
+      maxBuffer: 1 << 24,
+    });
+    expect(stdout).toMatch(/targets:/);
+    const result = JSON.parse(fs.readFileSync(path.join(resultsDir, `${name}.json`), 'utf8')) as {
+      bench: string; when: string; commit: string; machine: { cpus: number; node: string }; rows: Row[];
+    };
+    expect(result.bench).toBe(name);
+    expect(Date.parse(result.when)).not.toBeNaN();
+    expect(result.machine.cpus).toBeGreaterThan(0);
+    expect(result.machine.node).toMatch(/^v24\./);
+    for (const benchCase of expected.cases) {
+      for (const impl of expected.impls) {
+        const row = result.rows.find((r) => r.case === benchCase && r.impl === impl);
+        expect(row, `${benchCase} ${impl}`).toBeDefined();
+        // Figures are measured or omitted, never zero.
+        for (const [key, value] of Object.entries(row!)) if (key.endsWith('_ns') || key === 'msgs_per_s') expect(value, `${benchCase} ${impl} ${key}`).toBeGreaterThan(0);
+      }
+    }
+  }, 180_000);
+});
