@@ -23,6 +23,10 @@ const commands: Record<string, CommandEntry> = {
     summary: 'read a feed from shared memory and measure one-way latency',
     load: async () => (await import('./commands/consume-shm.ts')).consumeShmCommand,
   },
+  'consume tcp': {
+    summary: "subscribe to a publisher's TCP feed (binary or NDJSON) and measure one-way latency",
+    load: async () => (await import('./commands/consume-tcp.ts')).consumeTcpCommand,
+  },
 };
 
 function mainHelp(): string {

@@ -80,6 +80,7 @@ export async function runDemo(config: DemoConfig): Promise<number> {
     '--capacity', String(config.capacity),
     '--seed', String(config.seed),
     '--idle-sleep-us', '100',
+    '--tcp-port', '0',
   ]);
   const children = [publisher, ...consumers];
 

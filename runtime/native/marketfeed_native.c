@@ -5,6 +5,7 @@
 //  - setAffinity / getAffinity: sched_setaffinity / sched_getaffinity.
 //  - monotonicNs / realtimeNs: clock_gettime as a double (no BigInt allocation).
 //  - yieldCpu: sched_yield, for idle strategies.
+//  - setSocketBuffers: SO_SNDBUF / SO_RCVBUF on a socket (Node's net cannot size them).
 // Node-API only (ABI-stable across Node versions); no dependencies.
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -303,6 +305,33 @@ static napi_value realtime_ns(napi_env env, napi_callback_info info) {
   return clock_ns(env, CLOCK_REALTIME);
 }
 
+// setSocketBuffers(fd, sendBytes, receiveBytes) -> [send, receive] as the kernel set them
+// (Linux doubles the value asked for). 0 leaves a size unchanged. Node's net has no API.
+static napi_value set_socket_buffers(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd = -1, send = 0, receive = 0;
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 ||
+      napi_get_value_int32(env, argv[1], &send) != napi_ok || napi_get_value_int32(env, argv[2], &receive) != napi_ok ||
+      send < 0 || receive < 0)
+    return throw_type(env, "setSocketBuffers(fd, sendBytes, receiveBytes): bad arguments");
+  if (send > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send, sizeof send) != 0) return throw_errno(env, "setsockopt(SO_SNDBUF)", NULL, errno);
+  if (receive > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive, sizeof receive) != 0) return throw_errno(env, "setsockopt(SO_RCVBUF)", NULL, errno);
+  int actual_send = 0, actual_receive = 0;
+  socklen_t length = sizeof(int);
+  getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &actual_send, &length);
+  length = sizeof(int);
+  getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &actual_receive, &length);
+  napi_value result, a, b;
+  napi_create_array_with_length(env, 2, &result);
+  napi_create_int32(env, actual_send, &a);
+  napi_create_int32(env, actual_receive, &b);
+  napi_set_element(env, result, 0, a);
+  napi_set_element(env, result, 1, b);
+  return result;
+}
+
 // yieldCpu(): sched_yield, the real "yield" of an idle strategy: lets another runnable
 // thread on this core run without giving up the rest of the time slice to a sleep.
 static napi_value yield_cpu(napi_env env, napi_callback_info info) {
@@ -322,6 +351,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"monotonicNs", NULL, monotonic_ns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"yieldCpu", NULL, yield_cpu, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setSocketBuffers", NULL, set_socket_buffers, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -28,6 +28,8 @@ export interface NativeAddon {
   realtimeNs(this: void): number;
   /** sched_yield(): lets another runnable thread on this core run. */
   yieldCpu(this: void): void;
+  /** SO_SNDBUF / SO_RCVBUF of a socket fd (0 = unchanged); returns the sizes the kernel set. */
+  setSocketBuffers(fd: number, sendBytes: number, receiveBytes: number): [number, number];
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -3,6 +3,7 @@
 // reached, --duration, SIGTERM, SIGINT) drains backpressure consumers, marks the segment
 // closed and removes it.
 import { AgentRunner } from '../agent/agent-runner.ts';
+import { CompositeAgent } from '../agent/composite-agent.ts';
 import { createIdleStrategy, type IdleStrategyName } from '../agent/idle-strategy.ts';
 import { QuoteGenerator } from '../generator/quote-generator.ts';
 import { polledCounter, polledGauge } from '../observability/polled-metrics.ts';
@@ -14,9 +15,10 @@ import { SegmentError } from '../shm/segment-error.ts';
 import { HEARTBEAT_INTERVAL_MS, type SegmentModeName } from '../shm/segment-layout.ts';
 import type { ProcessSettings } from '../service/process-settings.ts';
 import { Service } from '../service/service.ts';
+import { startTcpFeed, type PublisherTcpSettings } from './publisher-tcp.ts';
 import { QuotePublisherAgent } from './quote-publisher-agent.ts';
 
-export interface PublisherConfig extends ProcessSettings {
+export interface PublisherConfig extends ProcessSettings, PublisherTcpSettings {
   feed: string;
   shmDir: string;
   mode: SegmentModeName;
@@ -46,8 +48,15 @@ export async function runPublisher(config: PublisherConfig): Promise<number> {
     rate: config.rate,
     count: config.count,
   });
+  let tcp: Awaited<ReturnType<typeof startTcpFeed>>;
+  try {
+    tcp = await startTcpFeed(service, ring, config, { feed: config.feed, epoch: segment.epoch });
+  } catch (error) {
+    segment.closeAndRemove();
+    throw error;
+  }
   const idle = createIdleStrategy(config.idle, config.idleSleepNs);
-  const runner = new AgentRunner(agent, idle);
+  const runner = new AgentRunner(tcp === undefined ? agent : new CompositeAgent([agent, tcp.agent]), idle);
   registerPublisherMetrics(service, agent, transmitter);
   service.logger.info(
     {
@@ -61,6 +70,7 @@ export async function runPublisher(config: PublisherConfig): Promise<number> {
       idle: idle.name,
       instruments: config.instruments,
       seed: config.seed,
+      tcp: tcp === undefined ? 'off' : `${config.tcpHost}:${config.tcpPort}`,
     },
     'publishing',
   );
@@ -81,6 +91,7 @@ export async function runPublisher(config: PublisherConfig): Promise<number> {
   if (failure === undefined && transmitter instanceof GatedTransmitter && agent.isDone()) {
     await drainConsumers(transmitter, service, config.drainTimeoutS);
   }
+  await tcp?.server.close();
   clearInterval(heartbeat);
   clearInterval(report);
   const epoch = segment.epoch;
@@ -91,6 +102,9 @@ export async function runPublisher(config: PublisherConfig): Promise<number> {
     ratePerS: Math.round(agent.sent / Math.max(elapsedS, 1e-9)),
     ringFull: transmitter.fullCount,
     mode: config.mode,
+    ...(tcp === undefined
+      ? {}
+      : { tcp: { connections: tcp.server.connectionsAccepted, lostRecords: tcp.server.recordsLost, dropped: Object.fromEntries(tcp.server.dropCounts) } }),
     epoch,
   });
   return failure === undefined ? 0 : 1;

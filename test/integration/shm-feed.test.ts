@@ -27,7 +27,7 @@ function consumer(feed: string, ...extra: string[]): CliRun {
 }
 
 function publisher(feed: string, ...extra: string[]): CliRun {
-  return runCli(['publish', ...feedArgs(feed), '--idle', 'spin-yield', ...generate, ...extra]);
+  return runCli(['publish', ...feedArgs(feed), '--idle', 'spin-yield', '--tcp-port', '0', ...generate, ...extra]);
 }
 
 async function stop(run: CliRun, signal: NodeJS.Signals = 'SIGTERM'): Promise<Record<string, unknown>> {

@@ -8,7 +8,8 @@ export const publishCommand = defineCommand({
   name: 'publish',
   description:
     'Creates the segment /dev/shm/FEED (replacing a stale one left by a dead publisher), writes generated quotes\n' +
-    'for N instruments into it at --rate records per second (or flat out with --rate max), and removes it on exit.',
+    'for N instruments into it at --rate records per second (or flat out with --rate max), and removes it on exit.\n' +
+    'Also serves the feed over TCP on --tcp-host:--tcp-port (binary frames or NDJSON; `nc 127.0.0.1 9000` shows JSON).',
   options: {
     ...segmentOptions,
     mode: { type: 'choice', choices: ['broadcast', 'backpressure'], default: 'broadcast', description: 'broadcast: never wait, slow readers lose records; backpressure: wait for the slowest consumer, lose nothing' },
@@ -21,6 +22,13 @@ export const publishCommand = defineCommand({
     count: { type: 'integer', min: 0, default: 0, description: 'stop after this many records; 0 = no limit' },
     batch: { type: 'integer', min: 1, max: 4096, default: 1, description: 'publish the ring position once per this many records' },
     'drain-timeout': { type: 'number', min: 0, default: 30, description: 'backpressure mode, after --count: seconds to wait for consumers to read everything' },
+    'tcp-port': { type: 'integer', min: 0, max: 65535, default: 9000, description: 'TCP feed port; 0 = no TCP feed' },
+    'tcp-host': { type: 'string', default: '127.0.0.1', description: 'address the TCP feed listens on (0.0.0.0 in a pod)' },
+    'max-subscribers': { type: 'integer', min: 1, max: 10_000, default: 64, description: 'TCP subscribers at most; more are refused' },
+    'max-queue-bytes': { type: 'integer', min: 65_536, default: 8 * 1024 * 1024, description: 'a TCP subscriber with more unsent bytes than this is dropped' },
+    'handshake-timeout-ms': { type: 'integer', min: 1, max: 60_000, default: 500, description: 'a subscriber silent this long gets NDJSON' },
+    'tcp-send-buffer': { type: 'integer', min: 0, default: 4 * 1024 * 1024, description: 'SO_SNDBUF per subscriber, bytes; 0 = kernel default' },
+    'tcp-receive-buffer': { type: 'integer', min: 0, default: 0, description: 'SO_RCVBUF per subscriber, bytes; 0 = kernel default' },
     ...idleOption,
     ...processOptions,
   },
@@ -41,6 +49,13 @@ export const publishCommand = defineCommand({
       idle: options.idle,
       idleSleepNs: options.idleSleepUs * 1000,
       drainTimeoutS: options.drainTimeout,
+      tcpPort: options.tcpPort,
+      tcpHost: options.tcpHost,
+      maxSubscribers: options.maxSubscribers,
+      maxQueueBytes: options.maxQueueBytes,
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      sendBufferBytes: options.tcpSendBuffer,
+      receiveBufferBytes: options.tcpReceiveBuffer,
       ...processSettings(options),
     });
   },

@@ -1,0 +1,97 @@
+// `marketfeed consume tcp`: subscribes to a publisher's TCP feed (binary or NDJSON),
+// reconnecting with backoff, and reports like the SHM consumer: rate, one-way latency,
+// gaps (including across publisher restarts), malformed input. Latency uses
+// CLOCK_MONOTONIC when the publisher is on the same host (same boot id) and wall clocks
+// otherwise (the publisher's offset between the two comes with hello and heartbeats):
+// the summary says which.
+import { bootId } from '../clock/boot-id.ts';
+import { monotonicNs, wallClockNs } from '../clock/clock.ts';
+import type { ProcessSettings } from '../service/process-settings.ts';
+import { Service } from '../service/service.ts';
+import { LatencyRecorder } from '../stats/latency-recorder.ts';
+import type { FeedEncoding } from '../tcp/feed-protocol.ts';
+import { TcpFeedClient } from '../tcp/tcp-feed-client.ts';
+import { consumerSummary, registerConsumerMetrics, startIntervalReports } from './consumer-reporting.ts';
+import { RecordSink } from './record-sink.ts';
+import { StreamVerifier } from './stream-verifier.ts';
+
+export type LatencyClock = 'auto' | 'monotonic' | 'wall';
+
+export interface TcpConsumerConfig extends ProcessSettings {
+  host: string;
+  port: number;
+  encoding: FeedEncoding;
+  instruments: number[] | undefined;
+  name: string;
+  clock: LatencyClock;
+  count: number;
+  latencySample: number;
+  verifySeed: number | undefined;
+  verifyInstruments: number;
+  receiveBufferBytes: number;
+}
+
+export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number> {
+  const service = await Service.start({ ...config, role: 'consumer-tcp', labels: { consumer: config.name } });
+  service.setNotReady('connecting');
+  const latency = await LatencyRecorder.create();
+  let wall = config.clock === 'wall';
+  let publisherOffsetNs = 0;
+  // In wall mode, "now" is moved into the publisher's monotonic timebase.
+  const clock = (): number => (wall ? wallClockNs() - publisherOffsetNs : monotonicNs());
+  const verifier = config.verifySeed === undefined ? undefined : new StreamVerifier({ seed: config.verifySeed, instruments: config.verifyInstruments });
+  const sink = new RecordSink({ latency, clock, latencySampleEvery: config.latencySample, ...(verifier === undefined ? {} : { verifier }) });
+  const count = config.count > 0 ? config.count : Number.MAX_SAFE_INTEGER;
+  let newStreams = 0;
+  const client = new TcpFeedClient({
+    host: config.host,
+    port: config.port,
+    encoding: config.encoding,
+    ...(config.instruments === undefined ? {} : { instruments: config.instruments }),
+    receiveBufferBytes: config.receiveBufferBytes,
+    onChunk: () => {
+      publisherOffsetNs = client.wallMinusMonotonicNs;
+      sink.beginBatch();
+    },
+    onRecord: (record) => {
+      sink.handle(record);
+      if (sink.records >= count) service.stop('done');
+    },
+  });
+  client.on('hello', (hello) => {
+    if (config.clock === 'auto') wall = hello.bootId !== bootId();
+    service.setReady();
+    service.logger.info({ epoch: hello.epoch, feed: hello.feed, nextSequence: hello.nextSequence, clock: wall ? 'wall' : 'monotonic' }, 'subscribed');
+  });
+  client.on('newStream', (hello) => {
+    newStreams++;
+    service.logger.warn({ epoch: hello.epoch, lastSequence: sink.sequences.lastSequence }, 'publisher restarted: new stream');
+    sink.newStream();
+  });
+  client.on('disconnected', (reason, retryInMs) => {
+    service.setNotReady(`disconnected: ${reason}`);
+    service.logger.warn({ reason, retryInMs }, 'disconnected; reconnecting');
+  });
+  client.on('malformed', (reason) => service.logger.warn({ reason }, 'malformed input skipped'));
+  client.on('serverError', (reason) => service.logger.warn({ reason }, 'server refused or closed'));
+  registerConsumerMetrics(service.registry, sink, () => 0, () => newStreams);
+  const reports = startIntervalReports(service.logger, sink, config.reportIntervalS, () => 0);
+  const startedMs = performance.now();
+  const stopped = new Promise<void>((resolve) => service.onStop(() => resolve()));
+  client.start();
+  await stopped;
+  client.close();
+  reports.stop();
+  const elapsedS = (performance.now() - startedMs) / 1000;
+  await service.finish({
+    ...consumerSummary(sink, elapsedS),
+    clock: wall ? 'wall (cross-host: publisher offset applied)' : 'monotonic (same host)',
+    encoding: config.encoding,
+    connects: client.connects,
+    malformed: client.malformed,
+    newStreams,
+    epoch: client.hello?.epoch ?? null,
+  });
+  latency.destroy();
+  return 0;
+}

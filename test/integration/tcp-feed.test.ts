@@ -1,0 +1,157 @@
+// Real processes over TCP: `marketfeed publish --tcp-port` and `marketfeed consume tcp`,
+// plus raw sockets playing misbehaving clients.
+import fs from 'node:fs';
+import net from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { killLeftoverProcesses, runCli, type CliRun } from '../helpers/cli.ts';
+import { freePort } from '../helpers/ports.ts';
+import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = makeShmDir();
+});
+afterEach(killLeftoverProcesses);
+afterAll(() => removeShmDir(dir));
+
+const verify = ['--verify-seed', '7', '--verify-instruments', '20'];
+
+async function startPublisher(port: number, ...extra: string[]): Promise<CliRun> {
+  const run = runCli(['publish', '--feed', uniqueFeed('tcp'), '--shm-dir', dir, '--tcp-port', String(port), '--seed', '7', '--instruments', '20', '--idle', 'spin-yield', '--json', ...extra]);
+  await run.waitForLog('tcp feed listening');
+  return run;
+}
+
+function consumer(port: number, ...extra: string[]): CliRun {
+  return runCli(['consume', 'tcp', '--port', String(port), '--json', ...verify, ...extra]);
+}
+
+async function stop(run: CliRun): Promise<Record<string, unknown>> {
+  run.child.kill('SIGTERM');
+  const { code } = await run.exit;
+  expect(code, run.stderr.join('\n')).toBe(0);
+  return run.summary();
+}
+
+/** Connects a raw socket and collects what the server sends until it closes. */
+function rawClient(port: number, send?: string | Buffer): { socket: net.Socket; received: Promise<string> } {
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  if (send !== undefined) socket.once('connect', () => socket.write(send));
+  const received = new Promise<string>((resolve) => {
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(text));
+  });
+  return { socket, received };
+}
+
+function rssKb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+}
+
+describe('TCP feed across processes', () => {
+  it('several consumers in both encodings; one killed mid-stream; the others see no gap', async () => {
+    const port = await freePort();
+    const pub = await startPublisher(port, '--rate', '100k');
+    const binary = consumer(port, '--encoding', 'binary');
+    const json = consumer(port, '--encoding', 'json');
+    const victim = consumer(port, '--encoding', 'binary');
+    await Promise.all([binary, json, victim].map((c) => c.waitForLog('latency')));
+    victim.child.kill('SIGKILL');
+    await victim.exit;
+    await pub.waitForLog('subscriber left');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const c of [binary, json]) {
+      const s = await stop(c);
+      expect(s).toMatchObject({ gaps: 0, lost: 0, outOfOrder: 0, mismatches: 0, malformed: 0, connects: 1, clock: 'monotonic (same host)' });
+      expect(s.records as number).toBeGreaterThan(50_000);
+    }
+    const p = await stop(pub);
+    expect(p).toMatchObject({ tcp: { lostRecords: 0, dropped: { slow: 0, protocol: 0 } } });
+  });
+
+  it('consumers reconnect to a restarted publisher and report the new stream', async () => {
+    const port = await freePort();
+    const first = await startPublisher(port, '--rate', '50k');
+    const c = consumer(port, '--encoding', 'binary');
+    await c.waitForLog('latency');
+    await stop(first);
+    await c.waitForLog('disconnected; reconnecting');
+    const second = await startPublisher(port, '--rate', '50k');
+    await c.waitForLog('publisher restarted: new stream');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const s = await stop(c);
+    await stop(second);
+    expect(s.newStreams).toBe(1);
+    expect(s.connects as number).toBeGreaterThanOrEqual(2);
+    expect(s.mismatches).toBe(0);
+    expect(s.outOfOrder).toBe(0);
+  });
+
+  it('drops a subscriber that never reads, with a bounded queue, without disturbing the others', async () => {
+    const port = await freePort();
+    const pub = await startPublisher(port, '--rate', '500k', '--max-queue-bytes', '2000000', '--tcp-send-buffer', '65536');
+    const healthy = consumer(port, '--encoding', 'binary', '--latency-sample', '64');
+    await healthy.waitForLog('latency');
+    const stalled = net.connect({ port, host: '127.0.0.1' });
+    stalled.once('connect', () => {
+      stalled.write('binary\n');
+      stalled.pause();
+    });
+    stalled.on('error', () => {});
+    const dropped = await pub.waitForLog('subscriber dropped');
+    expect(dropped).toMatchObject({ reason: 'slow' });
+    expect(String(dropped.detail)).toMatch(/more than the 2000000-byte bound/);
+    const rss = [rssKb(pub.child.pid!)];
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      rss.push(rssKb(pub.child.pid!));
+    }
+    // The publisher's memory does not follow the stalled subscriber up.
+    expect(Math.max(...rss)).toBeLessThan(400_000);
+    stalled.destroy();
+    const s = await stop(healthy);
+    expect(s).toMatchObject({ mismatches: 0, outOfOrder: 0, connects: 1 });
+    const p = await stop(pub);
+    expect(p).toMatchObject({ tcp: { dropped: { slow: 1 } } });
+  });
+
+  it('disconnects a client that sends garbage, telling it why; serves NDJSON to a silent one', async () => {
+    const port = await freePort();
+    const pub = await startPublisher(port, '--rate', '10k', '--handshake-timeout-ms', '200');
+    const garbage = rawClient(port, Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x0a]));
+    expect(await garbage.received).toMatch(/^\{"error":"handshake must start with binary or json/);
+    const http = rawClient(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await http.received).toMatch(/"error":"handshake must start with binary or json/);
+    const silent = rawClient(port);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    silent.socket.destroy();
+    const lines = (await silent.received).split('\n').filter((line) => line !== '');
+    expect(JSON.parse(lines[0])).toMatchObject({ hello: { encoding: 'json', instruments: 'all', protocol: 1 } });
+    expect(JSON.parse(lines[1])).toMatchObject({ type: 'quote' });
+    const p = await stop(pub);
+    expect(p).toMatchObject({ tcp: { dropped: { protocol: 2 } } });
+  });
+
+  it('filters instruments and enforces the subscriber limit', async () => {
+    const port = await freePort();
+    const pub = await startPublisher(port, '--rate', '50k', '--max-subscribers', '1');
+    const filtered = runCli(['consume', 'tcp', '--port', String(port), '--instruments', '3,5-6', '--json', '--count', '2000']);
+    await filtered.waitForLog('subscribed');
+    const refused = rawClient(port, 'json\n');
+    expect(await refused.received).toMatch(/"error":"subscriber limit of 1 reached"/);
+    expect((await filtered.exit).code).toBe(0);
+    const ids = new Set<number>();
+    // Recount from the stream itself: a JSON consumer with the same filter.
+    const p2 = rawClient(port, 'json instruments=3,5-6\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    p2.socket.destroy();
+    for (const line of (await p2.received).split('\n')) {
+      if (line.startsWith('{"seq"')) ids.add((JSON.parse(line) as { instrument: number }).instrument);
+    }
+    expect([...ids].sort()).toEqual([3, 5, 6]);
+    expect(filtered.summary()).toMatchObject({ records: 2000, outOfOrder: 0 });
+    await stop(pub);
+  });
+});
