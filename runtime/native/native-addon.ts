@@ -32,11 +32,12 @@ export interface NativeAddon {
   setSocketBuffers(fd: number, sendBytes: number, receiveBytes: number): [number, number];
 }
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const candidates = [
-  path.join(packageRoot, 'build', 'Release', 'marketfeed_native.node'),
-  path.join(packageRoot, 'build', 'Debug', 'marketfeed_native.node'),
-];
+// From runtime/native/ (sources) or dist/runtime/native/ (the compiled library).
+const here = path.dirname(fileURLToPath(import.meta.url));
+const candidates = [path.resolve(here, '..', '..'), path.resolve(here, '..', '..', '..')].flatMap((root) => [
+  path.join(root, 'build', 'Release', 'marketfeed_native.node'),
+  path.join(root, 'build', 'Debug', 'marketfeed_native.node'),
+]);
 
 function load(): NativeAddon {
   const found = candidates.find((candidate) => existsSync(candidate));
