@@ -11,6 +11,7 @@ import { printReport } from './lib/table-printer.ts';
 /** One line per bench, loaded only when asked for. */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   shm: () => import('./shm/shm-bench.ts'),
+  tcp: () => import('./tcp/tcp-bench.ts'),
 };
 
 const USAGE = `usage: npm run bench -- NAME [--quick]   (NAME: ${Object.keys(BENCHES).join(', ')})`;

@@ -34,3 +34,9 @@ export interface DoneMessage extends PeerMessage {
   type: 'done';
   sent: number;
 }
+
+/** A sending child that is a server listens here and waits for its subscriber. */
+export interface ListeningMessage extends PeerMessage {
+  type: 'listening';
+  port: number;
+}

@@ -8,9 +8,9 @@ import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
 import { reportToParent, type DoneMessage, type ReadyMessage, type ResultMessage } from '../lib/peer-messages.ts';
 import { ReceiveMeasurement } from '../lib/receive-measurement.ts';
 import type { ReceiveResult } from '../lib/result-rows.ts';
-import { isPaced, type LoadSpec } from './load-spec.ts';
+import { isPaced, type LoadSpec } from '../lib/load-spec.ts';
 import { PostMessageTransmitter } from './post-message-transmitter.ts';
-import { publishFor } from './publish-for.ts';
+import { publishFor } from '../lib/load-sender.ts';
 import type { Role } from './ring-endpoint.ts';
 
 export interface PostMessageWorkerData {

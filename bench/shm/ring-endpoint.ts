@@ -5,8 +5,8 @@ import { BroadcastTransmitter } from '../../runtime/ring/broadcast-transmitter.t
 import type { RingMemory } from '../../runtime/ring/ring-memory.ts';
 import { reportToParent, type DoneMessage, type ReadyMessage, type ResultMessage } from '../lib/peer-messages.ts';
 import type { ReceiveResult } from '../lib/result-rows.ts';
-import type { LoadSpec } from './load-spec.ts';
-import { publishFor } from './publish-for.ts';
+import type { LoadSpec } from '../lib/load-spec.ts';
+import { publishFor } from '../lib/load-sender.ts';
 import { prepareRingRead } from './ring-reader.ts';
 
 export type Role = 'writer' | 'reader';

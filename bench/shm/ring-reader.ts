@@ -10,7 +10,7 @@ import { BroadcastReceiver } from '../../runtime/ring/broadcast-receiver.ts';
 import type { RingMemory } from '../../runtime/ring/ring-memory.ts';
 import { ReceiveMeasurement } from '../lib/receive-measurement.ts';
 import type { ReceiveResult } from '../lib/result-rows.ts';
-import { isPaced, type LoadSpec } from './load-spec.ts';
+import { isPaced, type LoadSpec } from '../lib/load-spec.ts';
 
 const SAMPLE_EVERY = 16_384;
 /** Empty polls between looks at the clock for the deadline. */

@@ -5,7 +5,7 @@ import { workerData } from 'node:worker_threads';
 import { native } from '../../runtime/native/native-addon.ts';
 import { ringMemoryOf } from '../../runtime/ring/ring-memory.ts';
 import { HeaderWord, SegmentState } from '../../runtime/shm/segment-layout.ts';
-import type { LoadSpec } from './load-spec.ts';
+import type { LoadSpec } from '../lib/load-spec.ts';
 import { runRingEndpoint, type Role } from './ring-endpoint.ts';
 
 export interface SabWorkerData {

@@ -9,8 +9,8 @@ import { Segment } from '../../runtime/shm/segment.ts';
 import { measurePair } from '../lib/measure-pair.ts';
 import { startProcessPeer, startWorkerPeer } from '../lib/peer.ts';
 import type { ReceiveResult } from '../lib/result-rows.ts';
-import type { CpuPlan } from './cpu-plan.ts';
-import { isPaced, timeLimitMs, type LoadSpec } from './load-spec.ts';
+import type { CpuPlan } from '../lib/cpu-plan.ts';
+import { isPaced, timeLimitMs, type LoadSpec } from '../lib/load-spec.ts';
 import type { PostMessageWorkerData } from './post-message-endpoint.ts';
 import type { Role } from './ring-endpoint.ts';
 import type { SabWorkerData } from './sab-worker-endpoint.ts';
@@ -37,7 +37,8 @@ const PROCESS_ENDPOINT = path.join(here, 'shm-process-endpoint.ts');
 const SAB_ENDPOINT = new URL('./sab-worker-endpoint.ts', import.meta.url);
 const POST_MESSAGE_ENDPOINT = new URL('./post-message-endpoint.ts', import.meta.url);
 
-const crossProcess: ShmImpl = {
+/** The cross-process ring over /dev/shm: also the SHM side of the tcp bench's comparison. */
+export const CROSS_PROCESS_SHM: ShmImpl = {
   name: 'marketfeed',
   measure(shmCase, load, { cpus, shmDir }) {
     const feed = shmCase.name;
@@ -76,5 +77,5 @@ const postMessage: ShmImpl = {
   },
 };
 
-export const SHM_IMPLS: readonly ShmImpl[] = [crossProcess, workerThreadsSab, postMessage];
+export const SHM_IMPLS: readonly ShmImpl[] = [CROSS_PROCESS_SHM, workerThreadsSab, postMessage];
 export const BASELINE_IMPL = postMessage.name;

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { placeOnCpus } from '../../runtime/cpu/cpu-pinning.ts';
 import { Segment } from '../../runtime/shm/segment.ts';
-import type { LoadSpec } from './load-spec.ts';
+import type { LoadSpec } from '../lib/load-spec.ts';
 import { runRingEndpoint, type Role } from './ring-endpoint.ts';
 
 const { values } = parseArgs({

@@ -7,30 +7,23 @@
 // prices are within ±JSON_EXACT_PRICE_LIMIT currency units; beyond that a JSON price
 // (a double) can come back one 1e-8 unit off.
 import type { MarketDataRecord, RecordFields } from './market-data-record.ts';
+import { MAX_RECORD_JSON_LENGTH, writeRecordJson } from './record-json-writer.ts';
 import { MAX_U16, MAX_U32, PRICE_SCALE, RecordType, type RecordTypeName } from './record-layout.ts';
 
 export class RecordFormatError extends Error {
   override readonly name = 'RecordFormatError';
 }
 
-const typeNames = new Map<number, string>(Object.entries(RecordType).map(([name, code]) => [code, name]));
 const TWO_POW_63 = 9_223_372_036_854_775_808;
 /** Currency units below which decimal JSON prices convert back to the exact fixed-point value. */
 export const JSON_EXACT_PRICE_LIMIT = 20_000_000;
 const TWO_POW_64 = 18_446_744_073_709_551_616;
 
-export function recordTypeName(type: number): string {
-  return typeNames.get(type) ?? `type-${type}`;
-}
+const scratch = Buffer.allocUnsafe(MAX_RECORD_JSON_LENGTH);
 
-/** One JSON object, no trailing newline. Built by hand: about 2× faster than JSON.stringify of an object. */
+/** One JSON object, no trailing newline (the feed writes bytes directly: record-json-writer.ts). */
 export function recordToJson(record: MarketDataRecord): string {
-  return (
-    `{"seq":${record.sequence},"type":"${recordTypeName(record.type)}","instrument":${record.instrumentId}` +
-    `,"flags":${record.flags},"bid":${record.bidPrice / PRICE_SCALE},"ask":${record.askPrice / PRICE_SCALE}` +
-    `,"bidSize":${record.bidSize},"askSize":${record.askSize}` +
-    `,"publishTimeNs":${record.publishTimeNs},"sourceTimeNs":${record.sourceTimeNs}}`
-  );
+  return scratch.toString('latin1', 0, writeRecordJson(record, scratch, 0));
 }
 
 /** Parses one JSON object into record fields, or throws RecordFormatError naming the bad field. */

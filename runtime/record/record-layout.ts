@@ -64,6 +64,13 @@ export const RecordType = {
 } as const;
 export type RecordTypeName = keyof typeof RecordType;
 
+const typeNames = new Map<number, string>(Object.entries(RecordType).map(([name, code]) => [code, name]));
+
+/** The type's name in the JSON form ("quote"), or type-N for a code without one. */
+export function recordTypeName(type: number): string {
+  return typeNames.get(type) ?? `type-${type}`;
+}
+
 export const RecordFlag = {
   snapshot: 1,
   replayed: 2,

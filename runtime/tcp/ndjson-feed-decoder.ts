@@ -1,39 +1,78 @@
-// Decodes the NDJSON feed from chunks split anywhere (a multi-byte character too). A line
-// that is not a valid record costs only that line: it is counted and skipped.
-import { StringDecoder } from 'node:string_decoder';
+// Decodes the NDJSON feed from chunks split anywhere. Lines are found in the bytes (a
+// newline never occurs inside a multi-byte UTF-8 character), so only complete lines are
+// ever decoded. A record line in the server's canonical form is read straight from the
+// bytes (CanonicalRecordJsonReader); any other line goes through JSON.parse. A line that is
+// neither a record nor a hello, heartbeat or error costs only itself: counted and skipped.
 import { MarketDataRecord } from '../record/market-data-record.ts';
+import { CanonicalRecordJsonReader } from '../record/record-json-reader.ts';
 import { RecordFormatError, recordFieldsFromJson } from '../record/record-json.ts';
 import type { FeedDecoder, FeedEvents } from './feed-events.ts';
 import type { FeedHello } from './feed-protocol.ts';
 
 /** A "line" longer than this without a newline is garbage; it is dropped, not buffered. */
 export const MAX_LINE_LENGTH = 64 * 1024;
+const NEWLINE = 0x0a;
 
 export class NdjsonFeedDecoder implements FeedDecoder {
   private readonly events: FeedEvents;
-  private readonly text = new StringDecoder('utf8');
-  private partial = '';
+  /** The start of a line whose end has not arrived yet. */
+  private partial: Buffer | undefined;
+  /** Inside an overlong line: skip up to its newline. */
   private discarding = false;
   private readonly record = new MarketDataRecord();
+  private readonly reader = new CanonicalRecordJsonReader();
 
   constructor(events: FeedEvents) {
     this.events = events;
   }
 
   push(chunk: Buffer): void {
-    const text = this.partial + this.text.write(chunk);
     let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+    if (this.partial !== undefined || this.discarding) {
+      // Finish the line begun in an earlier chunk: join only its bytes, not the chunk.
+      const newline = chunk.indexOf(NEWLINE);
+      if (newline === -1) {
+        if (!this.discarding) this.keepPartial(Buffer.concat([this.partial!, chunk]), 0);
+        return;
+      }
       if (this.discarding) this.discarding = false;
-      else this.line(text.slice(start, end));
-      start = end + 1;
+      else this.lines(Buffer.concat([this.partial!, chunk.subarray(0, newline + 1)]), 0);
+      this.partial = undefined;
+      start = newline + 1;
     }
-    this.partial = text.slice(start);
-    if (this.partial.length > MAX_LINE_LENGTH) {
-      if (!this.discarding) this.events.onMalformed(`line longer than ${MAX_LINE_LENGTH} characters`);
+    this.keepPartial(chunk, this.lines(chunk, start));
+  }
+
+  /** Handles every complete line from start on; returns where the incomplete rest begins. */
+  private lines(data: Buffer, start: number): number {
+    const length = data.length;
+    while (start < length) {
+      // The feed's own lines: parsed where they start, no search for the newline first.
+      const end = this.reader.read(data, start, length, this.record);
+      if (end !== -1 && end < length && data[end] === NEWLINE) {
+        this.events.onRecord(this.record);
+        start = end + 1;
+        continue;
+      }
+      const newline = data.indexOf(NEWLINE, start);
+      if (newline === -1) break;
+      this.line(data.toString('utf8', start, newline));
+      start = newline + 1;
+    }
+    return start;
+  }
+
+  private keepPartial(data: Buffer, start: number): void {
+    this.partial = undefined;
+    const rest = data.length - start;
+    if (rest === 0) return;
+    if (rest > MAX_LINE_LENGTH) {
+      this.events.onMalformed(`line longer than ${MAX_LINE_LENGTH} characters`);
       this.discarding = true;
-      this.partial = '';
+      return;
     }
+    // A copy: keeping a view would pin the whole chunk for a few bytes.
+    this.partial = Buffer.from(data.subarray(start));
   }
 
   private line(line: string): void {

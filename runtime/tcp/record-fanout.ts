@@ -6,7 +6,7 @@
 // subscribers see the gap in the sequence numbers.
 import { MarketDataRecord, copyRecordWords } from '../record/market-data-record.ts';
 import { RECORD_SIZE, RECORD_WORDS, Word } from '../record/record-layout.ts';
-import { recordToJson } from '../record/record-json.ts';
+import { MAX_RECORD_JSON_LENGTH, writeRecordJson } from '../record/record-json-writer.ts';
 import { BroadcastReceiver } from '../ring/broadcast-receiver.ts';
 import type { RingMemory } from '../ring/ring-memory.ts';
 import { FRAME_HEADER_SIZE, FrameType, writeFrameHeader } from './feed-protocol.ts';
@@ -14,6 +14,7 @@ import type { FeedSubscriber } from './feed-subscriber.ts';
 
 /** Records per pump and per binary frame. */
 export const MAX_BATCH = 4096;
+const NEWLINE = 0x0a;
 
 export class RecordFanout {
   recordsRead = 0;
@@ -21,6 +22,7 @@ export class RecordFanout {
   private readonly batch = new Int32Array(MAX_BATCH * RECORD_WORDS);
   private readonly batchBytes = new Uint8Array(this.batch.buffer);
   private readonly view = new MarketDataRecord();
+  private readonly jsonScratch = Buffer.allocUnsafe(MAX_BATCH * MAX_RECORD_JSON_LENGTH);
   private count = 0;
   private readonly collect = (record: MarketDataRecord): void => {
     copyRecordWords(record.words, record.base, this.batch, this.count * RECORD_WORDS);
@@ -91,21 +93,27 @@ export class RecordFanout {
     return { data: frame.subarray(0, FRAME_HEADER_SIZE + kept * RECORD_SIZE), records: kept };
   }
 
+  /** The batch's records (those of the filter's instruments) as NDJSON bytes. */
   private jsonLines(n: number, filter: Set<number> | undefined): Encoded {
-    let text = '';
-    let kept = 0;
+    const text = this.jsonScratch;
     const view = this.view;
+    let length = 0;
+    let kept = 0;
     for (let i = 0; i < n; i++) {
       view.wrap(this.batch, i * RECORD_WORDS);
       if (filter !== undefined && !filter.has(view.instrumentId)) continue;
-      text += `${recordToJson(view)}\n`;
+      length = writeRecordJson(view, text, length);
+      text[length++] = NEWLINE;
       kept++;
     }
-    return { data: text, records: kept };
+    // A copy: the socket may hold on to what it is given while the scratch is reused.
+    const data = Buffer.allocUnsafe(length);
+    text.copy(data, 0, 0, length);
+    return { data, records: kept };
   }
 }
 
 interface Encoded {
-  data: Buffer | string;
+  data: Buffer;
   records: number;
 }
