@@ -3,7 +3,7 @@
 export { monotonicNs, wallClockNs, CachedNanoClock } from './clock/clock.ts';
 export { MarketDataRecord, type RecordFields } from './record/market-data-record.ts';
 export { RECORD_SIZE, PRICE_SCALE, RecordType, RecordFlag, Offset } from './record/record-layout.ts';
-export { recordToJson, parseRecordJson, RecordFormatError } from './record/record-json.ts';
+export { recordToJson, recordToJsonObject, parseRecordJson, RecordFormatError, type RecordJson } from './record/record-json.ts';
 export { Segment, type CreateSegmentOptions, type SegmentLocation } from './shm/segment.ts';
 export { SegmentError, type SegmentErrorCode } from './shm/segment-error.ts';
 export { BroadcastTransmitter } from './ring/broadcast-transmitter.ts';

@@ -22,18 +22,25 @@ export function gitCommit(directory: string): string {
   }
 }
 
+/** /proc/stat counts in USER_HZ ticks: 100 a second on Linux. */
+const TICKS_PER_MICROSECOND = 100 / 1e6;
+
 /**
- * Share of CPU time (0–1) other work took over a short sample, from /proc/stat: a bench
- * on a shared machine says so instead of reporting slow figures as the code's own.
- * Undefined where /proc/stat is missing.
+ * Share of CPU time (0–1) other processes took over a short sample, from /proc/stat: a
+ * bench on a shared machine says so instead of reporting slow figures as the code's own.
+ * The bench's own process (starting up, compiling) is left out. Undefined where
+ * /proc/stat is missing.
  */
 export async function cpuBusyShare(sampleMs = 250): Promise<number | undefined> {
   const before = readCpuTimes();
   if (before === undefined) return undefined;
+  const ownBefore = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, sampleMs));
   const after = readCpuTimes()!;
+  const own = process.cpuUsage(ownBefore);
   const total = after.total - before.total;
-  return total > 0 ? 1 - (after.idle - before.idle) / total : undefined;
+  const busy = total - (after.idle - before.idle) - (own.user + own.system) * TICKS_PER_MICROSECOND;
+  return total > 0 ? Math.max(0, busy / total) : undefined;
 }
 
 function readCpuTimes(): { idle: number; total: number } | undefined {

@@ -14,7 +14,8 @@ import net from 'node:net';
 import type { Agent } from '../../runtime/agent/agent-runner.ts';
 import { createLogger } from '../../runtime/observability/logger.ts';
 import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
-import { PRICE_SCALE, RECORD_SIZE, RECORD_WORDS, recordTypeName } from '../../runtime/record/record-layout.ts';
+import { recordToJsonObject } from '../../runtime/record/record-json.ts';
+import { RECORD_SIZE, RECORD_WORDS } from '../../runtime/record/record-layout.ts';
 import { BroadcastTransmitter } from '../../runtime/ring/broadcast-transmitter.ts';
 import type { RecordTransmitter } from '../../runtime/ring/record-transmitter.ts';
 import { allocateSharedRing } from '../../runtime/ring/ring-memory.ts';
@@ -176,18 +177,7 @@ abstract class NaiveTransmitter implements RecordTransmitter {
 /** What a developer would write first: an object per record, JSON.stringify, a write per line. */
 class NaiveJsonTransmitter extends NaiveTransmitter {
   protected send(record: MarketDataRecord): void {
-    const line = JSON.stringify({
-      seq: record.sequence,
-      type: recordTypeName(record.type),
-      instrument: record.instrumentId,
-      flags: record.flags,
-      bid: record.bidPrice / PRICE_SCALE,
-      ask: record.askPrice / PRICE_SCALE,
-      bidSize: record.bidSize,
-      askSize: record.askSize,
-      publishTimeNs: record.publishTimeNs,
-      sourceTimeNs: record.sourceTimeNs,
-    });
+    const line = JSON.stringify(recordToJsonObject(record));
     this.socket.write(`${line}\n`);
   }
 }

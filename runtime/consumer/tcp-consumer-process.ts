@@ -54,6 +54,8 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
       sink.beginBatch();
     },
     onRecord: (record) => {
+      // The rest of the socket chunk that held the count-th record is not counted.
+      if (sink.records >= count) return;
       sink.handle(record);
       if (sink.records >= count) service.stop('done');
     },

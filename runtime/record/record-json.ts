@@ -8,7 +8,7 @@
 // (a double) can come back one 1e-8 unit off.
 import type { MarketDataRecord, RecordFields } from './market-data-record.ts';
 import { MAX_RECORD_JSON_LENGTH, writeRecordJson } from './record-json-writer.ts';
-import { MAX_U16, MAX_U32, PRICE_SCALE, RecordType, type RecordTypeName } from './record-layout.ts';
+import { MAX_U16, MAX_U32, PRICE_SCALE, RecordType, recordTypeName, type RecordTypeName } from './record-layout.ts';
 
 export class RecordFormatError extends Error {
   override readonly name = 'RecordFormatError';
@@ -18,6 +18,36 @@ const TWO_POW_63 = 9_223_372_036_854_775_808;
 /** Currency units below which decimal JSON prices convert back to the exact fixed-point value. */
 export const JSON_EXACT_PRICE_LIMIT = 20_000_000;
 const TWO_POW_64 = 18_446_744_073_709_551_616;
+
+/** The JSON form as an object (what JSON.parse makes of a record's line). */
+export interface RecordJson {
+  seq: number;
+  type: string;
+  instrument: number;
+  flags: number;
+  bid: number;
+  ask: number;
+  bidSize: number;
+  askSize: number;
+  publishTimeNs: number;
+  sourceTimeNs: number;
+}
+
+/** The record's JSON form as an object: the reference the byte writer is tested against. */
+export function recordToJsonObject(record: MarketDataRecord): RecordJson {
+  return {
+    seq: record.sequence,
+    type: recordTypeName(record.type),
+    instrument: record.instrumentId,
+    flags: record.flags,
+    bid: record.bidPrice / PRICE_SCALE,
+    ask: record.askPrice / PRICE_SCALE,
+    bidSize: record.bidSize,
+    askSize: record.askSize,
+    publishTimeNs: record.publishTimeNs,
+    sourceTimeNs: record.sourceTimeNs,
+  };
+}
 
 const scratch = Buffer.allocUnsafe(MAX_RECORD_JSON_LENGTH);
 

@@ -12,8 +12,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketfeed-bench-'));
 afterAll(() => fs.rmSync(resultsDir, { recursive: true, force: true }));
 
-const BENCHES = {
-  shm: { cases: ['throughput-per-record', 'throughput-batched', 'latency-100k', 'latency-1m'], impls: ['marketfeed', 'worker-threads-sab', 'postMessage'] },
+const SHM_IMPLS = ['marketfeed', 'worker-threads-sab', 'postMessage'];
+const TCP_BINARY_IMPLS = ['marketfeed', 'naive-binary', 'naive', 'marketfeed-shm'];
+const TCP_NDJSON_IMPLS = ['marketfeed', 'naive', 'marketfeed-shm'];
+
+/** Per bench, the impls each case must have a row for. */
+const BENCHES: Record<string, Record<string, string[]>> = {
+  shm: { 'throughput-per-record': SHM_IMPLS, 'throughput-batched': SHM_IMPLS, 'latency-100k': SHM_IMPLS, 'latency-1m': SHM_IMPLS },
+  tcp: {
+    'throughput-binary': TCP_BINARY_IMPLS,
+    'throughput-ndjson': TCP_NDJSON_IMPLS,
+    'latency-100k-binary': TCP_BINARY_IMPLS,
+    'latency-100k-ndjson': TCP_NDJSON_IMPLS,
+  },
 };
 
 interface Row {
@@ -37,8 +48,8 @@ describe.each(Object.entries(BENCHES))('bench %s --quick', (name, expected) => {
     expect(Date.parse(result.when)).not.toBeNaN();
     expect(result.machine.cpus).toBeGreaterThan(0);
     expect(result.machine.node).toMatch(/^v24\./);
-    for (const benchCase of expected.cases) {
-      for (const impl of expected.impls) {
+    for (const [benchCase, impls] of Object.entries(expected)) {
+      for (const impl of impls) {
         const row = result.rows.find((r) => r.case === benchCase && r.impl === impl);
         expect(row, `${benchCase} ${impl}`).toBeDefined();
         // Figures are measured or omitted, never zero.
