@@ -156,4 +156,31 @@ describe('TCP feed across processes', () => {
     expect(filtered.summary()).toMatchObject({ records: 2000, outOfOrder: 0 });
     await stop(pub);
   });
+
+  it('times latency on wall clocks when asked (the cross-host mode) and serves /metrics, /healthz, /readyz', async () => {
+    const [port, consumerMetrics, publisherMetrics] = [await freePort(), await freePort(), await freePort()];
+    // Started before the publisher: not ready while it retries the connection.
+    const c = consumer(port, '--encoding', 'binary', '--clock', 'wall', '--metrics-port', String(consumerMetrics));
+    await c.waitForLog('disconnected; reconnecting');
+    expect((await fetch(`http://127.0.0.1:${consumerMetrics}/readyz`)).status).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${consumerMetrics}/healthz`)).status).toBe(200);
+    const pub = await startPublisher(port, '--rate', '20k', '--metrics-port', String(publisherMetrics));
+    await c.waitForLog('subscribed');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await fetch(`http://127.0.0.1:${consumerMetrics}/readyz`)).status).toBe(200);
+    const consumerText = await (await fetch(`http://127.0.0.1:${consumerMetrics}/metrics`)).text();
+    expect(consumerText).toMatch(/^marketfeed_received_records_total\{[^}]*\} [1-9]/m);
+    const publisherText = await (await fetch(`http://127.0.0.1:${publisherMetrics}/metrics`)).text();
+    expect(publisherText).toMatch(/^marketfeed_tcp_subscribers\{[^}]*\} 1$/m);
+    expect(publisherText).toMatch(/^marketfeed_tcp_dropped_subscribers_total\{[^}]*reason="slow"[^}]*\} 0$/m);
+    const s = await stop(c);
+    await stop(pub);
+    expect(s).toMatchObject({ clock: 'wall (cross-host: publisher offset applied)', mismatches: 0, outOfOrder: 0 });
+    expect(s.connects as number).toBeGreaterThanOrEqual(1);
+    // The publisher's offset moves wall time into its timebase: latencies stay positive and small.
+    const latency = s.latency as { count: number; p50_ns: number };
+    expect(latency.count).toBeGreaterThan(0);
+    expect(latency.p50_ns).toBeLessThan(1e9);
+    expect(s.negativeLatencies).toBe(0);
+  });
 });
