@@ -3,7 +3,7 @@
 // converts them), the defaults `withDefaults` fills in, and, through CROSS_FIELD_RULES, both
 // the CEL `x-kubernetes-validations` the API server runs and the same checks in TypeScript
 // (`validateSpec`) for the operator, which must not trust that a spec went through them.
-import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { ObjectMeta } from './kube-object.ts';
 
@@ -31,6 +31,11 @@ export const LAST_FEED_POD_METRICS_PORT = PUBLISHER_METRICS_PORT + MAX_SHM_CONSU
 export const DEFAULT_TCP_PORT = 9000;
 
 const MEBIBYTE = 1024 * 1024;
+
+// Condition times are RFC 3339; TypeBox checks formats only once they are registered.
+if (!FormatRegistry.Has('date-time')) {
+  FormatRegistry.Set('date-time', (value) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(value) && !Number.isNaN(Date.parse(value)));
+}
 const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const LABEL_KEY_VALUE_PATTERN = '^.*$';
 
@@ -206,13 +211,31 @@ export interface MarketFeed {
 }
 
 /**
+ * Fills `default`s the way the API server does: a field that is absent gets its default,
+ * then defaults apply inside it; a field that is present is never merged with its default
+ * (TypeBox's Value.Default would merge object defaults, which the API server does not).
+ */
+function fillDefaults(schema: TSchema, value: unknown): unknown {
+  if (schema.type === 'object' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, TSchema>)) {
+      if (record[name] === undefined && child.default !== undefined) record[name] = structuredClone(child.default as unknown);
+      if (record[name] !== undefined) record[name] = fillDefaults(child, record[name]);
+    }
+    return record;
+  }
+  if (schema.type === 'array' && Array.isArray(value)) return value.map((item: unknown) => fillDefaults(schema.items as TSchema, item));
+  return value;
+}
+
+/**
  * The spec with every schema default filled in (a new object; the input is not changed).
  * The API server defaults on admission too, but the operator must not rely on it: objects
  * stored before a default existed, or written by tests, arrive without them.
  */
-export function withDefaults(spec: MarketFeedSpecInput | MarketFeedSpec | undefined): MarketFeedSpec {
-  const copy = spec === undefined ? {} : structuredClone(spec);
-  return Value.Default(MarketFeedSpecSchema, copy) as MarketFeedSpec;
+export function withDefaults(spec: MarketFeedSpecInput | object | null | undefined): MarketFeedSpec {
+  const copy = spec === undefined || spec === null ? {} : structuredClone(spec);
+  return fillDefaults(MarketFeedSpecSchema, copy) as MarketFeedSpec;
 }
 
 /** CPUs a `resources.cpus` value stands for, or undefined when it is not a quantity. */
