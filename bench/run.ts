@@ -12,6 +12,7 @@ import { printReport } from './lib/table-printer.ts';
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   shm: () => import('./shm/shm-bench.ts'),
   tcp: () => import('./tcp/tcp-bench.ts'),
+  operator: () => import('./operator/operator-bench.ts'),
 };
 
 const USAGE = `usage: npm run bench -- NAME [--quick]   (NAME: ${Object.keys(BENCHES).join(', ')})`;

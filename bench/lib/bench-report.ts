@@ -14,6 +14,8 @@ export interface ResultRow {
   lost?: number;
   /** Added by addBaselineRatios: throughput ratio, or baseline p50 ÷ this p50 for latency cases. */
   [ratio: `ratio_vs_${string}` | `p50_speedup_vs_${string}`]: number;
+  /** A bench's own figures (e.g. the operator's seconds_to_reconcile_all), printed as extra columns. */
+  [figure: string]: string | number | undefined;
 }
 
 export interface TargetResult {

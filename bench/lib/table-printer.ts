@@ -24,7 +24,7 @@ export function printReport(bench: string, report: BenchReport, machine: Machine
   const ratioColumn: Column = { header: `vs ${report.baseline}`, value: (row) => baselineRatio(row, report.baseline), format: formatRatio };
   for (const caseName of unique(report.rows.map((row) => row.case))) {
     const rows = report.rows.filter((row) => row.case === caseName);
-    const columns = [...figureColumns, ratioColumn].filter((column) => rows.some((row) => column.value(row) !== undefined));
+    const columns = [...figureColumns, ...ownFigureColumns(rows), ratioColumn].filter((column) => rows.some((row) => column.value(row) !== undefined));
     console.log(`\n${caseName}${report.caseTitles[caseName] === undefined ? '' : ` — ${report.caseTitles[caseName]}`}`);
     printTable(['impl', ...columns.map((column) => column.header)], rows.map((row) => [row.impl, ...columns.map((column) => cell(column, row))]));
   }
@@ -32,6 +32,21 @@ export function printReport(bench: string, report: BenchReport, machine: Machine
   for (const note of report.notes) console.log(`note: ${note}`);
   if (report.targets.length > 0) printTargets(report.targets);
   for (const error of report.errors) console.log(`ERROR: ${error}`);
+}
+
+const STANDARD_KEYS = new Set(['case', 'impl', 'msgs_per_s', 'p50_ns', 'p99_ns', 'p999_ns', 'max_ns', 'lost']);
+
+/** A column for every other numeric figure the rows carry (not the ratios, which have their own). */
+function ownFigureColumns(rows: readonly ResultRow[]): Column[] {
+  const keys = new Set(rows.flatMap((row) => Object.keys(row)));
+  return [...keys]
+    .filter((key) => !STANDARD_KEYS.has(key) && !key.startsWith('ratio_vs_') && !key.startsWith('p50_speedup_vs_'))
+    .filter((key) => rows.some((row) => typeof row[key] === 'number'))
+    .map((key) => ({
+      header: key,
+      value: (row) => (typeof row[key] === 'number' ? row[key] : undefined),
+      format: (value) => value.toLocaleString('en-US'),
+    }));
 }
 
 function printTargets(targets: readonly TargetResult[]): void {

@@ -1,0 +1,112 @@
+// `npm run bench -- operator`: 200 MarketFeeds created at once against the test API server
+// (test/kube), reconciled by the real `marketfeed operator` in a child process. A stand-in
+// kubelet marks each Deployment ready as soon as it appears, so "reconciled" means what a
+// user waits for: every feed's status Ready=True at its current generation. Then nothing
+// changes for a while, and every API write in that time is counted (the target is none).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestApiServer, type TestApiServer } from '../../test/kube/test-api-server.ts';
+import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
+import { cleanupOnSignal } from '../lib/signal-cleanup.ts';
+import { atLeast, atMost } from '../lib/targets.ts';
+import { exampleFeeds, isReconciled } from './feed-fleet.ts';
+import { Kubelet } from './kubelet.ts';
+
+const FEEDS = 200;
+const NAMESPACE = 'bench';
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'runtime', 'cli', 'marketfeed.ts');
+const RECONCILE_LIMIT_MS = 120_000;
+const POLL_MS = 20;
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const idleS = options.quick ? 5 : 30;
+  const server = await startTestApiServer({ namespaces: ['default', NAMESPACE] });
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'marketfeed-operator-bench-'));
+  const kubeconfig = path.join(directory, 'kubeconfig');
+  fs.writeFileSync(kubeconfig, server.kubeConfig().exportConfig());
+  const operator = spawn(process.execPath, [CLI, 'operator', '--kubeconfig', kubeconfig, '--metrics-port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const unregister = cleanupOnSignal(() => operator.kill('SIGKILL'));
+  const kubelet = new Kubelet(server);
+  const errors: string[] = [];
+  const rows: ResultRow[] = [];
+  try {
+    await server.waitForWatches(2, 30_000);
+    const startedMs = performance.now();
+    for (const feed of exampleFeeds(FEEDS, NAMESPACE)) server.store.put(feed);
+    await until(() => {
+      kubelet.markNewDeploymentsReady();
+      return server.store.list('marketfeed.dev/v1alpha1', 'MarketFeed', NAMESPACE).filter(isReconciled).length === FEEDS;
+    }, RECONCILE_LIMIT_MS);
+    const seconds = (performance.now() - startedMs) / 1000;
+    const requests = server.requests.count();
+    const writesBefore = writeCount(server);
+    await new Promise((resolve) => setTimeout(resolve, idleS * 1000));
+    rows.push({
+      case: `reconcile-${FEEDS}`,
+      impl: 'marketfeed',
+      feeds: FEEDS,
+      seconds_to_reconcile_all: round(seconds, 2),
+      requests_per_feed: round(requests / FEEDS, 1),
+      idle_writes: writeCount(server) - writesBefore,
+      idle_seconds: idleS,
+      rss_mb: round(peakRssMb(operator.pid!), 1),
+    });
+  } catch (error) {
+    errors.push(`reconcile-${FEEDS} marketfeed: ${(error as Error).message}`);
+  } finally {
+    operator.kill('SIGTERM');
+    await new Promise((resolve) => operator.once('exit', resolve));
+    unregister();
+    await server.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+  const row = rows[0] as ResultRow | undefined;
+  const figure = (key: string): number | undefined => (typeof row?.[key] === 'number' ? row[key] : undefined);
+  return {
+    rows,
+    baseline: 'marketfeed',
+    caseTitles: { [`reconcile-${FEEDS}`]: `${FEEDS} MarketFeeds created at once, each reconciled to Ready; then ${idleS} s with nothing changing` },
+    notes: [
+      'the test API server (test/kube) runs in the bench process over loopback HTTP; the operator is the real CLI in a child process (one worker pool, no leader election)',
+      'a stand-in kubelet marks every Deployment ready as soon as it exists; reconciled = status Ready=True with observedGeneration = generation, for every feed',
+      'requests_per_feed counts every request the operator made until then (discovery, lists, watches, applies, status writes) ÷ feeds; rss_mb is the operator\'s peak RSS (VmHWM)',
+    ],
+    targets: [
+      atMost(`${FEEDS} feeds reconciled in under 10 s`, figure('seconds_to_reconcile_all'), 10, (value) => `${value} s`),
+      atMost('0 API writes while idle', figure('idle_writes'), 0, (value) => `${value} writes`),
+      atMost('operator peak RSS under 100 MB', figure('rss_mb'), 100, (value) => `${value} MB`),
+      atLeast('every feed reconciled', row === undefined ? undefined : FEEDS, FEEDS, (value) => `${value} feeds`),
+    ],
+    errors,
+  };
+}
+
+function writeCount(server: TestApiServer): number {
+  return ['create', 'update', 'patch', 'apply', 'delete', 'deletecollection'].reduce(
+    (sum, verb) => sum + server.requests.count({ verb: verb as 'create' }),
+    0,
+  );
+}
+
+/** VmHWM: the most resident memory the process ever had. */
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+  return kb / 1024;
+}
+
+async function until(done: () => boolean, limitMs: number): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error(`not reconciled within ${limitMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
