@@ -1,6 +1,7 @@
 // The kinds the operator reads and writes, with their REST paths. The operator talks to
 // the API by path (no discovery round trip), so every kind it touches is listed here.
 import { MARKETFEED_GROUP, MARKETFEED_KIND, MARKETFEED_PLURAL, MARKETFEED_VERSION } from '../../cdk8s/api/marketfeed-types.ts';
+import { OWNED_KINDS } from '../../cdk8s/feed/desired-objects.ts';
 
 export interface ResourceType {
   /** '' for the core group. */
@@ -12,15 +13,19 @@ export interface ResourceType {
 }
 
 export const MARKETFEED: ResourceType = { group: MARKETFEED_GROUP, version: MARKETFEED_VERSION, kind: MARKETFEED_KIND, plural: MARKETFEED_PLURAL, namespaced: true };
-export const DEPLOYMENT: ResourceType = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true };
-export const SERVICE: ResourceType = { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true };
-export const CONFIG_MAP: ResourceType = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
-export const NETWORK_POLICY: ResourceType = { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true };
 export const LEASE: ResourceType = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true };
 export const EVENT: ResourceType = { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true };
 
-/** Kinds a MarketFeed owns: watched, compared, applied and garbage-collected by the operator. */
-export const OWNED_TYPES: readonly ResourceType[] = [DEPLOYMENT, SERVICE, CONFIG_MAP, NETWORK_POLICY];
+/** Kinds a MarketFeed owns (the constructs say which): watched, compared, applied and garbage-collected. */
+export const OWNED_TYPES: readonly ResourceType[] = OWNED_KINDS.map((owned) => ({
+  group: owned.group,
+  version: owned.apiVersion.split('/').at(-1)!,
+  kind: owned.kind,
+  plural: owned.plural,
+  namespaced: true,
+}));
+
+export const DEPLOYMENT: ResourceType = OWNED_TYPES.find((type) => type.kind === 'Deployment')!;
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;

@@ -1,0 +1,199 @@
+// Reconciles one MarketFeed, named by its key, from the cache (level-triggered: whatever
+// event brought the key here, the reconcile looks at the current state only):
+//  1. no feed in the cache → nothing to do (its objects go by ownerReference cascade);
+//  2. a spec that fails validateSpec → status Degraded (InvalidSpec), objects untouched;
+//  3. desired objects from the cdk8s constructs, with a controller ownerReference and the
+//     applied-hash annotation; each one that differs from the live object is applied
+//     (server-side apply, field manager marketfeed-operator, force), the others are not
+//     written at all;
+//  4. owned objects the spec no longer asks for are deleted;
+//  5. status (conditions, endpoint, ready counts, scale fields) through /status, only when
+//     it changed; Events for transitions.
+// Errors propagate: the caller requeues the key with backoff. Nothing here exits.
+import type { Logger } from 'pino';
+import type { KubeObject, ObjectMeta, OwnerReference } from '../../cdk8s/api/kube-object.ts';
+import { FIELD_MANAGER, MARKETFEED_KIND, withDefaults, type MarketFeed, type MarketFeedStatus } from '../../cdk8s/api/marketfeed-types.ts';
+import { desiredObjects, feedObjectNames, InvalidSpecError } from '../../cdk8s/feed/desired-objects.ts';
+import { parseFeedKey, type OperatorCache } from '../cache/operator-cache.ts';
+import type { EventRecorder } from '../events/event-recorder.ts';
+import { ApiError, type KubeClient } from '../kube/kube-client.ts';
+import { apiVersionOf, DEPLOYMENT, MARKETFEED, OWNED_TYPES, ownedTypeOf, type ResourceType } from '../kube/resource-types.ts';
+import { becameStatus, findCondition, kubeTime } from './conditions.ts';
+import { needsApply, withAppliedHash } from './drift.ts';
+import { feedStatus, invalidSpecStatus, sameStatus, type Problem } from './feed-status.ts';
+
+export type ReconcileOutcome = 'absent' | 'invalid' | 'unchanged' | 'changed';
+
+/** A reconcile that cannot finish now but should be retried (with backoff): not a bug. */
+export class RequeueError extends Error {
+  override readonly name = 'RequeueError';
+}
+
+export interface ReconcilerOptions {
+  cache: OperatorCache;
+  client: KubeClient;
+  events: EventRecorder;
+  logger: Logger;
+  /** metav1.Time now; injectable for tests. */
+  now?: () => string;
+}
+
+interface Change {
+  verb: 'created' | 'updated' | 'deleted';
+  object: KubeObject;
+}
+
+function describe(object: KubeObject): string {
+  return `${object.kind} ${object.metadata.name}`;
+}
+
+function ownerReference(feed: MarketFeed): OwnerReference {
+  return { apiVersion: feed.apiVersion, kind: MARKETFEED_KIND, name: feed.metadata.name, uid: feed.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+}
+
+/** Whether a 4xx answer means our request is wrong (retrying the same will not help soon). */
+function isRequestRejected(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 409 && error.status !== 429 && error.status !== 404;
+}
+
+export class MarketFeedReconciler {
+  private readonly cache: OperatorCache;
+  private readonly client: KubeClient;
+  private readonly events: EventRecorder;
+  private readonly logger: Logger;
+  private readonly now: () => string;
+
+  constructor(options: ReconcilerOptions) {
+    this.cache = options.cache;
+    this.client = options.client;
+    this.events = options.events;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => kubeTime());
+  }
+
+  async reconcile(key: string): Promise<ReconcileOutcome> {
+    const { namespace, name } = parseFeedKey(key);
+    const feed = this.cache.feed(namespace, name);
+    if (feed === undefined || (feed.metadata as ObjectMeta).deletionTimestamp !== undefined) return 'absent';
+    const log = this.logger.child({ feed: key, generation: feed.metadata.generation });
+
+    let desired: KubeObject[];
+    try {
+      desired = desiredObjects(feed);
+    } catch (error) {
+      const problem: Problem =
+        error instanceof InvalidSpecError
+          ? { reason: 'InvalidSpec', message: error.problems.join('; ') }
+          : { reason: 'SynthesisFailed', message: `the constructs failed: ${(error as Error).message}` };
+      log.warn({ problem }, 'cannot build the objects of this spec');
+      // Retrying does not help: the next spec change brings the key back.
+      await this.writeStatus(feed, invalidSpecStatus(feed, problem, this.now()), []);
+      return 'invalid';
+    }
+
+    const changes: Change[] = [];
+    let problem: Problem | undefined;
+    let retry: Error | undefined;
+    const owner = ownerReference(feed);
+    const wanted = new Set<string>();
+    for (const object of desired) {
+      const type = ownedTypeOf(object.apiVersion, object.kind);
+      if (type === undefined) throw new Error(`the constructs produced ${object.apiVersion} ${object.kind}, which the operator does not watch`);
+      const objectNamespace = object.metadata.namespace ?? namespace;
+      wanted.add(`${type.kind}/${object.metadata.name}`);
+      const applied = withAppliedHash({ ...object, metadata: { ...object.metadata, namespace: objectNamespace, ownerReferences: [owner] } });
+      const live = this.cache.ownedObject(type, objectNamespace, object.metadata.name);
+      const controller = live?.metadata.ownerReferences?.find((ref) => ref.controller === true);
+      if (live !== undefined && controller !== undefined && controller.uid !== owner.uid) {
+        // Someone else's object, or one of a deleted feed of the same name that the garbage collector has not removed yet.
+        problem = { reason: 'OwnershipConflict', message: `${describe(object)} exists and is controlled by ${controller.kind} ${controller.name} (uid ${controller.uid})` };
+        retry = new RequeueError(problem.message);
+        continue;
+      }
+      if (!needsApply(applied, live)) continue;
+      try {
+        const written = await this.client.apply<KubeObject>(type, applied, FIELD_MANAGER, true);
+        this.cache.recordWrite(type, objectNamespace, object.metadata.name, written);
+        changes.push({ verb: live === undefined ? 'created' : 'updated', object: applied });
+      } catch (error) {
+        if (!isRequestRejected(error)) throw error;
+        problem = { reason: 'ApplyFailed', message: `${describe(object)}: ${(error as Error).message}` };
+        retry = error as Error;
+      }
+    }
+
+    for (const type of OWNED_TYPES) {
+      for (const live of this.cache.ownedBy(type, namespace, feed.metadata.uid)) {
+        if (wanted.has(`${type.kind}/${live.metadata.name}`) || live.metadata.deletionTimestamp !== undefined) continue;
+        await this.deleteStale(type, live, changes);
+      }
+    }
+    if (changes.length > 0) log.info({ changes: changes.map((change) => `${change.verb} ${describe(change.object)}`) }, 'applied');
+
+    const names = feedObjectNames(feed.metadata.name);
+    const status = feedStatus({
+      feed,
+      spec: withDefaults(feed.spec),
+      feedDeployment: this.cache.ownedObject(DEPLOYMENT, namespace, names.feedDeployment),
+      tcpDeployment: this.cache.ownedObject(DEPLOYMENT, namespace, names.tcpConsumers),
+      problem,
+      now: this.now(),
+    });
+    const statusChanged = await this.writeStatus(feed, status, changes);
+    if (retry !== undefined) throw retry;
+    return changes.length > 0 || statusChanged ? 'changed' : 'unchanged';
+  }
+
+  private async deleteStale(type: ResourceType, live: KubeObject, changes: Change[]): Promise<void> {
+    const namespace = live.metadata.namespace ?? '';
+    await this.client.delete(type, namespace, live.metadata.name);
+    this.cache.recordWrite(type, namespace, live.metadata.name, undefined);
+    changes.push({ verb: 'deleted', object: { ...live, apiVersion: apiVersionOf(type), kind: type.kind } });
+  }
+
+  /** Writes the status if it differs from the stored one, then records Events for what flipped. */
+  private async writeStatus(feed: MarketFeed, status: MarketFeedStatus, changes: Change[]): Promise<boolean> {
+    const before = feed.status;
+    let changed = false;
+    if (!sameStatus(before, status)) {
+      // A merge patch: fields we no longer report are removed with null.
+      const patch: Record<string, unknown> = { ...status };
+      for (const field of Object.keys(before ?? {})) if (!(field in status)) patch[field] = null;
+      try {
+        const written = await this.client.mergePatch<KubeObject>(MARKETFEED, feed.metadata.namespace, feed.metadata.name, { status: patch }, 'status', FIELD_MANAGER);
+        this.cache.recordWrite(MARKETFEED, feed.metadata.namespace, feed.metadata.name, written);
+        changed = true;
+      } catch (error) {
+        // Gone meanwhile: nothing left to report on. Anything else: retry.
+        if (error instanceof ApiError && error.status === 404) return false;
+        throw error;
+      }
+    }
+    await this.recordEvents(feed, before, status, changes);
+    return changed;
+  }
+
+  private async recordEvents(feed: MarketFeed, before: MarketFeedStatus | undefined, after: MarketFeedStatus, changes: Change[]): Promise<void> {
+    const list = (verb: Change['verb']): string =>
+      changes
+        .filter((change) => change.verb === verb)
+        .map((change) => describe(change.object))
+        .join(', ');
+    const created = list('created');
+    const updated = list('updated');
+    const deleted = list('deleted');
+    if (created !== '') await this.events.record(feed, 'Normal', 'Created', `created ${created}`);
+    if (updated !== '') await this.events.record(feed, 'Normal', 'Updated', `updated ${updated}`);
+    if (deleted !== '') await this.events.record(feed, 'Normal', 'DeletedStale', `deleted ${deleted}: no longer in the spec`);
+    const ready = findCondition(after.conditions, 'Ready');
+    const degraded = findCondition(after.conditions, 'Degraded');
+    if (becameStatus(before?.conditions, after.conditions, 'Degraded', 'True') && degraded !== undefined) {
+      await this.events.record(feed, 'Warning', degraded.reason, degraded.message);
+    }
+    if (becameStatus(before?.conditions, after.conditions, 'Ready', 'True')) await this.events.record(feed, 'Normal', 'Ready', ready?.message ?? 'ready');
+    else if (ready?.reason === 'Paused' && findCondition(before?.conditions, 'Ready')?.reason !== 'Paused') await this.events.record(feed, 'Normal', 'Paused', ready.message);
+    else if (becameStatus(before?.conditions, after.conditions, 'Ready', 'False') && findCondition(before?.conditions, 'Ready')?.status === 'True') {
+      await this.events.record(feed, 'Warning', 'NotReady', ready?.message ?? 'not ready');
+    }
+  }
+}
