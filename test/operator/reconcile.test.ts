@@ -108,7 +108,7 @@ describe('MarketFeed reconcile', () => {
     expect(applied).not.toContain('services');
     expect(applied).not.toContain('networkpolicies.networking.k8s.io');
     expect(applied.filter((resource) => resource === 'deployments.apps')).toHaveLength(2);
-    const image = (harness.server.store.get('apps/v1', 'Deployment', NAMESPACE, names.feedDeployment) as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0].image;
+    const image = (harness.server.store.get('apps/v1', 'Deployment', NAMESPACE, names.feedDeployment) as unknown as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0].image;
     expect(image).toBe('ghcr.io/marketfeed/marketfeed:0.2.0');
   });
 
