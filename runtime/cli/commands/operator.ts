@@ -1,0 +1,114 @@
+// `marketfeed operator`: the MarketFeed controller as a process. Connects in-cluster (the
+// pod's service account) or through a kubeconfig, serves /metrics /healthz /readyz (ready
+// once every cache has synced), and on SIGTERM shuts down gracefully: watches closed,
+// reconciles in flight finished, leader lease released so a standby takes over at once.
+import fs from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { defaultIdentity, runOperator } from '../../../operator/run-operator.ts';
+import { DEFAULT_LEASE_NAME } from '../../../operator/manager.ts';
+import { Service } from '../../service/service.ts';
+import { defineCommand } from '../command.ts';
+import { processOptions } from '../common-options.ts';
+import { UsageError } from '../options.ts';
+
+const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+export interface KubeConfigChoice {
+  kubeconfig: string | undefined;
+  context: string | undefined;
+}
+
+/** --kubeconfig, else in-cluster when running in a pod, else $KUBECONFIG or ~/.kube/config. */
+export function loadKubeConfig(choice: KubeConfigChoice, env: NodeJS.ProcessEnv = process.env): { kubeConfig: KubeConfig; source: string } {
+  const kubeConfig = new KubeConfig();
+  let source: string;
+  if (choice.kubeconfig !== undefined) {
+    kubeConfig.loadFromFile(choice.kubeconfig);
+    source = choice.kubeconfig;
+  } else if (env.KUBERNETES_SERVICE_HOST !== undefined && choice.context === undefined) {
+    kubeConfig.loadFromCluster();
+    source = 'in-cluster service account';
+  } else {
+    kubeConfig.loadFromDefault();
+    source = env.KUBECONFIG ?? '~/.kube/config';
+  }
+  if (choice.context !== undefined) {
+    if (kubeConfig.getContextObject(choice.context) === null) throw new UsageError(`marketfeed operator: --context ${choice.context} is not in ${source}`);
+    kubeConfig.setCurrentContext(choice.context);
+  }
+  if (kubeConfig.getCurrentCluster() === null) throw new UsageError(`marketfeed operator: no current cluster in ${source}`);
+  return { kubeConfig, source };
+}
+
+/** The namespace of the lease: the pod's own, else the kubeconfig context's, else default. */
+function defaultLeaseNamespace(kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): string {
+  if (env.POD_NAMESPACE !== undefined && env.POD_NAMESPACE !== '') return env.POD_NAMESPACE;
+  try {
+    return fs.readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim();
+  } catch {
+    return kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+  }
+}
+
+export const operatorCommand = defineCommand({
+  name: 'operator',
+  description:
+    'Watches MarketFeeds (marketfeed.dev/v1alpha1) and the objects they own, and reconciles each feed to its\n' +
+    'spec with server-side apply (field manager marketfeed-operator), writing status and Events. Connects with\n' +
+    '--kubeconfig, else in-cluster, else $KUBECONFIG or ~/.kube/config. With --leader-elect, one replica\n' +
+    'reconciles at a time (coordination.k8s.io Lease); the others keep warm caches and take over.',
+  options: {
+    kubeconfig: { type: 'string', description: 'kubeconfig file (default: in-cluster, else $KUBECONFIG or ~/.kube/config)' },
+    context: { type: 'string', description: 'kubeconfig context (default: the current one)' },
+    namespace: { type: 'string', description: 'watch MarketFeeds in this namespace only (default: all namespaces)' },
+    'leader-elect': { type: 'boolean', default: false, description: 'elect a leader through a Lease; only the leader reconciles' },
+    'lease-namespace': { type: 'string', description: "namespace of the Lease (default: the pod's, $POD_NAMESPACE, or the context's)" },
+    'lease-name': { type: 'string', default: DEFAULT_LEASE_NAME, description: 'name of the Lease' },
+    identity: { type: 'string', description: 'name of this replica in the Lease and Events (default: $POD_NAME or hostname, plus pid)' },
+    workers: { type: 'integer', min: 1, max: 64, default: 2, description: 'MarketFeeds reconciled at once (never one feed twice at once)' },
+    'metrics-port': { ...processOptions['metrics-port'], default: 9090 },
+    'log-level': processOptions['log-level'],
+    duration: processOptions.duration,
+  },
+  async run(options) {
+    const { kubeConfig, source } = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
+    const service = await Service.start({
+      role: 'operator',
+      durationS: options.duration,
+      metricsPort: options.metricsPort,
+      cpus: undefined,
+      json: false,
+      logLevel: options.logLevel,
+    });
+    service.setNotReady('starting');
+    const identity = options.identity ?? defaultIdentity();
+    service.logger.info({ kubeconfig: source, server: kubeConfig.getCurrentCluster()?.server }, 'connecting to the Kubernetes API');
+    let failure: unknown;
+    try {
+      const operator = await runOperator({
+        kubeConfig,
+        ...(options.namespace === undefined || options.namespace === '' ? {} : { namespace: options.namespace }),
+        workers: options.workers,
+        leaderElection: options.leaderElect ? { namespace: options.leaseNamespace ?? defaultLeaseNamespace(kubeConfig, process.env), name: options.leaseName } : false,
+        identity,
+        logger: service.logger,
+        registry: service.registry,
+      });
+      const readiness = setInterval(() => {
+        if (service.stopping) return;
+        const reason = operator.notReadyReason();
+        if (reason === undefined) service.setReady();
+        else service.setNotReady(reason);
+      }, 250);
+      readiness.unref();
+      await new Promise<void>((resolve) => service.onStop(() => resolve()));
+      clearInterval(readiness);
+      await operator.stop();
+    } catch (error) {
+      failure = error;
+      service.logger.error({ err: error }, 'operator failed');
+    }
+    await service.finish({ identity });
+    return failure === undefined ? 0 : 1;
+  },
+});
