@@ -1,6 +1,6 @@
 // Server-side apply and the field ownership every other write records. Apply merges the
 // applied configuration into the live object, refuses (409) to change a field another manager
-// owns unless forced, removes fields this manager applied before and no longer applies (when
+// (another name, or the same name's non-apply "Update" entry) owns unless forced, removes fields this manager applied before and no longer applies (when
 // nobody else owns them), and makes the applied fields this manager's "Apply" set. Any other
 // write (create, update, patch) gives its manager an "Update" set with the fields it changed.
 // Whether anything changed at all is decided later, by the store, on the resulting object.
@@ -74,7 +74,9 @@ export function serverSideApply(request: ApplyRequest): ApplyOutcome {
 
   const ownerships = readOwnerships(live);
   const mine = findOwnership(ownerships, manager, 'Apply', subresource);
-  const others = ownerships.filter((o) => o.manager !== manager);
+  // A manager is (name, operation, subresource): this name's own "Update" entry is another
+  // manager to apply, as on a real server (kubernetes/kubernetes#107417).
+  const others = ownerships.filter((o) => o !== mine);
 
   const conflicts: ApplyConflict[] = [];
   const conflicting = new Map<Ownership, JsonPath[]>();
@@ -86,6 +88,7 @@ export function serverSideApply(request: ApplyRequest): ApplyOutcome {
       conflicting.set(other, [...(conflicting.get(other) ?? []), owned]);
     }
   }
+  conflicts.sort((a, b) => formatPath(a.path).localeCompare(formatPath(b.path)) || a.manager.localeCompare(b.manager));
   if (conflicts.length > 0 && !request.force) return { ok: false, conflicts };
   for (const [other, paths] of conflicting) for (const path of paths) other.fields.delete(path);
 

@@ -457,9 +457,16 @@ describe('server-side apply', () => {
     const mine = forced.metadata.managedFields?.find((m) => m.manager === MANAGER);
     expect(JSON.stringify(mine?.fieldsV1)).not.toContain('f:containers');
 
+    // The same name's non-apply writes are another manager to apply, as on a real server.
+    await server.kubeConfig().makeApiClient(AppsV1Api).patchNamespacedDeployment({ name: 'd', namespace: 'default', body: { metadata: { labels: { app: 'patched' } } }, fieldManager: MANAGER }, mergeOptions);
+    const selfConflict = await failure(() => objects.patch(deployment('img:1', 5), undefined, undefined, MANAGER, false, PatchStrategy.ServerSideApply));
+    expect(selfConflict.status.details?.causes?.map((c) => c.field)).toEqual(['.metadata.labels.app', '.spec.template.spec.containers']);
+
     // The operator forces it back (what an operator applying with force does).
     const back = (await objects.patch(deployment('img:1', 5), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply)) as unknown as KubeObject;
     expect(back.spec).toMatchObject({ template: { spec: { containers: [{ name: 'c', image: 'img:1' }] } } });
+    expect(back.metadata.labels).toEqual({ app: 'd' });
+    expect(back.metadata.managedFields?.map((m) => [m.manager, m.operation])).toEqual([[MANAGER, 'Apply'], ['kubectl', 'Update']]);
   });
 
   it('fields this manager stops applying are removed unless another manager owns them', async () => {
