@@ -59,6 +59,8 @@ export class Manager {
   /** Leadership transitions run one after the other. */
   private transitions: Promise<void> = Promise.resolve();
   private term = 0;
+  /** Ends a leadership term's wait for the caches early (lost the lease, or stopping). */
+  private interruptWait: (() => void) | undefined;
   private leading = false;
   private stopping = false;
 
@@ -140,7 +142,9 @@ export class Manager {
     if (this.stopping) return;
     const term = ++this.term;
     this.transitions = this.transitions.then(async () => {
-      await this.cache.whenSynced();
+      if (term !== this.term || this.stopping) return;
+      await Promise.race([this.cache.whenSynced(), new Promise<void>((resolve) => (this.interruptWait = resolve))]);
+      this.interruptWait = undefined;
       if (term !== this.term || this.stopping) return;
       this.leading = true;
       this.metrics.isLeader.set(1);
@@ -154,6 +158,7 @@ export class Manager {
 
   private follow(): void {
     const term = ++this.term;
+    this.interruptWait?.();
     this.transitions = this.transitions.then(async () => {
       const queue = this.queue;
       if (queue === undefined) return;
