@@ -71,7 +71,7 @@ export function covers(desired: unknown, live: unknown, key = '', parentKey = ''
     return Array.isArray(live) && live.length === desired.length && desired.every((item, index) => covers(item, live[index], key, parentKey));
   }
   if (isPlainObject(desired)) {
-    return isPlainObject(live) && Object.keys(desired).every((child) => covers(desired[child], live[child], child, key));
+    return isPlainObject(live) && Object.keys(desired).every((child) => covers(desired[child], Object.hasOwn(live, child) ? live[child] : undefined, child, key));
   }
   return sameScalar(desired, live, QUANTITY_PARENTS.has(parentKey) || QUANTITY_KEYS.has(key));
 }
