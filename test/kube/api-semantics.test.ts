@@ -126,7 +126,7 @@ const key = fc.constantFrom('a', 'b', 'c', 'd');
 const leaf = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('x', 'y'), fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 }));
 const tree = fc.letrec((tie) => ({
   node: fc.dictionary(key, fc.oneof({ depthSize: 'small' }, leaf, tie('node')), { maxKeys: 3 }),
-})).node as fc.Arbitrary<Record<string, unknown>>;
+})).node;
 
 function object(spec: Record<string, unknown>, labels?: Record<string, string>): KubeObject {
   return { apiVersion: 'v1', kind: 'Thing', metadata: { name: 't', namespace: 'ns', ...(labels === undefined ? {} : { labels }) }, spec };
