@@ -60,6 +60,22 @@ describe('marketFeedCrd', () => {
     expect(rules).toContain('quantity(self.resources.cpus).isInteger()');
   });
 
+  it('refers, in every CEL rule and fieldPath, only to fields the spec schema has', () => {
+    const has = (dotted: string): boolean => {
+      let node: OpenApiSchema | undefined = specSchema;
+      for (const name of dotted.split('.')) node = (node?.properties as Record<string, OpenApiSchema> | undefined)?.[name];
+      return node !== undefined;
+    };
+    for (const { rule, fieldPath } of CROSS_FIELD_RULES) {
+      const references = [...rule.matchAll(/self\.([A-Za-z][\w.]*)/g)].map((match) => match[1] ?? '');
+      expect(references.length, rule).toBeGreaterThan(0);
+      for (const reference of references) expect(has(reference), `${reference} in ${rule}`).toBe(true);
+      expect(has(fieldPath.slice(1)), fieldPath).toBe(true);
+      // Balanced parentheses and brackets: a cheap guard against a broken rule text.
+      for (const [open, close] of [['(', ')'], ['[', ']']]) expect(rule.split(open).length, rule).toBe(rule.split(close).length);
+    }
+  });
+
   it('has the status and scale subresources and the printer columns', () => {
     expect(version.subresources).toEqual({
       status: {},
