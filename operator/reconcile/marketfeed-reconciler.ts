@@ -96,6 +96,7 @@ export class MarketFeedReconciler {
     let retry: Error | undefined;
     const owner = ownerReference(feed);
     const wanted = new Set<string>();
+    const toApply: Array<{ type: ResourceType; object: KubeObject; live: KubeObject | undefined }> = [];
     for (const object of desired) {
       const type = ownedTypeOf(object.apiVersion, object.kind);
       if (type === undefined) throw new Error(`the constructs produced ${object.apiVersion} ${object.kind}, which the operator does not watch`);
@@ -110,16 +111,32 @@ export class MarketFeedReconciler {
         retry = new RequeueError(problem.message);
         continue;
       }
-      if (!needsApply(applied, live)) continue;
-      try {
-        const written = await this.client.apply<KubeObject>(type, applied, FIELD_MANAGER, true);
-        this.cache.recordWrite(type, objectNamespace, object.metadata.name, written);
-        changes.push({ verb: live === undefined ? 'created' : 'updated', object: applied });
-      } catch (error) {
-        if (!isRequestRejected(error)) throw error;
-        problem = { reason: 'ApplyFailed', message: `${describe(object)}: ${(error as Error).message}` };
-        retry = error as Error;
+      if (needsApply(applied, live)) toApply.push({ type, object: applied, live });
+    }
+    // The objects of one feed are independent: apply them at once.
+    const results = await Promise.allSettled(
+      toApply.map(async ({ type, object, live }) => {
+        const written = await this.client.apply<KubeObject>(type, object, FIELD_MANAGER, true);
+        this.cache.recordWrite(type, object.metadata.namespace ?? namespace, object.metadata.name, written);
+        return { verb: live === undefined ? 'created' : 'updated', object } satisfies Change;
+      }),
+    );
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') {
+        changes.push(result.value);
+        return;
       }
+      if (!isRequestRejected(result.reason)) {
+        retry ??= result.reason as Error;
+        return;
+      }
+      problem = { reason: 'ApplyFailed', message: `${describe(toApply[index].object)}: ${(result.reason as Error).message}` };
+      retry ??= result.reason as Error;
+    });
+    // A transient failure (5xx, timeout, conflict): retry the whole reconcile, status and all.
+    if (retry !== undefined && problem === undefined) {
+      await this.recordChangeEvents(feed, changes);
+      throw retry;
     }
 
     for (const type of OWNED_TYPES) {
@@ -174,6 +191,12 @@ export class MarketFeedReconciler {
   }
 
   private async recordEvents(feed: MarketFeed, before: MarketFeedStatus | undefined, after: MarketFeedStatus, changes: Change[]): Promise<void> {
+    await this.recordChangeEvents(feed, changes);
+    await this.recordStatusEvents(feed, before, after);
+  }
+
+  /** One Event per kind of change, naming the objects. */
+  private async recordChangeEvents(feed: MarketFeed, changes: Change[]): Promise<void> {
     const list = (verb: Change['verb']): string =>
       changes
         .filter((change) => change.verb === verb)
@@ -185,6 +208,10 @@ export class MarketFeedReconciler {
     if (created !== '') await this.events.record(feed, 'Normal', 'Created', `created ${created}`);
     if (updated !== '') await this.events.record(feed, 'Normal', 'Updated', `updated ${updated}`);
     if (deleted !== '') await this.events.record(feed, 'Normal', 'DeletedStale', `deleted ${deleted}: no longer in the spec`);
+  }
+
+  /** Events for conditions that flipped: Degraded, Ready, NotReady, Paused. */
+  private async recordStatusEvents(feed: MarketFeed, before: MarketFeedStatus | undefined, after: MarketFeedStatus): Promise<void> {
     const ready = findCondition(after.conditions, 'Ready');
     const degraded = findCondition(after.conditions, 'Degraded');
     if (becameStatus(before?.conditions, after.conditions, 'Degraded', 'True') && degraded !== undefined) {
