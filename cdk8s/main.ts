@@ -1,8 +1,8 @@
-// `npx cdk8s synth` (cdk8s.yaml: `app: node cdk8s/main.ts`) writes, to dist/:
+// `npx cdk8s synth` (cdk8s.yaml: `app: node cdk8s/main.ts`) writes, to dist/manifests/:
 //   0000-namespace.k8s.yaml            the operator's namespace (Pod Security "restricted")
 //   0001-marketfeed-operator.k8s.yaml  OperatorInstall: CRD, RBAC, Deployment, Service, PDB
 //   0002-example-marketfeed.k8s.yaml   examples/marketfeed.yaml, the example MarketFeed
-// Chart dependencies number the files, so `kubectl apply -f dist/` goes in that order.
+// Chart dependencies number the files, so `kubectl apply -f dist/manifests/` goes in that order.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';

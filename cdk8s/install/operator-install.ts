@@ -2,7 +2,7 @@
 // ServiceAccount with least-privilege RBAC, the operator Deployment (two replicas, one of
 // which leads through a coordination.k8s.io Lease), its metrics Service and a
 // PodDisruptionBudget that keeps one replica through node drains. `cdk8s synth` writes it
-// to dist/, and the Helm chart's templates are rendered from it (cdk8s/chart/), so the two
+// to dist/manifests/, and the Helm chart's templates are rendered from it (cdk8s/chart/), so the two
 // installs cannot drift.
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
