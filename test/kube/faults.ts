@@ -11,6 +11,13 @@ export interface RequestMatch {
   path?: string | RegExp;
   /** true: only watch requests; false: never watch requests. */
   watch?: boolean;
+  /**
+   * `before` (default): the request is not handled (a failed request changes nothing; a delayed
+   * one is handled late). `after`: it is handled at once, and then the answer is replaced by
+   * the error (a write that happened although the client saw it fail) or sent late. Watches
+   * only have `before`.
+   */
+  phase?: 'before' | 'after';
 }
 
 export interface FailOptions extends RequestMatch {
@@ -42,7 +49,8 @@ export interface RequestFacts {
   watch: boolean;
 }
 
-function matches(match: RequestMatch, facts: RequestFacts): boolean {
+function matches(match: RequestMatch, facts: RequestFacts, phase: 'before' | 'after'): boolean {
+  if ((match.phase ?? 'before') !== phase) return false;
   if (match.method !== undefined && match.method.toUpperCase() !== facts.method) return false;
   if (match.watch !== undefined && match.watch !== facts.watch) return false;
   if (match.path instanceof RegExp) return match.path.test(facts.path);
@@ -115,20 +123,20 @@ export class Faults {
     return true;
   }
 
-  /** The delay for this request, consuming one use of each matching rule. */
-  delayFor(facts: RequestFacts): number {
+  /** The delay for this request in `phase`, consuming one use of each matching rule. */
+  delayFor(facts: RequestFacts, phase: 'before' | 'after'): number {
     let total = 0;
     for (const rule of this.delayRules) {
-      if (rule.remaining <= 0 || !matches(rule.options, facts)) continue;
+      if (rule.remaining <= 0 || !matches(rule.options, facts, phase)) continue;
       rule.remaining--;
       total += rule.ms;
     }
     return total;
   }
 
-  /** The injected error for this request, if a rule matches (consuming one use of it). */
-  failureFor(facts: RequestFacts): ApiError | undefined {
-    const rule = this.failRules.find((r) => r.remaining > 0 && matches(r.options, facts));
+  /** The injected error for this request in `phase`, if a rule matches (consuming one use of it). */
+  failureFor(facts: RequestFacts, phase: 'before' | 'after'): ApiError | undefined {
+    const rule = this.failRules.find((r) => r.remaining > 0 && matches(r.options, facts, phase));
     if (rule === undefined) return undefined;
     rule.remaining--;
     this.injected++;

@@ -157,7 +157,7 @@ export class HttpRouter {
     try {
       const raw = await readBody(request);
       const facts = { method, path: url.pathname, watch };
-      const delay = this.parts.faults.delayFor(facts);
+      const delay = this.parts.faults.delayFor(facts, 'before');
       if (delay > 0) await sleep(delay);
       const route = this.route(url.pathname);
       if ('discovery' in route) {
@@ -170,7 +170,7 @@ export class HttpRouter {
         record.subresource = target.subresource === '' ? undefined : target.subresource;
         record.verb = verbOf(method, target, watch, contentType);
       }
-      const injected = this.parts.faults.failureFor(facts);
+      const injected = this.parts.faults.failureFor(facts, 'before');
       if (injected !== undefined) {
         record.injected = true;
         throw injected;
@@ -186,8 +186,23 @@ export class HttpRouter {
         finish(200);
         return;
       }
-      const result = this.dispatch(method, route.target, query, contentType, userAgent, raw);
-      record.outcome = result.outcome;
+      let result: OperationResult | undefined;
+      let failed: unknown;
+      try {
+        result = this.dispatch(method, route.target, query, contentType, userAgent, raw);
+      } catch (error) {
+        failed = error;
+      }
+      // An 'after' fault replaces the answer of a request that was handled (and may have written).
+      const injectedAfter = this.parts.faults.failureFor(facts, 'after');
+      record.outcome = result?.outcome;
+      if (injectedAfter !== undefined) {
+        record.injected = true;
+        throw injectedAfter;
+      }
+      if (result === undefined) throw failed;
+      const delayAfter = this.parts.faults.delayFor(facts, 'after');
+      if (delayAfter > 0) await sleep(delayAfter);
       finish(result.status);
       sendJson(response, result.status, result.body);
     } catch (error) {

@@ -674,6 +674,24 @@ describe('fault injection', () => {
     expect(await watch.done).toMatchObject({ statusCode: 503 });
   });
 
+  it("phase 'after': the request is handled, then the answer is an error or comes late", async () => {
+    const core = server.kubeConfig().makeApiClient(CoreV1Api);
+    server.faults.failNext(1, { method: 'POST', phase: 'after', status: 504 });
+    const lost = await failure(() => core.createNamespacedConfigMap({ namespace: 'default', body: configMap('a', {}) }));
+    expect(lost.code).toBe(504);
+    expect(server.store.get('v1', 'ConfigMap', 'default', 'a')).toBeDefined();
+    expect(server.requests.all({ verb: 'create' })[0]).toMatchObject({ status: 504, injected: true, outcome: 'changed' });
+    const retried = await failure(() => core.createNamespacedConfigMap({ namespace: 'default', body: configMap('a', {}) }));
+    expect(retried.status.reason).toBe('AlreadyExists');
+
+    server.faults.delay(300, { method: 'POST', phase: 'after', count: 1 });
+    const slow = core.createNamespacedConfigMap({ namespace: 'default', body: configMap('b', {}) });
+    await until(() => server.store.get('v1', 'ConfigMap', 'default', 'b') !== undefined);
+    const started = Date.now();
+    await slow;
+    expect(Date.now() - started).toBeGreaterThan(150);
+  });
+
   it('delay slows matching requests down', async () => {
     const core = server.kubeConfig().makeApiClient(CoreV1Api);
     server.faults.delay(300, { method: 'GET', count: 1 });
