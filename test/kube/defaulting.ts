@@ -57,12 +57,22 @@ export function defaultPodSpec(spec: Obj | undefined): void {
 export class Defaulter {
   private nextServiceIp = 1;
 
-  /** Fills defaults into `object` (in place) for the kinds this server knows defaults of. */
-  apply(type: ResourceType, object: KubeObject): void {
+  /**
+   * Fills defaults into `object` (in place) for the kinds this server knows defaults of.
+   * `previous` (on updates) keeps what the server allocated: a Service keeps its clusterIP.
+   */
+  apply(type: ResourceType, object: KubeObject, previous?: KubeObject): void {
     const spec = mapAt(object, 'spec');
     if (spec === undefined || type.custom) return;
     const key = `${type.group}/${type.kind}`;
-    if (key === '/Service') this.defaultService(spec);
+    if (key === '/Service') {
+      const before = previous === undefined ? undefined : mapAt(previous, 'spec');
+      if (spec.clusterIP === undefined && before?.clusterIP !== undefined && (spec.type ?? 'ClusterIP') === (before.type ?? 'ClusterIP')) {
+        spec.clusterIP = before.clusterIP;
+        setDefault(spec, 'clusterIPs', before.clusterIPs);
+      }
+      this.defaultService(spec);
+    }
     else if (key === 'apps/Deployment') defaultDeployment(spec);
     else if (key === '/Pod') defaultPodSpec(spec);
     else if (key === 'networking.k8s.io/NetworkPolicy') defaultNetworkPolicy(spec);

@@ -160,7 +160,7 @@ export class ResourceOperations {
         else candidate.status = jsonClone(previous.status);
       }
       validateObject(type, candidate);
-      this.defaulter?.apply(type, candidate);
+      this.defaulter?.apply(type, candidate, previous);
     }
     recordUpdate(previous, candidate, options.manager, scopeOf(target), apiVersionOf(type), now());
     return this.store_(type, previous, candidate, options, 200);
@@ -226,7 +226,7 @@ export class ResourceOperations {
     }
     if (target.subresource !== 'status') {
       validateObject(type, candidate);
-      this.defaulter?.apply(type, candidate);
+      this.defaulter?.apply(type, candidate, previous);
     }
     return this.store_(type, previous, candidate, options, previous === undefined ? 201 : 200);
   }

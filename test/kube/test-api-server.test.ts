@@ -229,6 +229,10 @@ describe('typed resources', () => {
     expect(applied.spec).toMatchObject({ type: 'ClusterIP', sessionAffinity: 'None', clusterIP: expect.stringMatching(/^10\.96\./) as unknown, ports: [{ name: 'feed', port: 7000, protocol: 'TCP', targetPort: 7000 }] });
     const again = (await objects.patch(structuredClone(service), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply)) as unknown as KubeObject;
     expect(again.metadata.resourceVersion).toBe(applied.metadata.resourceVersion);
+    const core = server.kubeConfig().makeApiClient(CoreV1Api);
+    const live = await core.readNamespacedService({ name: 'feed', namespace: 'default' });
+    const replaced = await core.replaceNamespacedService({ name: 'feed', namespace: 'default', body: { ...live, spec: { ...live.spec, clusterIP: undefined, clusterIPs: undefined } } });
+    expect(replaced.spec?.clusterIP).toBe((applied.spec as { clusterIP: string }).clusterIP);
 
     const apps = server.kubeConfig().makeApiClient(AppsV1Api);
     const deployment = await apps.createNamespacedDeployment({

@@ -141,7 +141,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
       const previous = store.get(type, candidate.metadata.namespace, candidate.metadata.name);
       if (candidate.metadata.managedFields === undefined && previous?.metadata.managedFields !== undefined) candidate.metadata.managedFields = previous.metadata.managedFields;
       if (previous !== undefined && previous.metadata.generation !== undefined) candidate.metadata.generation = previous.metadata.generation;
-      defaulter?.apply(type, candidate);
+      defaulter?.apply(type, candidate, previous);
       return jsonClone(store.write(type, previous, candidate).object);
     },
     patchStatus(apiVersion, kind, namespace, name, status) {
