@@ -81,6 +81,7 @@ export class HttpRouter {
     let group: string;
     let version: string;
     let rest: string[];
+    if (segments.length === 1 && ['healthz', 'readyz', 'livez'].includes(segments[0])) return { discovery: 'ok' };
     if (segments[0] === 'version' && segments.length === 1) return { discovery: { major: '1', minor: '34', gitVersion: 'v1.34.0-marketfeed-test', platform: 'linux/amd64' } };
     if (segments[0] === 'api') {
       if (segments.length === 1) return { discovery: registry.coreVersions() };
@@ -178,7 +179,12 @@ export class HttpRouter {
       if ('discovery' in route) {
         if (method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed on discovery`);
         finish(200);
-        sendJson(response, 200, route.discovery);
+        if (typeof route.discovery === 'string') {
+          response.writeHead(200, { 'Content-Type': 'text/plain' });
+          response.end(route.discovery);
+        } else {
+          sendJson(response, 200, route.discovery);
+        }
         return;
       }
       if (watch) {

@@ -135,6 +135,7 @@ describe('discovery', () => {
     const mf = (await (await fetch(`${server.url}/apis/${GROUP}/${VERSION}`)).json()) as { resources: { name: string; shortNames?: string[] }[] };
     expect(mf.resources.map((r) => r.name)).toEqual(['marketfeeds', 'marketfeeds/status', 'marketfeeds/scale']);
     expect(mf.resources[0].shortNames).toEqual(['mf']);
+    expect(await (await fetch(`${server.url}/readyz`)).text()).toBe('ok');
     const missing = await fetch(`${server.url}/apis/nope.example/v1`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as StatusBody).reason).toBe('NotFound');
@@ -146,6 +147,8 @@ describe('typed resources', () => {
     const core = server.kubeConfig().makeApiClient(CoreV1Api);
     const created = await core.createNamespacedConfigMap({ namespace: 'default', body: configMap('a', { k: 'v' }) });
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
+    // Without fieldManager, the manager is the User-Agent's product, as on a real server.
+    expect(created.metadata?.managedFields?.map((m) => [m.manager, m.operation])).toEqual([['kubernetes-client-javascript', 'Update']]);
     expect(created.metadata?.namespace).toBe('default');
     expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
     const rv = Number(created.metadata?.resourceVersion);
