@@ -19,7 +19,10 @@ const FEEDS = 200;
 const NAMESPACE = 'bench';
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'runtime', 'cli', 'marketfeed.ts');
 const RECONCILE_LIMIT_MS = 120_000;
-const POLL_MS = 20;
+/** The idle window starts once the operator has made no write for this long (e.g. the last Ready Events). */
+const SETTLE_MS = 1000;
+/** Between looks at the store: each look copies every feed and Deployment out of it, in the server's thread. */
+const POLL_MS = 200;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const idleS = options.quick ? 5 : 30;
@@ -27,23 +30,32 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'marketfeed-operator-bench-'));
   const kubeconfig = path.join(directory, 'kubeconfig');
   fs.writeFileSync(kubeconfig, server.kubeConfig().exportConfig());
-  const operator = spawn(process.execPath, [CLI, 'operator', '--kubeconfig', kubeconfig, '--metrics-port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const operator = spawn(process.execPath, [CLI, 'operator', '--kubeconfig', kubeconfig, '--metrics-port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: process.env.OPERATOR_NODE_OPTIONS ?? '' } });
   const unregister = cleanupOnSignal(() => operator.kill('SIGKILL'));
   const kubelet = new Kubelet(server);
   const errors: string[] = [];
   const rows: ResultRow[] = [];
+  let idleWrites: string[] = [];
   try {
     await server.waitForWatches(2, 30_000);
     const startedMs = performance.now();
     for (const feed of exampleFeeds(FEEDS, NAMESPACE)) server.store.put(feed);
+    let reconciled = 0;
     await until(() => {
       kubelet.markNewDeploymentsReady();
-      return server.store.list('marketfeed.dev/v1alpha1', 'MarketFeed', NAMESPACE).filter(isReconciled).length === FEEDS;
-    }, RECONCILE_LIMIT_MS);
+      reconciled = server.store.list('marketfeed.dev/v1alpha1', 'MarketFeed', NAMESPACE).filter(isReconciled).length;
+      return reconciled === FEEDS;
+    }, RECONCILE_LIMIT_MS, () => `${reconciled} of ${FEEDS} feeds reconciled`);
     const seconds = (performance.now() - startedMs) / 1000;
     const requests = server.requests.count();
+    await quietFor(server, SETTLE_MS);
     const writesBefore = writeCount(server);
+    const idleFrom = server.requests.mark();
     await new Promise((resolve) => setTimeout(resolve, idleS * 1000));
+    idleWrites = server.requests
+      .since(idleFrom)
+      .filter((record) => WRITE_VERBS.includes(record.verb))
+      .map((record) => `${record.verb} ${record.resource ?? ''}${record.subresource === undefined ? '' : `/${record.subresource}`} ${record.namespace ?? ''}/${record.name ?? ''} (${record.outcome ?? record.status})`);
     rows.push({
       case: `reconcile-${FEEDS}`,
       impl: 'marketfeed',
@@ -72,6 +84,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     notes: [
       'the test API server (test/kube) runs in the bench process over loopback HTTP; the operator is the real CLI in a child process (one worker pool, no leader election)',
       'a stand-in kubelet marks every Deployment ready as soon as it exists; reconciled = status Ready=True with observedGeneration = generation, for every feed',
+      `the idle window starts once the operator has made no write for ${SETTLE_MS / 1000} s (its last Events follow the last Ready status)`,
+      ...(idleWrites.length === 0 ? [] : [`writes while idle: ${idleWrites.join('; ')}`]),
       'requests_per_feed counts every request the operator made until then (discovery, lists, watches, applies, status writes) ÷ feeds; rss_mb is the operator\'s peak RSS (VmHWM)',
     ],
     targets: [
@@ -84,11 +98,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
 }
 
+const WRITE_VERBS: readonly string[] = ['create', 'update', 'patch', 'apply', 'delete', 'deletecollection'];
+
 function writeCount(server: TestApiServer): number {
-  return ['create', 'update', 'patch', 'apply', 'delete', 'deletecollection'].reduce(
-    (sum, verb) => sum + server.requests.count({ verb: verb as 'create' }),
-    0,
-  );
+  return server.requests.all().filter((record) => WRITE_VERBS.includes(record.verb)).length;
 }
 
 /** VmHWM: the most resident memory the process ever had. */
@@ -98,10 +111,25 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-async function until(done: () => boolean, limitMs: number): Promise<void> {
+/** Waits until no write has arrived for quietMs (at most 10 s). */
+async function quietFor(server: TestApiServer, quietMs: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  let writes = writeCount(server);
+  let quietSince = performance.now();
+  while (performance.now() - quietSince < quietMs && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = writeCount(server);
+    if (now !== writes) {
+      writes = now;
+      quietSince = performance.now();
+    }
+  }
+}
+
+async function until(done: () => boolean, limitMs: number, progress: () => string): Promise<void> {
   const deadline = performance.now() + limitMs;
   while (!done()) {
-    if (performance.now() > deadline) throw new Error(`not reconciled within ${limitMs / 1000} s`);
+    if (performance.now() > deadline) throw new Error(`not reconciled within ${limitMs / 1000} s: ${progress()}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
