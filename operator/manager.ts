@@ -54,6 +54,7 @@ export class Manager {
   private readonly cache: OperatorCache;
   private readonly reconciler: MarketFeedReconciler;
   private readonly elector: LeaderElector | undefined;
+  private readonly clients: KubeClient[] = [];
   private queue: WorkQueue | undefined;
   private workers: Promise<void>[] = [];
   /** Leadership transitions run one after the other. */
@@ -76,19 +77,24 @@ export class Manager {
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
       onWrite: (verb, kind) => this.metrics.apiWrites.inc({ verb, kind }),
     });
+    this.clients.push(client);
     this.cache = new OperatorCache({
       kubeConfig: options.kubeConfig,
       client,
       namespace: options.namespace,
       logger: options.logger,
       onWatchRestart: (kind) => this.metrics.watchRestarts.inc({ kind }),
-      onFeedEvent: (key) => this.queue?.add(key),
+      onFeedEvent: (key) => {
+        this.logger.trace({ feed: key, queued: this.queue !== undefined }, 'event');
+        this.queue?.add(key);
+      },
     });
     this.reconciler = new MarketFeedReconciler({ cache: this.cache, client, events: new KubeEventRecorder(client, options.identity, options.logger), logger: options.logger });
     if (options.leaderElection !== undefined) {
       const { namespace, name = DEFAULT_LEASE_NAME, timing } = options.leaderElection;
       // Lease calls must give up well before the renew deadline.
       const leaseClient = new KubeClient({ kubeConfig: options.kubeConfig, userAgent, timeoutMs: 5_000, onWrite: (verb, kind) => this.metrics.apiWrites.inc({ verb, kind }) });
+      this.clients.push(leaseClient);
       this.elector = new LeaderElector({
         client: new KubeLeaseClient(leaseClient, namespace, name, FIELD_MANAGER),
         identity: options.identity,
@@ -134,6 +140,7 @@ export class Manager {
     this.follow();
     await this.transitions;
     await this.elector?.stop();
+    await Promise.all(this.clients.map((client) => client.close()));
     this.metrics.isLeader.set(0);
     this.logger.info('operator stopped');
   }
@@ -181,6 +188,7 @@ export class Manager {
         const result = await this.reconciler.reconcile(key);
         queue.forget(key);
         this.metrics.reconciles.inc({ result });
+        this.logger.debug({ feed: key, result }, 'reconciled');
       } catch (error) {
         const retryInMs = Math.round(queue.addRateLimited(key));
         this.metrics.reconciles.inc({ result: 'error' });

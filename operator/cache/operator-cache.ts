@@ -139,10 +139,17 @@ export class OperatorCache {
       .filter((object): object is KubeObject => object !== undefined && isOwnedBy(object, ownerUid));
   }
 
-  /** What the server answered to a write (undefined after a delete): read-your-writes until the watch catches up. */
-  recordWrite(type: ResourceType, namespace: string, name: string, written: KubeObject | undefined): void {
-    // Tagged with what the informer itself holds now: that is what read() compares with.
-    const cached = type === MARKETFEED ? this.feeds.get(name, namespace) : this.owned.get(type)?.get(name, namespace);
-    this.recent.recordWrite(writeKey(type, namespace, name), cached, written);
+  /** The informer's own resourceVersion of an object (no read-your-writes): capture it before a write. */
+  cachedVersion(type: ResourceType, namespace: string, name: string): string | undefined {
+    const informer = type === MARKETFEED ? this.feeds : this.owned.get(type);
+    return informer?.get(name, namespace)?.metadata.resourceVersion;
+  }
+
+  /**
+   * What the server answered to a write (undefined after a delete), read-your-writes until
+   * the watch catches up; `before` is cachedVersion() from when the write was sent.
+   */
+  recordWrite(type: ResourceType, namespace: string, name: string, before: string | undefined, written: KubeObject | undefined): void {
+    this.recent.recordWrite(writeKey(type, namespace, name), before, this.cachedVersion(type, namespace, name), written);
   }
 }

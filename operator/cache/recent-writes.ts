@@ -1,10 +1,12 @@
 // Read-your-writes on top of the informer caches. After the operator writes an object,
 // its informer shows the old version until the watch event arrives; a reconcile that ran
 // in between would see the old object, think it drifted and write it again. So every
-// write's answer is kept here, tagged with the resourceVersion the cache showed before the
-// write, and used instead of the cache for as long as the cache still shows that version.
-// Any informer event for the object with another version (ours arriving, or someone
-// else's change, or a deletion) drops the entry: from then on the cache is newer.
+// write's answer is kept here, tagged with the resourceVersion the cache showed when the
+// write was sent, and used instead of the cache for as long as the cache still shows that
+// version. Any informer event for the object with another version (ours arriving, someone
+// else's change, a deletion) drops the entry: from then on the cache is as new or newer.
+// If the cache moved on while the write was in flight, the answer is not kept at all (the
+// watch may already have delivered newer versions than the answer).
 
 export interface CachedVersion {
   metadata: { resourceVersion?: string };
@@ -24,8 +26,13 @@ export class RecentWrites<T extends CachedVersion> {
     return this.entries.size;
   }
 
-  recordWrite(key: string, cachedBefore: T | undefined, written: T | undefined): void {
-    this.entries.set(key, { before: cachedBefore?.metadata.resourceVersion, object: written });
+  /**
+   * `before`: the cache's resourceVersion when the write was sent (undefined: no object);
+   * `now`: the cache's resourceVersion as the answer arrives.
+   */
+  recordWrite(key: string, before: string | undefined, now: string | undefined, written: T | undefined): void {
+    if (now === before) this.entries.set(key, { before, object: written });
+    else this.entries.delete(key);
   }
 
   /** An informer event for the object: the cache has caught up (or moved on). */

@@ -36,6 +36,16 @@ export function isConflict(error: unknown): boolean {
   return error instanceof ApiError && error.status === 409;
 }
 
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+/**
+ * client-node's KubeConfig builds a new undici Agent (a new connection pool) for every
+ * request it authenticates; used as is, every request opens a connection of its own and
+ * the idle pools pile up (hundreds of MB under load). This client keeps one and reuses it,
+ * renewing it now and then so that rotated client certificates are picked up.
+ */
+const DISPATCHER_MAX_AGE_MS = 10 * 60_000;
+
 export interface KubeClientOptions {
   kubeConfig: KubeConfig;
   /** Sent as User-Agent on every request: lets the server's audit (and tests) tell operator replicas apart. */
@@ -59,6 +69,8 @@ export class KubeClient {
   private readonly timeoutMs: number;
   private readonly onWrite: (verb: WriteVerb, kind: string) => void;
   private readonly http = new IsomorphicFetchHttpLibrary();
+  private dispatcher: Dispatcher | undefined;
+  private dispatcherSinceMs = 0;
 
   constructor(options: KubeClientOptions) {
     this.kubeConfig = options.kubeConfig;
@@ -136,6 +148,7 @@ export class KubeClient {
     }
     context.setSignal(AbortSignal.timeout(this.timeoutMs));
     await this.kubeConfig.applySecurityAuthentication(context);
+    this.reuseDispatcher(context);
     const response = await this.http.send(context).toPromise();
     const text = await response.body.text();
     if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
@@ -149,5 +162,27 @@ export class KubeClient {
       // not a Status object: keep the text
     }
     throw new ApiError(options.method, options.path, response.httpStatusCode, reason, message);
+  }
+
+  private reuseDispatcher(context: RequestContext): void {
+    const fresh = context.getDispatcher();
+    if (fresh === undefined) return;
+    const nowMs = performance.now();
+    if (this.dispatcher === undefined || nowMs - this.dispatcherSinceMs > DISPATCHER_MAX_AGE_MS) {
+      const old = this.dispatcher;
+      this.dispatcher = fresh;
+      this.dispatcherSinceMs = nowMs;
+      // close() lets requests in flight finish first.
+      old?.close().catch(() => {});
+      return;
+    }
+    context.setDispatcher(this.dispatcher);
+  }
+
+  /** Closes the connection pool (after requests in flight). */
+  async close(): Promise<void> {
+    const dispatcher = this.dispatcher;
+    this.dispatcher = undefined;
+    await dispatcher?.close().catch(() => {});
   }
 }

@@ -116,8 +116,10 @@ export class MarketFeedReconciler {
     // The objects of one feed are independent: apply them at once.
     const results = await Promise.allSettled(
       toApply.map(async ({ type, object, live }) => {
+        const objectNamespace = object.metadata.namespace ?? namespace;
+        const before = this.cache.cachedVersion(type, objectNamespace, object.metadata.name);
         const written = await this.client.apply<KubeObject>(type, object, FIELD_MANAGER, true);
-        this.cache.recordWrite(type, object.metadata.namespace ?? namespace, object.metadata.name, written);
+        this.cache.recordWrite(type, objectNamespace, object.metadata.name, before, written);
         return { verb: live === undefined ? 'created' : 'updated', object } satisfies Change;
       }),
     );
@@ -163,8 +165,9 @@ export class MarketFeedReconciler {
 
   private async deleteStale(type: ResourceType, live: KubeObject, changes: Change[]): Promise<void> {
     const namespace = live.metadata.namespace ?? '';
+    const before = this.cache.cachedVersion(type, namespace, live.metadata.name);
     await this.client.delete(type, namespace, live.metadata.name);
-    this.cache.recordWrite(type, namespace, live.metadata.name, undefined);
+    this.cache.recordWrite(type, namespace, live.metadata.name, before, undefined);
     changes.push({ verb: 'deleted', object: { ...live, apiVersion: apiVersionOf(type), kind: type.kind } });
   }
 
@@ -177,8 +180,9 @@ export class MarketFeedReconciler {
       const patch: Record<string, unknown> = { ...status };
       for (const field of Object.keys(before ?? {})) if (!(field in status)) patch[field] = null;
       try {
+        const versionBefore = this.cache.cachedVersion(MARKETFEED, feed.metadata.namespace, feed.metadata.name);
         const written = await this.client.mergePatch<KubeObject>(MARKETFEED, feed.metadata.namespace, feed.metadata.name, { status: patch }, 'status', FIELD_MANAGER);
-        this.cache.recordWrite(MARKETFEED, feed.metadata.namespace, feed.metadata.name, written);
+        this.cache.recordWrite(MARKETFEED, feed.metadata.namespace, feed.metadata.name, versionBefore, written);
         changed = true;
       } catch (error) {
         // Gone meanwhile: nothing left to report on. Anything else: retry.

@@ -123,7 +123,11 @@ export class OperatorHarness {
         if (condition?.status !== status || (reason !== undefined && condition.reason !== reason)) return undefined;
         return this.status(name)?.observedGeneration === generation ? condition : undefined;
       },
-      { what: `${name}: ${type}=${status}${reason === undefined ? '' : ` (${reason})`}; now ${JSON.stringify(this.status(name)?.conditions)}` },
+      {
+        what: () =>
+          `${name}: ${type}=${status}${reason === undefined ? '' : ` (${reason})`}; status now ${JSON.stringify(this.status(name))}, generation ${this.feed(name)?.metadata.generation}; ` +
+          `open watches ${JSON.stringify(this.server.watches())}`,
+      },
     );
   }
 
@@ -143,6 +147,7 @@ export class OperatorHarness {
 
   /** Waits until the operators have nothing left to do: no writes for a quiet spell. */
   async settle(quietMs = 400): Promise<void> {
+    // Counting writes is cheap (the request log), unlike listing objects.
     let seen = -1;
     let since = performance.now();
     await waitFor(
