@@ -231,6 +231,45 @@ describe('MarketFeed reconcile', () => {
     harness.markReady('eta');
     await harness.waitForCondition('eta', 'Ready', 'True');
   });
+
+  it('does not take over an object controlled by someone else: Degraded (OwnershipConflict), retried with backoff', async () => {
+    const replica = await harness.startReplica();
+    const names = harness.names('theta');
+    // The other controller's object (a real owner: the server's garbage collector keeps what has one).
+    const owner = harness.server.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other-owner', namespace: NAMESPACE }, data: {} });
+    const foreign = harness.server.store.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: names.service,
+        namespace: NAMESPACE,
+        labels: { 'app.kubernetes.io/managed-by': 'marketfeed-operator' },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'other-owner', uid: owner.metadata.uid!, controller: true }],
+      },
+      spec: { ports: [{ port: 1 }] },
+    });
+    harness.createFeed('theta');
+    const degraded = await harness.waitForCondition('theta', 'Degraded', 'True', 'OwnershipConflict');
+    expect(degraded.message).toContain(`Service ${names.service}`);
+    // The other objects exist; the foreign Service is untouched.
+    await waitFor(() => harness.ownedObjects('theta').size === 4);
+    expect(harness.server.store.get('v1', 'Service', NAMESPACE, names.service)?.metadata.resourceVersion).toBe(foreign.metadata.resourceVersion);
+    await waitFor(async () => (await reconcileCount(replica.registry, 'error')) >= 2, { what: 'retries' });
+    // Once the other owner lets go, the feed takes the name.
+    harness.server.store.delete('v1', 'Service', NAMESPACE, names.service);
+    await harness.waitForCondition('theta', 'Degraded', 'False');
+    await waitFor(() => harness.ownedObjects('theta').size === 5);
+  });
+
+  it('with --namespace, watches and reconciles that namespace only', async () => {
+    await harness.startReplica({ namespace: NAMESPACE });
+    harness.createFeed('inside');
+    harness.createFeed('outside', {}, 'default');
+    await waitFor(() => harness.ownedObjects('inside').size === 5);
+    await harness.settle();
+    expect(harness.server.store.list('apps/v1', 'Deployment', 'default')).toEqual([]);
+    expect(harness.server.watches().every((watch) => watch.path.includes(`/namespaces/${NAMESPACE}/`))).toBe(true);
+  });
 });
 
 async function reconcileCount(registry: Registry, result: string): Promise<number> {

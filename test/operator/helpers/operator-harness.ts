@@ -31,6 +31,8 @@ export interface ReplicaOptions {
   identity?: string;
   leaderElection?: boolean;
   workers?: number;
+  /** Watch only this namespace (default: all). */
+  namespace?: string;
 }
 
 export class OperatorHarness {
@@ -52,6 +54,7 @@ export class OperatorHarness {
       kubeConfig: this.server.kubeConfig(),
       identity,
       workers: options.workers ?? 2,
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
       leaderElection: options.leaderElection === true ? { namespace: NAMESPACE, timing: FAST_ELECTION } : false,
       logger: testLogger().child({ replica: identity }),
       registry,
@@ -68,8 +71,8 @@ export class OperatorHarness {
     await this.server.close();
   }
 
-  createFeed(name: string, spec: MarketFeedSpecInput = {}): KubeObject {
-    return this.server.store.put({ apiVersion: MARKETFEED_API_VERSION, kind: MARKETFEED_KIND, metadata: { name, namespace: NAMESPACE }, spec });
+  createFeed(name: string, spec: MarketFeedSpecInput = {}, namespace = NAMESPACE): KubeObject {
+    return this.server.store.put({ apiVersion: MARKETFEED_API_VERSION, kind: MARKETFEED_KIND, metadata: { name, namespace }, spec });
   }
 
   feed(name: string): KubeObject | undefined {
