@@ -10,6 +10,7 @@ import { MARKETFEED_API_VERSION, MARKETFEED_KIND, type MarketFeed } from '../../
 import { LABEL_FEED, LABEL_MANAGED_BY, MANAGED_BY } from '../../cdk8s/feed/feed-names.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { collectionPath, MARKETFEED, OWNED_TYPES, type ResourceType } from '../kube/resource-types.ts';
+import { OwnerIndex } from './owner-index.ts';
 import { ResilientInformer } from './resilient-informer.ts';
 import { RecentWrites } from './recent-writes.ts';
 
@@ -55,6 +56,7 @@ export interface OperatorCacheOptions {
 export class OperatorCache {
   private readonly feeds: ResilientInformer;
   private readonly owned = new Map<ResourceType, ResilientInformer>();
+  private readonly owners = new Map<ResourceType, OwnerIndex>();
   private readonly recent = new RecentWrites<KubeObject>();
 
   constructor(options: OperatorCacheOptions) {
@@ -77,8 +79,12 @@ export class OperatorCache {
     }
     for (const type of OWNED_TYPES) {
       const informer = informerFor(type, MANAGED_SELECTOR);
+      const index = new OwnerIndex();
+      this.owners.set(type, index);
       for (const event of ['add', 'update', 'delete'] as const) {
         informer.on(event, (object) => {
+          if (event === 'delete') index.remove(object);
+          else index.upsert(object);
           this.recent.observe(writeKey(type, object.metadata.namespace ?? '', object.metadata.name), object, event === 'delete');
           const key = ownerKeyOf(object);
           if (key !== undefined) options.onFeedEvent(key);
@@ -131,11 +137,12 @@ export class OperatorCache {
 
   /** Objects of `type` in the namespace that have an ownerReference to `ownerUid`. */
   ownedBy(type: ResourceType, namespace: string, ownerUid: string | undefined): KubeObject[] {
-    const informer = this.owned.get(type);
-    if (informer === undefined) return [];
-    return informer
-      .list(namespace)
-      .map((object) => this.ownedObject(type, namespace, object.metadata.name))
+    const index = this.owners.get(type);
+    if (index === undefined || ownerUid === undefined) return [];
+    return index
+      .ownedBy(ownerUid)
+      .filter((ref) => ref.namespace === namespace)
+      .map((ref) => this.ownedObject(type, ref.namespace, ref.name))
       .filter((object): object is KubeObject => object !== undefined && isOwnedBy(object, ownerUid));
   }
 

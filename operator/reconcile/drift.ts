@@ -38,6 +38,19 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** Deep equality of JSON values (key order ignored), without building strings. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, index) => sameJson(item, b[index]));
+  if (isPlainObject(a)) {
+    if (!isPlainObject(b)) return false;
+    const keys = Object.keys(a).filter((key) => a[key] !== undefined);
+    if (keys.length !== Object.keys(b).filter((key) => b[key] !== undefined).length) return false;
+    return keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
+  }
+  return false;
+}
+
 /** The hash of an object as we apply it, without the hash annotation itself. */
 export function appliedHash(object: KubeObject): string {
   const annotations = { ...object.metadata.annotations };

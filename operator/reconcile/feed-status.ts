@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { shmConsumerNames, type MarketFeed, type MarketFeedSpec, type MarketFeedStatus } from '../../cdk8s/api/marketfeed-types.ts';
 import { feedEndpoint, tcpConsumerSelector } from '../../cdk8s/feed/feed-names.ts';
-import { canonicalJson } from './drift.ts';
+import { sameJson } from './drift.ts';
 import { setCondition, type ConditionUpdate } from './conditions.ts';
 
 /** Why a feed is Degraded: a reason (CamelCase) and a message for people. */
@@ -117,5 +117,5 @@ export function invalidSpecStatus(feed: MarketFeed, problem: Problem, now: strin
 }
 
 export function sameStatus(a: MarketFeedStatus | undefined, b: MarketFeedStatus | undefined): boolean {
-  return canonicalJson(a ?? {}) === canonicalJson(b ?? {});
+  return sameJson(a ?? {}, b ?? {});
 }

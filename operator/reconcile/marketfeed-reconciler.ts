@@ -38,6 +38,13 @@ export interface ReconcilerOptions {
   now?: () => string;
 }
 
+/** What a spec gives, computed once per spec (reconciles triggered by status or readiness reuse it). */
+interface Synthesis {
+  fingerprint: string;
+  /** The objects to apply (ownerReference and hash annotation included), or why there are none. */
+  result: { objects: KubeObject[] } | { problem: Problem };
+}
+
 interface Change {
   verb: 'created' | 'updated' | 'deleted';
   object: KubeObject;
@@ -62,6 +69,7 @@ export class MarketFeedReconciler {
   private readonly events: EventRecorder;
   private readonly logger: Logger;
   private readonly now: () => string;
+  private readonly syntheses = new Map<string, Synthesis>();
 
   constructor(options: ReconcilerOptions) {
     this.cache = options.cache;
@@ -74,22 +82,20 @@ export class MarketFeedReconciler {
   async reconcile(key: string): Promise<ReconcileOutcome> {
     const { namespace, name } = parseFeedKey(key);
     const feed = this.cache.feed(namespace, name);
-    if (feed === undefined || (feed.metadata as ObjectMeta).deletionTimestamp !== undefined) return 'absent';
+    if (feed === undefined || (feed.metadata as ObjectMeta).deletionTimestamp !== undefined) {
+      this.syntheses.delete(key);
+      return 'absent';
+    }
     const log = this.logger.child({ feed: key, generation: feed.metadata.generation });
 
-    let desired: KubeObject[];
-    try {
-      desired = desiredObjects(feed);
-    } catch (error) {
-      const problem: Problem =
-        error instanceof InvalidSpecError
-          ? { reason: 'InvalidSpec', message: error.problems.join('; ') }
-          : { reason: 'SynthesisFailed', message: `the constructs failed: ${(error as Error).message}` };
-      log.warn({ problem }, 'cannot build the objects of this spec');
+    const synthesis = this.synthesize(key, feed, log);
+    if ('problem' in synthesis.result) {
+      const { problem } = synthesis.result;
       // Retrying does not help: the next spec change brings the key back.
       await this.writeStatus(feed, invalidSpecStatus(feed, problem, this.now()), []);
       return 'invalid';
     }
+    const desired = synthesis.result.objects;
 
     const changes: Change[] = [];
     let problem: Problem | undefined;
@@ -97,17 +103,16 @@ export class MarketFeedReconciler {
     const owner = ownerReference(feed);
     const wanted = new Set<string>();
     const toApply: Array<{ type: ResourceType; object: KubeObject; live: KubeObject | undefined }> = [];
-    for (const object of desired) {
-      const type = ownedTypeOf(object.apiVersion, object.kind);
-      if (type === undefined) throw new Error(`the constructs produced ${object.apiVersion} ${object.kind}, which the operator does not watch`);
-      const objectNamespace = object.metadata.namespace ?? namespace;
-      wanted.add(`${type.kind}/${object.metadata.name}`);
-      const applied = withAppliedHash({ ...object, metadata: { ...object.metadata, namespace: objectNamespace, ownerReferences: [owner] } });
-      const live = this.cache.ownedObject(type, objectNamespace, object.metadata.name);
+    for (const applied of desired) {
+      const type = ownedTypeOf(applied.apiVersion, applied.kind);
+      if (type === undefined) throw new Error(`the constructs produced ${applied.apiVersion} ${applied.kind}, which the operator does not watch`);
+      const objectNamespace = applied.metadata.namespace ?? namespace;
+      wanted.add(`${type.kind}/${applied.metadata.name}`);
+      const live = this.cache.ownedObject(type, objectNamespace, applied.metadata.name);
       const controller = live?.metadata.ownerReferences?.find((ref) => ref.controller === true);
       if (live !== undefined && controller !== undefined && controller.uid !== owner.uid) {
         // Someone else's object, or one of a deleted feed of the same name that the garbage collector has not removed yet.
-        problem = { reason: 'OwnershipConflict', message: `${describe(object)} exists and is controlled by ${controller.kind} ${controller.name} (uid ${controller.uid})` };
+        problem = { reason: 'OwnershipConflict', message: `${describe(applied)} exists and is controlled by ${controller.kind} ${controller.name} (uid ${controller.uid})` };
         retry = new RequeueError(problem.message);
         continue;
       }
@@ -161,6 +166,31 @@ export class MarketFeedReconciler {
     const statusChanged = await this.writeStatus(feed, status, changes);
     if (retry !== undefined) throw retry;
     return changes.length > 0 || statusChanged ? 'changed' : 'unchanged';
+  }
+
+  /** The feed's objects for its current spec, from the constructs (cached per spec). */
+  private synthesize(key: string, feed: MarketFeed, log: Logger): Synthesis {
+    // The generation moves with every spec change; the spec text guards against servers where it does not.
+    const fingerprint = `${feed.metadata.uid ?? ''}/${feed.metadata.generation ?? ''}/${JSON.stringify(feed.spec)}`;
+    const cached = this.syntheses.get(key);
+    if (cached?.fingerprint === fingerprint) return cached;
+    let synthesis: Synthesis;
+    try {
+      const owner = ownerReference(feed);
+      const objects = desiredObjects(feed).map((object) =>
+        withAppliedHash({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? feed.metadata.namespace, ownerReferences: [owner] } }),
+      );
+      synthesis = { fingerprint, result: { objects } };
+    } catch (error) {
+      const problem: Problem =
+        error instanceof InvalidSpecError
+          ? { reason: 'InvalidSpec', message: error.problems.join('; ') }
+          : { reason: 'SynthesisFailed', message: `the constructs failed: ${(error as Error).message}` };
+      synthesis = { fingerprint, result: { problem } };
+      log.warn({ problem }, 'cannot build the objects of this spec');
+    }
+    this.syntheses.set(key, synthesis);
+    return synthesis;
   }
 
   private async deleteStale(type: ResourceType, live: KubeObject, changes: Change[]): Promise<void> {

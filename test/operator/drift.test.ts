@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { desiredObjects } from '../../cdk8s/feed/desired-objects.ts';
-import { APPLIED_HASH_ANNOTATION, appliedHash, canonicalJson, covers, needsApply, withAppliedHash } from '../../operator/reconcile/drift.ts';
+import { APPLIED_HASH_ANNOTATION, appliedHash, canonicalJson, covers, needsApply, sameJson, withAppliedHash } from '../../operator/reconcile/drift.ts';
 import { becameStatus, kubeTime, setCondition } from '../../operator/reconcile/conditions.ts';
 
 const jsonArb = fc.jsonValue({ maxDepth: 4 });
@@ -63,6 +63,17 @@ describe('covers', () => {
     expect(covers({ data: { size: '1Gi' } }, { data: { size: '1024Mi' } })).toBe(false);
     expect(covers({ spec: { externalIPs: [], selector: {} } }, { spec: {} })).toBe(true);
     expect(covers({ list: [1, 2] }, { list: [1, 2, 3] })).toBe(false);
+  });
+});
+
+describe('sameJson', () => {
+  it('agrees with comparing canonical JSON', () => {
+    fc.assert(
+      fc.property(jsonArb, jsonArb, (a, b) => {
+        expect(sameJson(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+        expect(sameJson(a, structuredClone(a))).toBe(true);
+      }),
+    );
   });
 });
 
