@@ -27,15 +27,32 @@ function isEmpty(value: unknown): boolean {
 
 /** JSON with object keys sorted: the same value always gives the same text. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isPlainObject(value)) {
-    return `{${Object.keys(value)
-      .filter((key) => value[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
-      .join(',')}}`;
+  const parts: string[] = [];
+  writeCanonical(value, parts);
+  return parts.join('');
+}
+
+function writeCanonical(value: unknown, parts: string[]): void {
+  if (Array.isArray(value)) {
+    parts.push('[');
+    value.forEach((item, index) => {
+      if (index > 0) parts.push(',');
+      writeCanonical(item, parts);
+    });
+    parts.push(']');
+  } else if (isPlainObject(value)) {
+    parts.push('{');
+    let first = true;
+    for (const key of Object.keys(value).sort()) {
+      if (value[key] === undefined) continue;
+      parts.push(first ? '' : ',', JSON.stringify(key), ':');
+      first = false;
+      writeCanonical(value[key], parts);
+    }
+    parts.push('}');
+  } else {
+    parts.push(JSON.stringify(value) ?? 'null');
   }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** Deep equality of JSON values (key order ignored), without building strings. */
