@@ -21,7 +21,10 @@ describe('npx cdk8s synth', () => {
     await promisify(execFile)(process.execPath, [cli, 'synth', '-o', output], { cwd: root, maxBuffer: 1 << 24 });
     const files = fs.readdirSync(output).sort();
     expect(files).toEqual(['0000-namespace.k8s.yaml', '0001-marketfeed-operator.k8s.yaml', '0002-example-marketfeed.k8s.yaml']);
-    const written = files.map((file) => parseAllDocuments(fs.readFileSync(path.join(output, file), 'utf8')).map((document) => document.toJSON() as unknown));
+    const written = files.map((file): unknown[] => {
+      const documents = parseAllDocuments(fs.readFileSync(path.join(output, file), 'utf8'));
+      return Array.isArray(documents) ? documents.map((document): unknown => document.toJSON()) : [];
+    });
     expect(written).toEqual(installApp().charts.map((chart) => chart.toJson()));
   }, 120_000);
 });
