@@ -23,8 +23,14 @@ describe('npx cdk8s synth', () => {
     expect(files).toEqual(['0000-namespace.k8s.yaml', '0001-marketfeed-operator.k8s.yaml', '0002-example-marketfeed.k8s.yaml']);
     const written = files.map((file): unknown[] => {
       const documents = parseAllDocuments(fs.readFileSync(path.join(output, file), 'utf8'));
-      return Array.isArray(documents) ? documents.map((document): unknown => document.toJSON()) : [];
+      return Array.isArray(documents)
+        ? documents.map((document) => {
+            const value: unknown = document.toJSON();
+            return value;
+          })
+        : [];
     });
-    expect(written).toEqual(installApp().charts.map((chart) => chart.toJson()));
+    const built: unknown[][] = installApp().charts.map((chart) => chart.toJson() as unknown[]);
+    expect(written).toEqual(built);
   }, 120_000);
 });
