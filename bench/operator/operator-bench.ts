@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OPERATOR_NODE_OPTIONS } from '../../cdk8s/install/operator-install.ts';
 import { startTestApiServer, type TestApiServer } from '../../test/kube/test-api-server.ts';
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
 import { cleanupOnSignal } from '../lib/signal-cleanup.ts';
@@ -30,7 +31,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'marketfeed-operator-bench-'));
   const kubeconfig = path.join(directory, 'kubeconfig');
   fs.writeFileSync(kubeconfig, server.kubeConfig().exportConfig());
-  const operator = spawn(process.execPath, [CLI, 'operator', '--kubeconfig', kubeconfig, '--metrics-port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: process.env.OPERATOR_NODE_OPTIONS ?? '' } });
+  const operator = spawn(process.execPath, [CLI, 'operator', '--kubeconfig', kubeconfig, '--metrics-port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: process.env.OPERATOR_NODE_OPTIONS ?? OPERATOR_NODE_OPTIONS } });
   const unregister = cleanupOnSignal(() => operator.kill('SIGKILL'));
   const kubelet = new Kubelet(server);
   const errors: string[] = [];
@@ -82,7 +83,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     baseline: 'marketfeed',
     caseTitles: { [`reconcile-${FEEDS}`]: `${FEEDS} MarketFeeds created at once, each reconciled to Ready; then ${idleS} s with nothing changing` },
     notes: [
-      'the test API server (test/kube) runs in the bench process over loopback HTTP; the operator is the real CLI in a child process (one worker pool, no leader election)',
+      'the test API server (test/kube) runs in the bench process over loopback HTTP; the operator is the real CLI in a child process (one worker pool, no leader election), ' +
+        `with the operator Deployment's NODE_OPTIONS (${process.env.OPERATOR_NODE_OPTIONS ?? OPERATOR_NODE_OPTIONS})`,
       'a stand-in kubelet marks every Deployment ready as soon as it exists; reconciled = status Ready=True with observedGeneration = generation, for every feed',
       `the idle window starts once the operator has made no write for ${SETTLE_MS / 1000} s (its last Events follow the last Ready status)`,
       ...(idleWrites.length === 0 ? [] : [`writes while idle: ${idleWrites.join('; ')}`]),

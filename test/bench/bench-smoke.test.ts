@@ -25,6 +25,7 @@ const BENCHES: Record<string, Record<string, string[]>> = {
     'latency-100k-binary': TCP_BINARY_IMPLS,
     'latency-100k-ndjson': TCP_NDJSON_IMPLS,
   },
+  operator: { 'reconcile-200': ['marketfeed'] },
 };
 
 interface Row {
