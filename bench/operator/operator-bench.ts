@@ -71,7 +71,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     errors.push(`reconcile-${FEEDS} marketfeed: ${(error as Error).message}`);
   } finally {
     operator.kill('SIGTERM');
-    await new Promise((resolve) => operator.once('exit', resolve));
+    if (operator.exitCode === null && operator.signalCode === null) await new Promise((resolve) => operator.once('exit', resolve));
     unregister();
     await server.close();
     fs.rmSync(directory, { recursive: true, force: true });
