@@ -108,5 +108,6 @@ function priceField(object: Record<string, unknown>, name: string): number {
   if (units < -TWO_POW_63 || units >= TWO_POW_63) {
     throw new RecordFormatError(`field "${name}" is out of the 64-bit fixed-point range`);
   }
-  return units;
+  // -0 (from "-0" or a tiny negative price) is 0: a fixed-point integer has no negative zero.
+  return units === 0 ? 0 : units;
 }
