@@ -1,0 +1,212 @@
+// A parsed FIX message that is only a set of offsets into the bytes it came from: tag
+// numbers and value positions sit in typed arrays that are reused from message to message,
+// and a value is decoded (and allocated, for strings) only when it is asked for.
+import { FixError } from './fix-error.ts';
+
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+export class FixMessageView {
+  /** The bytes the offsets refer to; valid until the parser that owns this view parses again. */
+  buffer: Uint8Array = new Uint8Array(0);
+  /** First byte of the message (the '8' of BeginString) and one past its last delimiter. */
+  start = 0;
+  end = 0;
+  /** Number of fields, BeginString, BodyLength and CheckSum included. */
+  count = 0;
+  tags: Int32Array;
+  valueStarts: Int32Array;
+  valueEnds: Int32Array;
+
+  constructor(capacity = 64) {
+    this.tags = new Int32Array(capacity);
+    this.valueStarts = new Int32Array(capacity);
+    this.valueEnds = new Int32Array(capacity);
+  }
+
+  /** Records one field; grows the arrays (rarely, by doubling) when a message has more fields than ever before. */
+  push(tag: number, valueStart: number, valueEnd: number): void {
+    if (this.count === this.tags.length) this.grow();
+    const i = this.count++;
+    this.tags[i] = tag;
+    this.valueStarts[i] = valueStart;
+    this.valueEnds[i] = valueEnd;
+  }
+
+  private grow(): void {
+    const size = this.tags.length * 2;
+    const tags = new Int32Array(size);
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    tags.set(this.tags);
+    starts.set(this.valueStarts);
+    ends.set(this.valueEnds);
+    this.tags = tags;
+    this.valueStarts = starts;
+    this.valueEnds = ends;
+  }
+
+  /** Index of the first occurrence of `tag` at or after field `from`, or -1. */
+  indexOf(tag: number, from = 0): number {
+    const tags = this.tags;
+    for (let i = from; i < this.count; i++) if (tags[i] === tag) return i;
+    return -1;
+  }
+
+  has(tag: number): boolean {
+    return this.indexOf(tag) >= 0;
+  }
+
+  private require(tag: number): number {
+    const index = this.indexOf(tag);
+    if (index < 0) throw new FixError('MissingField', this.start, `tag ${tag} is not in the message`);
+    return index;
+  }
+
+  private malformed(index: number, what: string): FixError {
+    return new FixError('MalformedValue', this.valueStarts[index], `tag ${this.tags[index]} is not ${what}`);
+  }
+
+  getString(tag: number): string {
+    return this.stringAt(this.require(tag));
+  }
+
+  /** The value of field `index` (0-based position in the message) as a latin1 string. */
+  stringAt(index: number): string {
+    let text = '';
+    const buffer = this.buffer;
+    for (let i = this.valueStarts[index]; i < this.valueEnds[index]; i++) text += String.fromCharCode(buffer[i]);
+    return text;
+  }
+
+  getChar(tag: number): string {
+    const index = this.require(tag);
+    if (this.valueEnds[index] - this.valueStarts[index] !== 1) throw this.malformed(index, 'a single character');
+    return String.fromCharCode(this.buffer[this.valueStarts[index]]);
+  }
+
+  getInt(tag: number): number {
+    return this.intAt(this.require(tag));
+  }
+
+  /** A signed integer of up to 15 digits (exact as a double). */
+  intAt(index: number): number {
+    const buffer = this.buffer;
+    let i = this.valueStarts[index];
+    const end = this.valueEnds[index];
+    const negative = i < end && buffer[i] === MINUS;
+    if (negative) i++;
+    if (i === end || end - i > 15) throw this.malformed(index, 'an integer');
+    let value = 0;
+    for (; i < end; i++) {
+      const digit = buffer[i] - 0x30;
+      if (digit < 0 || digit > 9) throw this.malformed(index, 'an integer');
+      value = value * 10 + digit;
+    }
+    return negative ? -value : value;
+  }
+
+  /** A decimal price as the nearest double (exact decimal digits, one rounding). */
+  getPrice(tag: number): number {
+    const index = this.require(tag);
+    const mantissa = this.decimalMantissa(index);
+    return mantissa / POWERS_OF_TEN[this.decimalScale];
+  }
+
+  /**
+   * A decimal price as an integer count of 10^-decimals units (e.g. ticks of 0.0001 with
+   * decimals = 4); throws if the value has more significant decimal places than that.
+   */
+  getScaledPrice(tag: number, decimals: number): number {
+    const index = this.require(tag);
+    let mantissa = this.decimalMantissa(index);
+    let scale = this.decimalScale;
+    while (scale > decimals && mantissa % 10 === 0) {
+      mantissa /= 10;
+      scale--;
+    }
+    if (scale > decimals) throw this.malformed(index, `a price with at most ${decimals} decimal places`);
+    const scaled = mantissa * POWERS_OF_TEN[decimals - scale];
+    if (!Number.isSafeInteger(scaled)) throw this.malformed(index, 'a price within 2^53 units');
+    return scaled === 0 ? 0 : scaled;
+  }
+
+  private decimalScale = 0;
+
+  /** Digits of a decimal value as an integer; the number of fractional digits goes to decimalScale. */
+  private decimalMantissa(index: number): number {
+    const buffer = this.buffer;
+    let i = this.valueStarts[index];
+    const end = this.valueEnds[index];
+    const negative = i < end && buffer[i] === MINUS;
+    if (negative) i++;
+    let value = 0;
+    let digits = 0;
+    let scale = -1;
+    for (; i < end; i++) {
+      const byte = buffer[i];
+      if (byte === DOT && scale < 0) {
+        scale = 0;
+        continue;
+      }
+      const digit = byte - 0x30;
+      if (digit < 0 || digit > 9) throw this.malformed(index, 'a decimal');
+      if (digits > 0 || digit > 0) digits++;
+      value = value * 10 + digit;
+      if (scale >= 0) scale++;
+    }
+    if (digits > 15 || scale > 22) throw this.malformed(index, 'a decimal of at most 15 significant digits');
+    const length = end - this.valueStarts[index] - (negative ? 1 : 0);
+    if (length === 0 || length === 1 && scale === 0) throw this.malformed(index, 'a decimal');
+    this.decimalScale = scale < 0 ? 0 : scale;
+    return negative && value !== 0 ? -value : value;
+  }
+
+  /**
+   * A UTCTimestamp (YYYYMMDD-HH:MM:SS with optional .s to .sssssssss) as milliseconds since
+   * the Unix epoch; digits below the millisecond are dropped.
+   */
+  getUtcTimestamp(tag: number): number {
+    const index = this.require(tag);
+    const buffer = this.buffer;
+    const start = this.valueStarts[index];
+    const end = this.valueEnds[index];
+    const length = end - start;
+    if (length !== 17 && (length < 19 || length > 27)) throw this.malformed(index, 'a UTCTimestamp');
+    const number = (offset: number, width: number): number => {
+      let value = 0;
+      for (let i = start + offset; i < start + offset + width; i++) {
+        const digit = buffer[i] - 0x30;
+        if (digit < 0 || digit > 9) throw this.malformed(index, 'a UTCTimestamp');
+        value = value * 10 + digit;
+      }
+      return value;
+    };
+    if (buffer[start + 8] !== MINUS || buffer[start + 11] !== 0x3a || buffer[start + 14] !== 0x3a) {
+      throw this.malformed(index, 'a UTCTimestamp');
+    }
+    const year = number(0, 4);
+    const month = number(4, 2);
+    const day = number(6, 2);
+    const hour = number(9, 2);
+    const minute = number(12, 2);
+    const second = number(15, 2);
+    let millis = 0;
+    if (length > 17) {
+      if (buffer[start + 17] !== DOT) throw this.malformed(index, 'a UTCTimestamp');
+      const fraction = Math.min(length - 18, 3);
+      millis = number(18, fraction) * POWERS_OF_TEN[3 - fraction];
+      if (length - 18 > 3) number(21, length - 21);
+    }
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) {
+      throw this.malformed(index, 'a valid UTC date and time');
+    }
+    return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  }
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}

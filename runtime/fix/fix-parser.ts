@@ -1,0 +1,135 @@
+// Validating tag=value parser: checks BeginString (8) first, BodyLength (9) second and
+// equal to the body's size, MsgType (35) third and CheckSum (10) last and correct, then
+// records every field's tag and value offsets in a reused FixMessageView. Nothing is
+// allocated per message or per field; the returned view is overwritten by the next parse.
+import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte } from './fix-bytes.ts';
+import { FixError } from './fix-error.ts';
+import { FixMessageView } from './fix-message-view.ts';
+
+export interface FixParserOptions {
+  /** Field delimiter: SOH (default) or '|' for human-readable logs. */
+  delimiter?: FixDelimiter;
+  /**
+   * What the CheckSum was computed over when the delimiter is '|': 'bytes' (the bytes as
+   * they are, default) or 'soh' (as if every '|' were SOH, i.e. a log of real SOH traffic).
+   */
+  checksumOver?: 'bytes' | 'soh';
+  /** Initial field capacity of the reused view. */
+  fieldCapacity?: number;
+}
+
+const MAX_TAG = 999_999_999;
+
+export class FixParser {
+  readonly delimiter: number;
+  private readonly delimiterAdjust: number;
+  private readonly view: FixMessageView;
+
+  constructor(options: FixParserOptions = {}) {
+    this.delimiter = delimiterByte(options.delimiter);
+    this.delimiterAdjust = options.checksumOver === 'soh' ? this.delimiter - 1 : 0;
+    this.view = new FixMessageView(options.fieldCapacity ?? 64);
+  }
+
+  /** Parses exactly one message occupying bytes [start, end) of `buffer`. */
+  parse(buffer: Uint8Array, start = 0, end = buffer.length): FixMessageView {
+    const delimiter = this.delimiter;
+    const view = this.view;
+    view.buffer = buffer;
+    view.start = start;
+    view.end = end;
+    view.count = 0;
+    if (start < 0 || end > buffer.length || start >= end) throw new FixError('BadBeginString', start, 'empty message');
+
+    // 8=<version><d>
+    if (buffer[start] !== 0x38 || start + 1 >= end || buffer[start + 1] !== EQUALS) {
+      throw new FixError('BadBeginString', start, 'message does not start with 8=');
+    }
+    let i = start + 2;
+    const beginValue = i;
+    while (i < end && buffer[i] !== delimiter) i++;
+    if (i === end || i === beginValue) throw new FixError('BadBeginString', beginValue, 'BeginString is empty or not terminated');
+    view.push(8, beginValue, i);
+    i++;
+
+    // 9=<digits><d>
+    const lengthField = i;
+    if (i + 1 >= end || buffer[i] !== 0x39 || buffer[i + 1] !== EQUALS) {
+      throw new FixError('BadBodyLength', lengthField, 'second field is not BodyLength (9)');
+    }
+    i += 2;
+    const lengthValue = i;
+    let bodyLength = 0;
+    while (i < end && buffer[i] !== delimiter) {
+      const byte = buffer[i];
+      if (byte < DIGIT_0 || byte > DIGIT_9 || i - lengthValue >= 9) {
+        throw new FixError('BadBodyLength', i, 'BodyLength is not a number of at most 9 digits');
+      }
+      bodyLength = bodyLength * 10 + byte - DIGIT_0;
+      i++;
+    }
+    if (i === end || i === lengthValue) throw new FixError('BadBodyLength', lengthValue, 'BodyLength is empty or not terminated');
+    view.push(9, lengthValue, i);
+    i++;
+    const bodyStart = i;
+    const bodyEnd = bodyStart + bodyLength;
+
+    // 10=<3 digits><d> right after the body, and nothing after it.
+    if (bodyEnd + 7 > end || buffer[bodyEnd] !== 0x31 || buffer[bodyEnd + 1] !== 0x30 || buffer[bodyEnd + 2] !== EQUALS ||
+      (bodyEnd > bodyStart && buffer[bodyEnd - 1] !== delimiter)) {
+      const found = this.findCheckSumField(buffer, bodyStart, end);
+      throw new FixError('BadBodyLength', lengthValue,
+        `BodyLength ${bodyLength} does not end the body where CheckSum (10) begins` +
+        (found < 0 ? ' (no CheckSum field found)' : ` (CheckSum field found at byte ${found}, body length ${found - bodyStart})`));
+    }
+    const checksumValue = bodyEnd + 3;
+    let stated = 0;
+    for (let k = checksumValue; k < checksumValue + 3; k++) {
+      const byte = buffer[k];
+      if (byte < DIGIT_0 || byte > DIGIT_9) throw new FixError('BadCheckSum', checksumValue, 'CheckSum is not 3 digits');
+      stated = stated * 10 + byte - DIGIT_0;
+    }
+    if (buffer[checksumValue + 3] !== delimiter) throw new FixError('BadCheckSum', checksumValue + 3, 'CheckSum is not 3 digits followed by the delimiter');
+    if (checksumValue + 4 !== end) throw new FixError('Garbled', checksumValue + 4, 'bytes after CheckSum (10)');
+
+    let sum = 0;
+    for (let k = start; k < bodyEnd; k++) {
+      const byte = buffer[k];
+      sum += byte === delimiter ? byte - this.delimiterAdjust : byte;
+    }
+    if ((sum & 0xff) !== stated) {
+      throw new FixError('BadCheckSum', checksumValue, `CheckSum is ${stated}, computed ${sum & 0xff}`);
+    }
+
+    // Body fields: <tag>=<value><d>, the first one MsgType (35).
+    i = bodyStart;
+    while (i < bodyEnd) {
+      const fieldStart = i;
+      let tag = 0;
+      while (i < bodyEnd) {
+        const byte = buffer[i];
+        if (byte === EQUALS) break;
+        if (byte < DIGIT_0 || byte > DIGIT_9 || tag > MAX_TAG / 10) throw new FixError('Garbled', i, 'tag is not a number');
+        tag = tag * 10 + byte - DIGIT_0;
+        i++;
+      }
+      if (i === bodyEnd || i === fieldStart || tag === 0) throw new FixError('Garbled', fieldStart, 'field is not <tag>=<value>');
+      i++;
+      const valueStart = i;
+      while (buffer[i] !== delimiter) i++;
+      if (view.count === 2 && tag !== 35) throw new FixError('BadMsgType', fieldStart, 'third field is not MsgType (35)');
+      view.push(tag, valueStart, i);
+      i++;
+    }
+    if (view.count === 2) throw new FixError('BadMsgType', bodyStart, 'message has no MsgType (35)');
+    view.push(10, checksumValue, checksumValue + 3);
+    return view;
+  }
+
+  private findCheckSumField(buffer: Uint8Array, from: number, end: number): number {
+    for (let k = from; k + 2 < end; k++) {
+      if (buffer[k - 1] === this.delimiter && buffer[k] === 0x31 && buffer[k + 1] === 0x30 && buffer[k + 2] === EQUALS) return k;
+    }
+    return -1;
+  }
+}
