@@ -90,21 +90,22 @@ export class FixMessageView {
     return this.intAt(this.require(tag));
   }
 
-  /** A signed integer of up to 15 digits (exact as a double). */
+  /** A signed integer within ±(2^53 − 1), exact as a double. */
   intAt(index: number): number {
     const buffer = this.buffer;
     let i = this.valueStarts[index];
     const end = this.valueEnds[index];
     const negative = i < end && buffer[i] === MINUS;
     if (negative) i++;
-    if (i === end || end - i > 15) throw this.malformed(index, 'an integer');
+    if (i === end || end - i > 16) throw this.malformed(index, 'an integer');
     let value = 0;
     for (; i < end; i++) {
       const digit = buffer[i] - 0x30;
       if (digit < 0 || digit > 9) throw this.malformed(index, 'an integer');
       value = value * 10 + digit;
     }
-    return negative ? -value : value;
+    if (!Number.isSafeInteger(value)) throw this.malformed(index, 'an integer within 2^53');
+    return negative && value !== 0 ? -value : value;
   }
 
   /** A decimal price as the nearest double (exact decimal digits, one rounding). */
@@ -156,7 +157,7 @@ export class FixMessageView {
       value = value * 10 + digit;
       if (scale >= 0) scale++;
     }
-    if (digits > 15 || scale > 22) throw this.malformed(index, 'a decimal of at most 15 significant digits');
+    if (digits > 16 || scale > 22 || !Number.isSafeInteger(value)) throw this.malformed(index, 'a decimal of at most 15 significant digits');
     const length = end - this.valueStarts[index] - (negative ? 1 : 0);
     if (length === 0 || length === 1 && scale === 0) throw this.malformed(index, 'a decimal');
     this.decimalScale = scale < 0 ? 0 : scale;
