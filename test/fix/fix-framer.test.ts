@@ -1,0 +1,86 @@
+// Framer tests: a session log cut into chunks at arbitrary bytes gives back exactly the
+// original messages; garbage between messages is reported and skipped.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { FixError } from '../../runtime/fix/fix-error.ts';
+import { FixFramer } from '../../runtime/fix/fix-framer.ts';
+import { FixParser } from '../../runtime/fix/fix-parser.ts';
+import { readFixLines, soh } from './fix-data.ts';
+
+const lines = [
+  ...readFixLines('fix/jspurefix-examples/examples/FIX.4.4/fixsim/fix.txt'),
+  ...readFixLines('fix/jspurefix-examples/examples/FIX.4.4/jsfix.test_client.txt'),
+];
+
+function collect(delimiter: '\x01' | '|'): { framer: FixFramer; messages: string[]; errors: FixError[] } {
+  const messages: string[] = [];
+  const errors: FixError[] = [];
+  const framer = new FixFramer({
+    delimiter,
+    onMessage: (buffer, start, end) => messages.push(buffer.toString('latin1', start, end)),
+    onError: (error) => errors.push(error),
+  });
+  return { framer, messages, errors };
+}
+
+function cut(bytes: Buffer, points: number[]): Buffer[] {
+  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let last = 0;
+  for (const point of [...sorted, bytes.length]) {
+    chunks.push(bytes.subarray(last, point));
+    last = point;
+  }
+  return chunks;
+}
+
+describe('FixFramer', () => {
+  const stream = Buffer.concat(lines.map(soh));
+
+  it('frames a whole session delivered in one chunk', () => {
+    const { framer, messages, errors } = collect('\x01');
+    framer.push(stream);
+    expect(messages).toEqual(lines.map((line) => soh(line).toString('latin1')));
+    expect(errors).toEqual([]);
+    expect(framer.buffered).toBe(0);
+  });
+
+  it('frames the session split at every byte', () => {
+    const { framer, messages } = collect('\x01');
+    for (let i = 0; i < stream.length; i++) framer.push(stream.subarray(i, i + 1));
+    expect(messages).toHaveLength(lines.length);
+    const parser = new FixParser();
+    for (const message of messages) parser.parse(Buffer.from(message, 'latin1'));
+  });
+
+  it('frames the session split at arbitrary points', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 40 }), (points) => {
+        const { framer, messages, errors } = collect('\x01');
+        for (const chunk of cut(stream, points)) framer.push(chunk);
+        expect(messages).toHaveLength(lines.length);
+        expect(messages.join('')).toBe(stream.toString('latin1'));
+        expect(errors).toEqual([]);
+      }),
+      { numRuns: 100, endOnFailure: true },
+    );
+  });
+
+  it('reads a | log file with line ends and reports garbage between messages', () => {
+    const { framer, messages, errors } = collect('|');
+    const log = Buffer.from(`${lines[0]}\r\n${lines[1]}\nnoise here\n${lines[2]}\n`, 'latin1');
+    for (const chunk of cut(log, [5, 100, 200, 201])) framer.push(chunk);
+    expect(messages).toEqual([lines[0], lines[1], lines[2]]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].code).toBe('BadBeginString');
+    expect(errors[0].offset).toBe(log.indexOf('noise'));
+  });
+
+  it('reports a BodyLength that does not lead to CheckSum and resynchronises', () => {
+    const { framer, messages, errors } = collect('\x01');
+    const broken = soh(lines[1]).toString('latin1').replace('9=95', '9=90');
+    framer.push(Buffer.concat([Buffer.from(broken, 'latin1'), soh(lines[2])]));
+    expect(messages).toEqual([soh(lines[2]).toString('latin1')]);
+    expect(errors.map((e) => e.code)).toEqual(['BadBodyLength']);
+  });
+});
