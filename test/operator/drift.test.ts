@@ -18,7 +18,8 @@ function withExtras(value: unknown, extra: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => withExtras(item, extra));
   if (typeof value === 'object' && value !== null) {
     const copy: Record<string, unknown> = { __extra: extra };
-    for (const [key, child] of Object.entries(value)) copy[key] = withExtras(child, extra);
+    // defineProperty: a "__proto__" key (fast-check makes them) must stay an own field, not a prototype.
+    for (const [key, child] of Object.entries(value)) Object.defineProperty(copy, key, { value: withExtras(child, extra), enumerable: true, writable: true, configurable: true });
     return copy;
   }
   return value;
