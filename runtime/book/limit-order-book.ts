@@ -1,0 +1,242 @@
+// The limit order book of one instrument: order-level (L3) state with integer prices in
+// ticks, a FIFO queue per price level, and O(1) lookup of a resting order by id.
+//
+// Every operation validates before it changes anything and returns a BookResult: an
+// unknown or duplicate id, a bad quantity or price, and an add that would cross or lock
+// the book are rejected and leave the book as it was (this book only records resting
+// orders; matching an aggressive order is the caller's job, e.g. an exchange simulator).
+// Steady-state updates allocate nothing: orders and levels live in typed arrays recycled
+// through free lists (OrderPool, PriceLadder), and the id index is a Map of small integers.
+import type { BookResult } from './book-result.ts';
+import { NONE, OrderPool } from './order-pool.ts';
+import { PriceLadder } from './price-ladder.ts';
+
+export type Side = 'buy' | 'sell';
+
+export interface BookOptions {
+  /** Order rows allocated up front (the pool doubles when full). */
+  initialOrders?: number;
+  /** Price levels per side allocated up front. */
+  initialLevels?: number;
+}
+
+/** A copy of one resting order, for inspection (allocates). */
+export interface OrderView {
+  id: number;
+  side: Side;
+  price: number;
+  quantity: number;
+}
+
+/** Top levels of one side, best first. */
+export interface DepthLevels {
+  prices: Float64Array;
+  quantities: Float64Array;
+  orderCounts: Int32Array;
+}
+
+const BUY = 0;
+const SELL = 1;
+
+export class LimitOrderBook {
+  private readonly orders: OrderPool;
+  private readonly bids: PriceLadder;
+  private readonly asks: PriceLadder;
+  private readonly rowById = new Map<number, number>();
+
+  constructor(options: BookOptions = {}) {
+    this.orders = new OrderPool(options.initialOrders ?? 1024);
+    this.bids = new PriceLadder(1, this.orders, options.initialLevels ?? 256);
+    this.asks = new PriceLadder(-1, this.orders, options.initialLevels ?? 256);
+  }
+
+  /** Number of resting orders. */
+  get orderCount(): number {
+    return this.rowById.size;
+  }
+
+  /** Rests a new order at the back of the queue at `price`. */
+  add(id: number, side: Side, price: number, quantity: number): BookResult {
+    if (!Number.isSafeInteger(id)) return 'bad-order-id';
+    if (this.rowById.has(id)) return 'duplicate-order';
+    const check = this.checkPlacement(side === 'buy' ? BUY : SELL, price, quantity);
+    if (check !== 'ok') return check;
+    this.insert(id, side === 'buy' ? BUY : SELL, price, quantity);
+    return 'ok';
+  }
+
+  /** Takes `quantity` off a resting order (partial cancel); reducing it to zero cancels it. */
+  reduce(id: number, quantity: number): BookResult {
+    return this.take(id, quantity);
+  }
+
+  /** A fill of `quantity` against a resting order; filling it completely removes it. */
+  execute(id: number, quantity: number): BookResult {
+    return this.take(id, quantity);
+  }
+
+  /** Removes a resting order. */
+  cancel(id: number): BookResult {
+    const row = this.rowById.get(id);
+    if (row === undefined) return 'unknown-order';
+    this.remove(id, row);
+    return 'ok';
+  }
+
+  /**
+   * Cancel/replace: the order `id` leaves the book and `newId` (which may equal `id`)
+   * rests at the back of the queue at `price` with `quantity`, on the same side. It loses
+   * its queue position even at the same price; use reduce() to keep it.
+   */
+  replace(id: number, newId: number, price: number, quantity: number): BookResult {
+    const row = this.rowById.get(id);
+    if (row === undefined) return 'unknown-order';
+    if (!Number.isSafeInteger(newId)) return 'bad-order-id';
+    if (newId !== id && this.rowById.has(newId)) return 'duplicate-order';
+    const side = this.orders.sides[row];
+    // The old order is on the same side, so it never takes part in the cross check.
+    const check = this.checkPlacement(side, price, quantity);
+    if (check !== 'ok') return check;
+    this.remove(id, row);
+    this.insert(newId, side, price, quantity);
+    return 'ok';
+  }
+
+  /** Removes every order. */
+  clear(): void {
+    for (const [id, row] of this.rowById) this.remove(id, row);
+  }
+
+  bestBidPrice(): number | undefined {
+    return this.bids.bestPrice();
+  }
+
+  bestAskPrice(): number | undefined {
+    return this.asks.bestPrice();
+  }
+
+  /** Quantity resting at the best bid; 0 when there are no bids. */
+  bestBidQuantity(): number {
+    const level = this.bids.levelAt(0);
+    return level === NONE ? 0 : this.bids.levelQuantities[level];
+  }
+
+  /** Quantity resting at the best ask; 0 when there are no asks. */
+  bestAskQuantity(): number {
+    const level = this.asks.levelAt(0);
+    return level === NONE ? 0 : this.asks.levelQuantities[level];
+  }
+
+  /** Number of price levels on one side. */
+  levelCount(side: Side): number {
+    return this.ladder(side).size;
+  }
+
+  /** Total quantity resting at `price` on one side (0 if none). */
+  quantityAt(side: Side, price: number): number {
+    const ladder = this.ladder(side);
+    const level = ladder.find(price);
+    return level === NONE ? 0 : ladder.levelQuantities[level];
+  }
+
+  /**
+   * Writes up to `out.prices.length` levels of one side into `out`, best first, and
+   * returns how many it wrote. Allocates nothing.
+   */
+  depth(side: Side, out: DepthLevels): number {
+    const ladder = this.ladder(side);
+    const count = Math.min(ladder.size, out.prices.length);
+    for (let depth = 0; depth < count; depth++) {
+      const level = ladder.levelAt(depth);
+      out.prices[depth] = ladder.levelPrices[level];
+      out.quantities[depth] = ladder.levelQuantities[level];
+      out.orderCounts[depth] = ladder.levelOrderCounts[level];
+    }
+    return count;
+  }
+
+  hasOrder(id: number): boolean {
+    return this.rowById.has(id);
+  }
+
+  /** Remaining quantity of a resting order; undefined for an unknown id. */
+  orderQuantity(id: number): number | undefined {
+    const row = this.rowById.get(id);
+    return row === undefined ? undefined : this.orders.quantities[row];
+  }
+
+  /** Price of a resting order; undefined for an unknown id. */
+  orderPrice(id: number): number | undefined {
+    const row = this.rowById.get(id);
+    if (row === undefined) return undefined;
+    const ladder = this.orders.sides[row] === BUY ? this.bids : this.asks;
+    return ladder.levelPrices[this.orders.levels[row]];
+  }
+
+  /** A copy of a resting order (allocates), or undefined. */
+  order(id: number): OrderView | undefined {
+    const row = this.rowById.get(id);
+    if (row === undefined) return undefined;
+    const side: Side = this.orders.sides[row] === BUY ? 'buy' : 'sell';
+    const ladder = this.ladder(side);
+    return { id, side, price: ladder.levelPrices[this.orders.levels[row]], quantity: this.orders.quantities[row] };
+  }
+
+  /** Ids queued at `price` on one side, in time priority (allocates). */
+  queueAt(side: Side, price: number): number[] {
+    const ladder = this.ladder(side);
+    const level = ladder.find(price);
+    const ids: number[] = [];
+    if (level === NONE) return ids;
+    for (let row = ladder.levelHeads[level]; row !== NONE; row = this.orders.next[row]) {
+      ids.push(this.orders.ids[row]);
+    }
+    return ids;
+  }
+
+  private ladder(side: Side): PriceLadder {
+    return side === 'buy' ? this.bids : this.asks;
+  }
+
+  private checkPlacement(side: number, price: number, quantity: number): BookResult {
+    if (!Number.isSafeInteger(price)) return 'bad-price';
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return 'bad-quantity';
+    const opposite = side === BUY ? this.asks.bestPrice() : this.bids.bestPrice();
+    if (opposite !== undefined) {
+      if (price === opposite) return 'locks-book';
+      if (side === BUY ? price > opposite : price < opposite) return 'crosses-book';
+    }
+    return 'ok';
+  }
+
+  private take(id: number, quantity: number): BookResult {
+    const row = this.rowById.get(id);
+    if (row === undefined) return 'unknown-order';
+    const left = this.orders.quantities[row];
+    if (!Number.isSafeInteger(quantity) || quantity <= 0 || quantity > left) return 'bad-quantity';
+    if (quantity === left) this.remove(id, row);
+    else (this.orders.sides[row] === BUY ? this.bids : this.asks).reduce(row, quantity);
+    return 'ok';
+  }
+
+  private insert(id: number, side: number, price: number, quantity: number): void {
+    const orders = this.orders;
+    const row = orders.allocate();
+    orders.ids[row] = id;
+    orders.sides[row] = side;
+    orders.quantities[row] = quantity;
+    (side === BUY ? this.bids : this.asks).append(row, price);
+    this.rowById.set(id, row);
+  }
+
+  private remove(id: number, row: number): void {
+    (this.orders.sides[row] === BUY ? this.bids : this.asks).unlink(row);
+    this.rowById.delete(id);
+    this.orders.release(row);
+  }
+}
+
+/** Typed arrays for `levels` levels of depth. */
+export function depthLevels(levels: number): DepthLevels {
+  return { prices: new Float64Array(levels), quantities: new Float64Array(levels), orderCounts: new Int32Array(levels) };
+}
