@@ -50,7 +50,16 @@ describe('marketfeed operator', () => {
     await waitFor(() => harness.ownedObjects('cli').size === 5, { what: 'the objects of the feed' });
     harness.markReady('cli');
     await harness.waitForCondition('cli', 'Ready', 'True');
-    const metrics = (await get(`${base}/metrics`)).text;
+    // The status write that made the feed Ready is stored before the reconcile that sent it ends
+    // and counts itself: wait for the count instead of reading the metrics at once.
+    let metrics = '';
+    await waitFor(
+      async () => {
+        metrics = (await get(`${base}/metrics`)).text;
+        return /^marketfeed_operator_reconcile_total\{result="changed"\} [1-9]/m.test(metrics);
+      },
+      { what: 'a counted reconcile in /metrics' },
+    );
     expect(metrics).toMatch(/^marketfeed_operator_is_leader 1$/m);
     expect(metrics).toMatch(/^marketfeed_operator_reconcile_total\{result="changed"\} [1-9]/m);
     expect(metrics).toMatch(/^marketfeed_operator_api_writes_total\{verb="apply",kind="Deployment"\} [2-9]$/m);
