@@ -78,7 +78,7 @@ describe('FIX fuzz', () => {
           else if (kind === 'insert') bytes.splice(at, 0, byte);
           else bytes.splice(at, 1);
         }
-        let buffer = Buffer.from(bytes);
+        let buffer: Buffer = Buffer.from(bytes);
         if (repairChecksum) buffer = fixChecksum(buffer);
         exercise(buffer);
       }),
