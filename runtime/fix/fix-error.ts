@@ -12,7 +12,8 @@ export type FixErrorCode =
   | 'MalformedValue'
   | 'MessageTooLarge'
   | 'InvalidValue'
-  | 'BufferFull';
+  | 'BufferFull'
+  | 'BadGroup';
 
 export class FixError extends Error {
   override readonly name = 'FixError';
