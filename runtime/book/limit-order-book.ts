@@ -104,7 +104,8 @@ export class LimitOrderBook {
 
   /** Removes every order. */
   clear(): void {
-    for (const [id, row] of this.rowById) this.remove(id, row);
+    // forEach, not for-of: no [id, row] entry array per order.
+    this.rowById.forEach((row, id) => this.remove(id, row));
   }
 
   bestBidPrice(): number | undefined {
