@@ -69,6 +69,17 @@ export class FixEncoder {
     return this;
   }
 
+  /** A DATA field (any bytes, delimiter included) preceded by its LENGTH field. */
+  data(lengthTag: number, tag: number, value: Uint8Array): this {
+    this.int(lengthTag, value.length);
+    this.tag(tag);
+    this.room(value.length + 1);
+    this.buffer.set(value, this.position);
+    this.position += value.length;
+    this.buffer[this.position++] = this.delimiter;
+    return this;
+  }
+
   /** A price rounded to `decimals` places. */
   price(tag: number, value: number, decimals: number): this {
     return this.scaledPrice(tag, Math.round(value * 10 ** decimals), decimals);

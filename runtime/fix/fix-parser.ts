@@ -3,6 +3,7 @@
 // records every field's tag and value offsets in a reused FixMessageView. Nothing is
 // allocated per message or per field; the returned view is overwritten by the next parse.
 import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte } from './fix-bytes.ts';
+import { STANDARD_DATA_FIELDS } from './fix-data-fields.ts';
 import { FixError } from './fix-error.ts';
 import { FixMessageView } from './fix-message-view.ts';
 
@@ -16,6 +17,11 @@ export interface FixParserOptions {
   checksumOver?: 'bytes' | 'soh';
   /** Initial field capacity of the reused view. */
   fieldCapacity?: number;
+  /**
+   * Data tag → length tag of fields whose value may hold the delimiter (default: the FIX
+   * standard pairs; dataFieldsOf(dictionary) for a venue's own).
+   */
+  dataFields?: ReadonlyMap<number, number>;
 }
 
 const MAX_TAG = 999_999_999;
@@ -24,11 +30,18 @@ export class FixParser {
   readonly delimiter: number;
   private readonly delimiterAdjust: number;
   private readonly view: FixMessageView;
+  /** lengthTagOf[dataTag] = its length tag, 0 for ordinary fields. */
+  private readonly lengthTagOf: Int32Array;
 
   constructor(options: FixParserOptions = {}) {
     this.delimiter = delimiterByte(options.delimiter);
     this.delimiterAdjust = options.checksumOver === 'soh' ? this.delimiter - 1 : 0;
     this.view = new FixMessageView(options.fieldCapacity ?? 64);
+    const dataFields = options.dataFields ?? STANDARD_DATA_FIELDS;
+    let largest = 0;
+    for (const tag of dataFields.keys()) largest = Math.max(largest, tag);
+    this.lengthTagOf = new Int32Array(largest + 1);
+    for (const [tag, lengthTag] of dataFields) this.lengthTagOf[tag] = lengthTag;
   }
 
   /** Parses exactly one message occupying bytes [start, end) of `buffer`. */
@@ -116,7 +129,16 @@ export class FixParser {
       if (i === bodyEnd || i === fieldStart || tag === 0) throw new FixError('Garbled', fieldStart, 'field is not <tag>=<value>');
       i++;
       const valueStart = i;
-      while (buffer[i] !== delimiter) i++;
+      const lengthTag = tag < this.lengthTagOf.length ? this.lengthTagOf[tag] : 0;
+      if (lengthTag !== 0 && view.tags[view.count - 1] === lengthTag) {
+        const length = view.intAt(view.count - 1);
+        i = valueStart + length;
+        if (length < 0 || i >= bodyEnd || buffer[i] !== delimiter) {
+          throw new FixError('Garbled', valueStart, `data field ${tag} is not ${length} bytes followed by the delimiter`);
+        }
+      } else {
+        while (buffer[i] !== delimiter) i++;
+      }
       if (view.count === 2 && tag !== 35) throw new FixError('BadMsgType', fieldStart, 'third field is not MsgType (35)');
       view.push(tag, valueStart, i);
       i++;

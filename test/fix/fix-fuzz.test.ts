@@ -2,6 +2,7 @@
 // and the framer never crash and never hang, and the only error ever thrown is FixError.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FixEncoder } from '../../runtime/fix/fix-encoder.ts';
 import { FixError } from '../../runtime/fix/fix-error.ts';
 import { FixFramer } from '../../runtime/fix/fix-framer.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
@@ -11,6 +12,10 @@ const samples = [
   ...readFixLines('fix/jspurefix-examples/examples/FIX.4.4/fixsim/fix.txt'),
   ...readFixLines('fix/jspurefix-examples/examples/FIX.4.4/jsfix.test_client.txt'),
 ].map(soh);
+// One message with a RawData field holding delimiters, so mutations reach length-driven values.
+const withData = new FixEncoder();
+withData.begin('A').int(98, 0).data(95, 96, Buffer.from('x\x01y=1\x01', 'latin1')).int(108, 30).finish();
+samples.push(withData.toBuffer());
 
 /** Runs everything a consumer could do with the bytes; returns normally or throws FixError. */
 function exercise(bytes: Buffer): void {
