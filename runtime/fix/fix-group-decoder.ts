@@ -38,7 +38,9 @@ export function decodeFixMessage(view: FixMessageView, dictionary: FixDictionary
     const expected = view.intAt(countIndex);
     const decoded: DecodedGroup = { tag: group.countTag, name: nameOf(group.countTag), entries: [] };
     let i = countIndex + 1;
-    while (i < view.count && view.tags[i] === group.delimiterTag) {
+    const first = i < view.count ? view.tags[i] : -1;
+    const delimiterTag = first !== group.delimiterTag && group.tags.has(first) ? first : group.delimiterTag;
+    while (i < view.count && view.tags[i] === delimiterTag) {
       const entry: DecodedField[] = [];
       do {
         const tag = view.tags[i];
@@ -51,7 +53,7 @@ export function decodeFixMessage(view: FixMessageView, dictionary: FixDictionary
           entry.push({ tag, name: nameOf(tag), value: view.stringAt(i) });
           i++;
         }
-      } while (i < view.count && view.tags[i] !== group.delimiterTag && group.tags.has(view.tags[i]));
+      } while (i < view.count && view.tags[i] !== delimiterTag && group.tags.has(view.tags[i]));
       decoded.entries.push(entry);
     }
     if (decoded.entries.length !== expected) {

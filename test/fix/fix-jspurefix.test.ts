@@ -2,15 +2,29 @@
 // in jspurefix's parser fed the same bytes (SOH-delimited).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
+import { type DecodedField, decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
 import { dataDir, readFixLines, soh } from './fix-data.ts';
 import { makeJspurefixParser } from './jspurefix-oracle.ts';
 
 const EXAMPLES = 'fix/jspurefix-examples/examples/FIX.4.4';
 
+function groupsOf(fields: DecodedField[], out: string[] = []): string[] {
+  for (const field of fields) {
+    if (!('entries' in field)) continue;
+    out.push(`${field.name}:${field.entries.length}`);
+    for (const entry of field.entries) groupsOf(entry, out);
+  }
+  return out;
+}
+
 describe('FixParser against jspurefix', () => {
-  it('decodes every sample message to the same tags and values', async () => {
-    const jspurefix = await makeJspurefixParser(join(dataDir, 'fix/dictionaries/FIX44.xml'));
+  it('decodes every sample message to the same tags, values and repeating groups', async () => {
+    const dictionaryPath = join(dataDir, 'fix/dictionaries/FIX44.xml');
+    const jspurefix = await makeJspurefixParser(dictionaryPath);
+    const dictionary = loadFixDictionary(dictionaryPath);
+    let groups = 0;
     const files: [string, FixParser, (line: string) => Buffer][] = [
       ['fixsim/fix.txt', new FixParser(), soh],
       ['jsfix.test_client.txt', new FixParser(), soh],
@@ -27,9 +41,14 @@ describe('FixParser against jspurefix', () => {
         expect(theirs).toHaveLength(1);
         expect(theirs[0].msgType).toBe(view.getString(35));
         expect(ours).toEqual(theirs[0].fields);
+        // Repeating groups: same groups with the same entry counts.
+        const ourGroups = groupsOf(decodeFixMessage(view, dictionary).fields).sort();
+        expect(ourGroups).toEqual(theirs[0].groups);
+        groups += ourGroups.length;
         compared++;
       }
     }
     expect(compared).toBe(46 + 15 + 50);
+    expect(groups).toBeGreaterThan(100);
   });
 });

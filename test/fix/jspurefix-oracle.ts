@@ -11,6 +11,20 @@ export interface JspurefixField {
 export interface JspurefixMessage {
   msgType: string;
   fields: JspurefixField[];
+  /** "NoXxx:entries" for every repeating group in jspurefix's decoded object, sorted. */
+  groups: string[];
+}
+
+function collectGroups(value: unknown, out: string[]): void {
+  if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    if (Array.isArray(child)) {
+      out.push(`${key}:${child.length}`);
+      for (const entry of child) collectGroups(entry, out);
+    } else {
+      collectGroups(child, out);
+    }
+  }
 }
 
 export async function makeJspurefixParser(dictionaryPath: string): Promise<(message: Buffer) => JspurefixMessage[]> {
@@ -40,7 +54,9 @@ export async function makeJspurefixParser(dictionaryPath: string): Promise<(mess
       const position = tags.tagPos[i];
       fields.push({ tag: position.tag, value: source.toString('latin1', position.start, position.start + position.len) });
     }
-    received.push({ msgType, fields });
+    const groups: string[] = [];
+    collectGroups(view.toObject(), groups);
+    received.push({ msgType, fields, groups: groups.sort() });
   });
   return (message: Buffer): JspurefixMessage[] => {
     received = [];
