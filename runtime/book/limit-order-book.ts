@@ -6,8 +6,10 @@
 // the book are rejected and leave the book as it was (this book only records resting
 // orders; matching an aggressive order is the caller's job, e.g. an exchange simulator).
 // Steady-state updates allocate nothing: orders and levels live in typed arrays recycled
-// through free lists (OrderPool, PriceLadder), and the id index is a Map of small integers.
+// through free lists (OrderPool, PriceLadder), and ids map to rows in a typed-array hash
+// table (IdIndex).
 import type { BookResult } from './book-result.ts';
+import { IdIndex } from './id-index.ts';
 import { NONE, OrderPool } from './order-pool.ts';
 import { PriceLadder } from './price-ladder.ts';
 
@@ -42,10 +44,11 @@ export class LimitOrderBook {
   private readonly orders: OrderPool;
   private readonly bids: PriceLadder;
   private readonly asks: PriceLadder;
-  private readonly rowById = new Map<number, number>();
+  private readonly rowById: IdIndex;
 
   constructor(options: BookOptions = {}) {
     this.orders = new OrderPool(options.initialOrders ?? 1024);
+    this.rowById = new IdIndex(options.initialOrders ?? 1024);
     this.bids = new PriceLadder(1, this.orders, options.initialLevels ?? 256);
     this.asks = new PriceLadder(-1, this.orders, options.initialLevels ?? 256);
   }
@@ -78,7 +81,7 @@ export class LimitOrderBook {
   /** Removes a resting order. */
   cancel(id: number): BookResult {
     const row = this.rowById.get(id);
-    if (row === undefined) return 'unknown-order';
+    if (row === NONE) return 'unknown-order';
     this.remove(id, row);
     return 'ok';
   }
@@ -90,7 +93,7 @@ export class LimitOrderBook {
    */
   replace(id: number, newId: number, price: number, quantity: number): BookResult {
     const row = this.rowById.get(id);
-    if (row === undefined) return 'unknown-order';
+    if (row === NONE) return 'unknown-order';
     if (!Number.isSafeInteger(newId)) return 'bad-order-id';
     if (newId !== id && this.rowById.has(newId)) return 'duplicate-order';
     const side = this.orders.sides[row];
@@ -104,8 +107,11 @@ export class LimitOrderBook {
 
   /** Removes every order. */
   clear(): void {
-    // forEach, not for-of: no [id, row] entry array per order.
-    this.rowById.forEach((row, id) => this.remove(id, row));
+    this.rowById.forEach((row) => {
+      (this.orders.sides[row] === BUY ? this.bids : this.asks).unlink(row);
+      this.orders.release(row);
+    });
+    this.rowById.clear();
   }
 
   bestBidPrice(): number | undefined {
@@ -163,13 +169,13 @@ export class LimitOrderBook {
   /** Remaining quantity of a resting order; undefined for an unknown id. */
   orderQuantity(id: number): number | undefined {
     const row = this.rowById.get(id);
-    return row === undefined ? undefined : this.orders.quantities[row];
+    return row === NONE ? undefined : this.orders.quantities[row];
   }
 
   /** Price of a resting order; undefined for an unknown id. */
   orderPrice(id: number): number | undefined {
     const row = this.rowById.get(id);
-    if (row === undefined) return undefined;
+    if (row === NONE) return undefined;
     const ladder = this.orders.sides[row] === BUY ? this.bids : this.asks;
     return ladder.levelPrices[this.orders.levels[row]];
   }
@@ -177,7 +183,7 @@ export class LimitOrderBook {
   /** A copy of a resting order (allocates), or undefined. */
   order(id: number): OrderView | undefined {
     const row = this.rowById.get(id);
-    if (row === undefined) return undefined;
+    if (row === NONE) return undefined;
     const side: Side = this.orders.sides[row] === BUY ? 'buy' : 'sell';
     const ladder = this.ladder(side);
     return { id, side, price: ladder.levelPrices[this.orders.levels[row]], quantity: this.orders.quantities[row] };
@@ -212,7 +218,7 @@ export class LimitOrderBook {
 
   private take(id: number, quantity: number): BookResult {
     const row = this.rowById.get(id);
-    if (row === undefined) return 'unknown-order';
+    if (row === NONE) return 'unknown-order';
     const left = this.orders.quantities[row];
     if (!Number.isSafeInteger(quantity) || quantity <= 0 || quantity > left) return 'bad-quantity';
     if (quantity === left) this.remove(id, row);
