@@ -175,35 +175,37 @@ export class FixMessageView {
     const end = this.valueEnds[index];
     const length = end - start;
     if (length !== 17 && (length < 19 || length > 27)) throw this.malformed(index, 'a UTCTimestamp');
-    const number = (offset: number, width: number): number => {
-      let value = 0;
-      for (let i = start + offset; i < start + offset + width; i++) {
-        const digit = buffer[i] - 0x30;
-        if (digit < 0 || digit > 9) throw this.malformed(index, 'a UTCTimestamp');
-        value = value * 10 + digit;
-      }
-      return value;
-    };
     if (buffer[start + 8] !== MINUS || buffer[start + 11] !== 0x3a || buffer[start + 14] !== 0x3a) {
       throw this.malformed(index, 'a UTCTimestamp');
     }
-    const year = number(0, 4);
-    const month = number(4, 2);
-    const day = number(6, 2);
-    const hour = number(9, 2);
-    const minute = number(12, 2);
-    const second = number(15, 2);
+    const year = this.digitsAt(index, start, 4);
+    const month = this.digitsAt(index, start + 4, 2);
+    const day = this.digitsAt(index, start + 6, 2);
+    const hour = this.digitsAt(index, start + 9, 2);
+    const minute = this.digitsAt(index, start + 12, 2);
+    const second = this.digitsAt(index, start + 15, 2);
     let millis = 0;
     if (length > 17) {
       if (buffer[start + 17] !== DOT) throw this.malformed(index, 'a UTCTimestamp');
       const fraction = Math.min(length - 18, 3);
-      millis = number(18, fraction) * POWERS_OF_TEN[3 - fraction];
-      if (length - 18 > 3) number(21, length - 21);
+      millis = this.digitsAt(index, start + 18, fraction) * POWERS_OF_TEN[3 - fraction];
+      if (length - 18 > 3) this.digitsAt(index, start + 21, length - 21);
     }
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) {
       throw this.malformed(index, 'a valid UTC date and time');
     }
     return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  }
+
+  /** `width` decimal digits at `at`, or a MalformedValue error for field `index`. */
+  private digitsAt(index: number, at: number, width: number): number {
+    let value = 0;
+    for (let i = at; i < at + width; i++) {
+      const digit = this.buffer[i] - 0x30;
+      if (digit < 0 || digit > 9) throw this.malformed(index, 'a UTCTimestamp');
+      value = value * 10 + digit;
+    }
+    return value;
   }
 }
 

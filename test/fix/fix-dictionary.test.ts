@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadFixDictionary, parseFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { FixError } from '../../runtime/fix/fix-error.ts';
 import { type DecodedField, decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
+import { formatFixMessage } from '../../runtime/fix/fix-format.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
 import { dataDir, readFixLines } from './fix-data.ts';
 
@@ -63,5 +64,16 @@ describe('FIX data dictionary', () => {
     for (const c of head) sum += c.charCodeAt(0);
     const view = new FixParser({ delimiter: '|' }).parse(Buffer.from(`${head}10=${String(sum & 0xff).padStart(3, '0')}|`, 'latin1'));
     expect(() => decodeFixMessage(view, fix44)).toThrow(/NoMDEntries \(268\) says 2 entries, found 1/);
+  });
+});
+
+describe('formatFixMessage', () => {
+  it('names the message, the fields and enumerated values', () => {
+    const line = readFixLines('fix/jspurefix-examples/examples/FIX.4.4/jsfix.test_client.txt')[0];
+    const view = new FixParser({ delimiter: '|', checksumOver: 'soh' }).parse(Buffer.from(line, 'latin1'));
+    const text = formatFixMessage(view, fix44);
+    expect(text.startsWith('Logon (A) | BeginString(8)=FIX.4.4 | BodyLength(9)=0000117 | MsgType(35)=A [LOGON]')).toBe(true);
+    expect(text).toContain('EncryptMethod(98)=0 [NONE]');
+    expect(text).toContain('Username(553)=js-client');
   });
 });
