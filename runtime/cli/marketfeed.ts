@@ -27,6 +27,10 @@ const commands: Record<string, CommandEntry> = {
     summary: "subscribe to a publisher's TCP feed (binary or NDJSON) and measure one-way latency",
     load: async () => (await import('./commands/consume-tcp.ts')).consumeTcpCommand,
   },
+  'fix decode': {
+    summary: 'pretty-print a FIX log (file or stdin, SOH or | delimiters) with names from a data dictionary',
+    load: async () => (await import('./commands/fix-decode.ts')).fixDecodeCommand,
+  },
   operator: {
     summary: 'run the MarketFeed operator: reconcile MarketFeeds on Kubernetes (in-cluster or from a kubeconfig)',
     load: async () => (await import('./commands/operator.ts')).operatorCommand,
