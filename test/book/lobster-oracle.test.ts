@@ -22,7 +22,7 @@ import {
   parseLobsterBookRow,
   parseLobsterMessage,
 } from '../../runtime/book/lobster.ts';
-import { dataDir, hasDataFile } from './data-dir.ts';
+import { dataDir, hasDataFile } from '../helpers/shared-data.ts';
 
 const STEM = 'lobster/AAPL_2012-06-21_34200000_57600000';
 const MESSAGES = `${STEM}_message_10.first998.csv`;

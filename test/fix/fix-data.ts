@@ -1,14 +1,11 @@
-// Where the shared FIX sample files live: ../shared/data/ next to the repository, or
-// MARKETFEED_DATA_DIR. Files are read in place, never copied into the repository.
+// FIX sample files from the shared data directory (test/helpers/shared-data.ts), read in place.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dataPath } from '../helpers/shared-data.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const dataDir = process.env.MARKETFEED_DATA_DIR ?? resolve(here, '../../../shared/data');
+export { dataDir } from '../helpers/shared-data.ts';
 
 export function readFixLines(relative: string): string[] {
-  return readFileSync(join(dataDir, relative), 'latin1').split(/\r?\n/).filter((line) => line.length > 0);
+  return readFileSync(dataPath(relative), 'latin1').split(/\r?\n/).filter((line) => line.length > 0);
 }
 
 export function soh(line: string): Buffer {
