@@ -16,3 +16,27 @@ export { TcpFeedClient, type TcpFeedClientOptions, type TcpFeedClientEvents } fr
 export type { FeedHello, FeedEncoding, Subscription } from './tcp/feed-protocol.ts';
 export { QuoteGenerator } from './generator/quote-generator.ts';
 export { LatencyRecorder, type LatencySummary } from './stats/latency-recorder.ts';
+
+// Trading core: FIX tag=value codec and data dictionaries.
+export { FixParser, type FixParserOptions } from './fix/fix-parser.ts';
+export { FixMessageView } from './fix/fix-message-view.ts';
+export { FixFramer, type FixFramerOptions } from './fix/fix-framer.ts';
+export { FixEncoder, type FixEncoderOptions } from './fix/fix-encoder.ts';
+export { FixError, type FixErrorCode } from './fix/fix-error.ts';
+export { loadFixDictionary, parseFixDictionary, type FixDictionary, type FixFieldDef, type FixGroupDef, type FixMessageDef } from './fix/fix-dictionary.ts';
+export { decodeFixMessage, type DecodedMessage, type DecodedField, type DecodedGroup, type DecodedValue } from './fix/fix-group-decoder.ts';
+export { formatFixMessage } from './fix/fix-format.ts';
+export { fixChecksum, type FixDelimiter } from './fix/fix-bytes.ts';
+
+// Trading core: the limit order book and LOBSTER order-level data.
+export { LimitOrderBook, depthLevels, type Side, type BookOptions, type DepthLevels, type OrderView } from './book/limit-order-book.ts';
+export { BookError, type BookResult, type BookRejection } from './book/book-result.ts';
+export {
+  LobsterReplay,
+  LobsterFormatError,
+  parseLobsterMessage,
+  parseLobsterBookRow,
+  type LobsterMessage,
+  type LobsterBookRow,
+  type LobsterOutcome,
+} from './book/lobster.ts';
