@@ -100,11 +100,17 @@ export class PriceLadder {
       this.keys = grown(this.keys, new Float64Array(this.size * 2));
       this.sortedLevels = grown(this.sortedLevels, new Int32Array(this.size * 2));
     }
-    this.keys.copyWithin(at + 1, at, this.size);
-    this.sortedLevels.copyWithin(at + 1, at, this.size);
+    const keys = this.keys;
+    const sortedLevels = this.sortedLevels;
+    // A loop, not copyWithin: the builtin's call costs more than the few entries moved
+    // (new levels open near the best price, at the end).
+    for (let index = this.size; index > at; index--) {
+      keys[index] = keys[index - 1];
+      sortedLevels[index] = sortedLevels[index - 1];
+    }
     const level = this.allocateLevel();
-    this.keys[at] = key;
-    this.sortedLevels[at] = level;
+    keys[at] = key;
+    sortedLevels[at] = level;
     this.size++;
     this.levelPrices[level] = price;
     this.levelQuantities[level] = 0;
@@ -116,9 +122,13 @@ export class PriceLadder {
 
   private removeLevel(level: number): void {
     const index = this.search(this.sign * this.levelPrices[level]);
-    this.keys.copyWithin(index, index + 1, this.size);
-    this.sortedLevels.copyWithin(index, index + 1, this.size);
-    this.size--;
+    const keys = this.keys;
+    const sortedLevels = this.sortedLevels;
+    const last = --this.size;
+    for (let at = index; at < last; at++) {
+      keys[at] = keys[at + 1];
+      sortedLevels[at] = sortedLevels[at + 1];
+    }
     this.levelHeads[level] = this.freeLevel;
     this.freeLevel = level;
   }
