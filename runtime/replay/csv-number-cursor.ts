@@ -51,14 +51,14 @@ export class CsvNumberCursor {
    * a binary fraction.
    */
   secondsAsNs(): number {
-    const seconds = this.digits();
-    if (this.position === this.end || this.buffer[this.position] !== DOT) return seconds * NS_PER_SECOND;
-    this.position++;
-    const start = this.position;
-    const fraction = this.digits();
-    const count = this.position - start;
-    if (count > MAX_FRACTION_DIGITS) return Number.NaN;
-    const ns = seconds * NS_PER_SECOND + fraction * FRACTION_SCALE[count];
+    let ns = this.digits() * NS_PER_SECOND;
+    if (this.position < this.end && this.buffer[this.position] === DOT) {
+      this.position++;
+      const start = this.position;
+      const fraction = this.digits();
+      const count = this.position - start;
+      ns = count > MAX_FRACTION_DIGITS ? Number.NaN : ns + fraction * FRACTION_SCALE[count];
+    }
     return Number.isSafeInteger(ns) ? ns : Number.NaN;
   }
 

@@ -1,0 +1,164 @@
+// openLobsterSource on LOBSTER's AAPL sample (../shared/data/lobster). Oracle: with the
+// orderbook file, every quote equals level 1 of the orderbook row of the message that
+// produced it, and every row whose level 1 differs from the row before produced exactly
+// one quote (row 0, the seed, produces the snapshot quote). Times: 2012-06-21 is summer
+// time in New York, so midnight there is 04:00 UTC, and the record's 64 bits hold the
+// nanoseconds of the file exactly. Also: no orderbook file, trading date from the name or
+// given, and truncated or mismatched files.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LOBSTER_EMPTY_ASK_PRICE, LOBSTER_EMPTY_BID_PRICE, lobsterLines, parseLobsterBookRow } from '../../runtime/book/lobster.ts';
+import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
+import { RecordFlag, RecordType, Word } from '../../runtime/record/record-layout.ts';
+import { type LobsterSource, lobsterOrderbookPathFor, lobsterTradingDate, openLobsterSource } from '../../runtime/replay/lobster-source.ts';
+import { ReplayInputError } from '../../runtime/replay/replay-source.ts';
+import { dataPath, hasDataFile } from '../helpers/shared-data.ts';
+
+const STEM = 'lobster/AAPL_2012-06-21_34200000_57600000';
+const MESSAGES = `${STEM}_message_10.first998.csv`;
+const ORDERBOOK = `${STEM}_orderbook_10.first998.csv`;
+const NEW_YORK_MIDNIGHT_NS = BigInt(Date.parse('2012-06-21T04:00:00Z')) * 1_000_000n;
+
+interface Quote {
+  /** 0-based line of the message that produced it. */
+  message: number;
+  sourceTimeNs: bigint;
+  instrumentId: number;
+  type: number;
+  flags: number;
+  top: [number, number, number, number];
+}
+
+/** Every quote of a source, with the message that produced it, and the error that ended it, if any. */
+function drain(source: LobsterSource): { quotes: Quote[]; error: unknown } {
+  const record = new MarketDataRecord();
+  const quotes: Quote[] = [];
+  try {
+    while (source.next(record)) {
+      const words = record.words;
+      quotes.push({
+        message: source.handler.messages - 1,
+        sourceTimeNs: (BigInt(words[Word.sourceTimeHi] >>> 0) << 32n) | BigInt(words[Word.sourceTimeLo] >>> 0),
+        instrumentId: record.instrumentId,
+        type: record.type,
+        flags: record.flags,
+        top: [record.bidPrice, record.bidSize, record.askPrice, record.askSize],
+      });
+    }
+    return { quotes, error: undefined };
+  } catch (error) {
+    return { quotes, error };
+  } finally {
+    source.close();
+  }
+}
+
+/** Level 1 of an orderbook line as record fields: prices × 10,000, an empty side 0 at size 0. */
+function levelOne(text: string, line: number): [number, number, number, number] {
+  const row = parseLobsterBookRow(text, line);
+  const bid = row.bidPrices[0] === LOBSTER_EMPTY_BID_PRICE ? 0 : row.bidPrices[0] * 10_000;
+  const ask = row.askPrices[0] === LOBSTER_EMPTY_ASK_PRICE ? 0 : row.askPrices[0] * 10_000;
+  return [bid, row.bidSizes[0], ask, row.askSizes[0]];
+}
+
+/** The exact time of a message line: midnight New York + its decimal seconds. */
+function exactTime(line: string): bigint {
+  const [whole, fraction = ''] = line.split(',')[0].split('.');
+  return NEW_YORK_MIDNIGHT_NS + BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'lobster-source-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('lobster file names', () => {
+  it('takes the trading date from LOBSTER names and finds the orderbook file next to the messages', () => {
+    expect(lobsterTradingDate('/x/AAPL_2012-06-21_34200000_57600000_message_10.csv')).toBe('2012-06-21');
+    expect(lobsterTradingDate('BRK.A_2019-01-02_34200000_57600000_message_5.first998.csv')).toBe('2019-01-02');
+    expect(lobsterTradingDate('/x/messages.csv')).toBeUndefined();
+    expect(lobsterOrderbookPathFor(path.join(dir, 'AAPL_2012-06-21_1_2_message_1.csv'))).toBeUndefined();
+  });
+
+  it('asks for the trading date when the name has none', () => {
+    const file = path.join(dir, 'messages.csv');
+    writeFileSync(file, '34200.1,1,5,10,5853300,1\n');
+    expect(() => openLobsterSource(file, { instrumentId: 1 })).toThrow(/no trading date.*TICKER_YYYY-MM-DD_start_end_message_LEVEL\.csv/);
+    expect(() => openLobsterSource(file, { instrumentId: 1, tradingDate: '2012-13-01' })).toThrow(/not a YYYY-MM-DD calendar date/);
+    const { quotes } = drain(openLobsterSource(file, { instrumentId: 1, tradingDate: '2012-01-03' }));
+    // Winter: New York is UTC-5.
+    expect(quotes.map((quote) => quote.sourceTimeNs)).toEqual([BigInt(Date.parse('2012-01-03T05:00:00Z') + 34_200_100) * 1_000_000n]);
+  });
+});
+
+describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('openLobsterSource on the AAPL sample', () => {
+  const messages = hasDataFile(MESSAGES) ? lobsterLines(readFileSync(dataPath(MESSAGES), 'latin1')) : [];
+  const rows = hasDataFile(ORDERBOOK) ? lobsterLines(readFileSync(dataPath(ORDERBOOK), 'latin1')) : [];
+
+  it('with the orderbook file: one quote per change of level 1, equal to the row of its message, at its exact time', () => {
+    expect(lobsterOrderbookPathFor(dataPath(MESSAGES))).toBe(dataPath(ORDERBOOK));
+    const source = openLobsterSource(dataPath(MESSAGES), { instrumentId: 42, orderbookPath: dataPath(ORDERBOOK) });
+    expect(source.description).toMatch(/^LOBSTER AAPL_2012-06-21_.*instrument 42, 2012-06-21 New York, seeded from AAPL_/);
+    expect(source.totalBytes).toBe(40_067);
+    const { quotes, error } = drain(source);
+    expect(error).toBeUndefined();
+    expect(source.bytesRead).toBe(40_067);
+
+    const tops = rows.map((row, k) => levelOne(row, k + 1));
+    const changed = tops.flatMap((top, k) => (k === 0 || top.join() !== tops[k - 1].join() ? [k] : []));
+    expect(quotes.map((quote) => quote.message)).toEqual(changed);
+    const mismatches = quotes.filter((quote) => quote.top.join() !== tops[quote.message].join() || quote.sourceTimeNs !== exactTime(messages[quote.message]));
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect(quotes.every((quote) => quote.instrumentId === 42 && quote.type === RecordType.quote)).toBe(true);
+    expect(quotes[0].flags).toBe(RecordFlag.snapshot | RecordFlag.replayed);
+    expect(quotes.slice(1).every((quote) => quote.flags === RecordFlag.replayed)).toBe(true);
+    // 09:30:00.004241176 New York is 13:30:00.004241176 UTC.
+    expect(quotes[0].sourceTimeNs).toBe(BigInt(Date.parse('2012-06-21T13:30:00Z')) * 1_000_000n + 4_241_176n);
+    const { messages: count, quotes: written, rejected, unseen } = source.handler;
+    expect({ count, written, rejected, unseen }).toEqual({ count: 999, written: quotes.length, rejected: 0, unseen: 0 });
+    expect(quotes.length).toBe(485);
+  });
+
+  it('without the orderbook file: starts empty, skips changes to orders it never saw, and counts them', () => {
+    const source = openLobsterSource(dataPath(MESSAGES), { instrumentId: 1 });
+    expect(source.description).toMatch(/no orderbook file: starts empty/);
+    const { quotes, error } = drain(source);
+    expect(error).toBeUndefined();
+    expect(source.handler.messages).toBe(999);
+    expect(source.handler.rejected).toBe(0);
+    expect(source.handler.unseen).toBeGreaterThan(0);
+    // The first message adds a bid to the empty book: a quote with an empty ask side.
+    expect(quotes[0].top).toEqual([5853300 * 10_000, 18, 0, 0]);
+    expect(quotes.every((quote) => quote.flags === RecordFlag.replayed)).toBe(true);
+    for (const { top } of quotes) if (top[0] !== 0 && top[2] !== 0) expect(top[0]).toBeLessThan(top[2]);
+  });
+
+  it('a truncated message file: the same quotes up to the cut line, then an error at its offset', () => {
+    const full = drain(openLobsterSource(dataPath(MESSAGES), { instrumentId: 1, orderbookPath: dataPath(ORDERBOOK) })).quotes;
+    const bytes = readFileSync(dataPath(MESSAGES));
+    const cut = 20_000;
+    const lineStart = bytes.lastIndexOf(0x0a, cut) + 1;
+    const line = bytes.subarray(0, lineStart).toString('latin1').split('\n').length;
+    const file = path.join(dir, path.basename(MESSAGES));
+    writeFileSync(file, bytes.subarray(0, cut));
+    const { quotes, error } = drain(openLobsterSource(file, { instrumentId: 1, orderbookPath: dataPath(ORDERBOOK) }));
+    expect(error).toBeInstanceOf(ReplayInputError);
+    expect((error as ReplayInputError).file).toBe(file);
+    expect((error as ReplayInputError).offset).toBe(lineStart);
+    expect((error as ReplayInputError).message).toContain(`line ${line}:`);
+    expect(quotes).toEqual(full.filter((quote) => quote.message < line - 1));
+  });
+
+  it('an orderbook file shorter than the message file is an error at its end', () => {
+    const bytes = readFileSync(dataPath(ORDERBOOK));
+    const tenRows = bytes.subarray(0, bytes.indexOf(rows[10]));
+    const orderbook = path.join(dir, 'short_orderbook.csv');
+    writeFileSync(orderbook, tenRows);
+    const { quotes, error } = drain(openLobsterSource(dataPath(MESSAGES), { instrumentId: 1, orderbookPath: orderbook }));
+    expect(error).toBeInstanceOf(ReplayInputError);
+    expect((error as ReplayInputError).file).toBe(orderbook);
+    expect((error as ReplayInputError).offset).toBe(tenRows.length);
+    expect((error as ReplayInputError).message).toMatch(/ends after 10 rows but the message file goes on \(line 11\)/);
+    expect(quotes.every((quote) => quote.message < 10)).toBe(true);
+  });
+});
