@@ -2,6 +2,7 @@
 // equal to the body's size, MsgType (35) third and CheckSum (10) last and correct, then
 // records every field's tag and value offsets in a reused FixMessageView. Nothing is
 // allocated per message or per field; the returned view is overwritten by the next parse.
+// skipFramingChecks (fixtures only) drops the BodyLength and CheckSum checks.
 import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte } from './fix-bytes.ts';
 import { STANDARD_DATA_FIELDS } from './fix-data-fields.ts';
 import { FixError } from './fix-error.ts';
@@ -22,6 +23,13 @@ export interface FixParserOptions {
    * standard pairs; dataFieldsOf(dictionary) for a venue's own).
    */
   dataFields?: ReadonlyMap<number, number>;
+  /**
+   * Skip the BodyLength (9) and CheckSum (10) checks: the body ends where the message's last
+   * field, which must still be CheckSum, begins, and neither value is checked. Only for
+   * hand-edited fixtures whose framing values are known to be wrong (jspurefix's single-message
+   * examples); never for traffic. Default false: both are checked.
+   */
+  skipFramingChecks?: boolean;
 }
 
 const MAX_TAG = 999_999_999;
@@ -29,6 +37,7 @@ const MAX_TAG = 999_999_999;
 export class FixParser {
   readonly delimiter: number;
   private readonly delimiterAdjust: number;
+  private readonly skipFramingChecks: boolean;
   private readonly view: FixMessageView;
   /** lengthTagOf[dataTag] = its length tag, 0 for ordinary fields. */
   private readonly lengthTagOf: Int32Array;
@@ -36,6 +45,7 @@ export class FixParser {
   constructor(options: FixParserOptions = {}) {
     this.delimiter = delimiterByte(options.delimiter);
     this.delimiterAdjust = options.checksumOver === 'soh' ? this.delimiter - 1 : 0;
+    this.skipFramingChecks = options.skipFramingChecks ?? false;
     this.view = new FixMessageView(options.fieldCapacity ?? 64);
     const dataFields = options.dataFields ?? STANDARD_DATA_FIELDS;
     let largest = 0;
@@ -85,33 +95,40 @@ export class FixParser {
     view.push(9, lengthValue, i);
     i++;
     const bodyStart = i;
-    const bodyEnd = bodyStart + bodyLength;
-
-    // 10=<3 digits><d> right after the body, and nothing after it.
-    if (bodyEnd + 7 > end || buffer[bodyEnd] !== 0x31 || buffer[bodyEnd + 1] !== 0x30 || buffer[bodyEnd + 2] !== EQUALS ||
-      (bodyEnd > bodyStart && buffer[bodyEnd - 1] !== delimiter)) {
-      const found = this.findCheckSumField(buffer, bodyStart, end);
-      throw new FixError('BadBodyLength', lengthValue,
-        `BodyLength ${bodyLength} does not end the body where CheckSum (10) begins` +
-        (found < 0 ? ' (no CheckSum field found)' : ` (CheckSum field found at byte ${found}, body length ${found - bodyStart})`));
-    }
+    const skip = this.skipFramingChecks;
+    const bodyEnd = skip ? this.lastFieldStart(buffer, bodyStart, end) : bodyStart + bodyLength;
     const checksumValue = bodyEnd + 3;
-    let stated = 0;
-    for (let k = checksumValue; k < checksumValue + 3; k++) {
-      const byte = buffer[k];
-      if (byte < DIGIT_0 || byte > DIGIT_9) throw new FixError('BadCheckSum', checksumValue, 'CheckSum is not 3 digits');
-      stated = stated * 10 + byte - DIGIT_0;
-    }
-    if (buffer[checksumValue + 3] !== delimiter) throw new FixError('BadCheckSum', checksumValue + 3, 'CheckSum is not 3 digits followed by the delimiter');
-    if (checksumValue + 4 !== end) throw new FixError('Garbled', checksumValue + 4, 'bytes after CheckSum (10)');
+    const checksumEnd = skip ? end - 1 : checksumValue + 3;
+    if (skip) {
+      if (buffer[bodyEnd] !== 0x31 || buffer[bodyEnd + 1] !== 0x30 || buffer[bodyEnd + 2] !== EQUALS) {
+        throw new FixError('BadCheckSum', bodyEnd, 'last field is not CheckSum (10)');
+      }
+    } else {
+      // 10=<3 digits><d> right after the body, and nothing after it.
+      if (bodyEnd + 7 > end || buffer[bodyEnd] !== 0x31 || buffer[bodyEnd + 1] !== 0x30 || buffer[bodyEnd + 2] !== EQUALS ||
+        (bodyEnd > bodyStart && buffer[bodyEnd - 1] !== delimiter)) {
+        const found = this.findCheckSumField(buffer, bodyStart, end);
+        throw new FixError('BadBodyLength', lengthValue,
+          `BodyLength ${bodyLength} does not end the body where CheckSum (10) begins` +
+          (found < 0 ? ' (no CheckSum field found)' : ` (CheckSum field found at byte ${found}, body length ${found - bodyStart})`));
+      }
+      let stated = 0;
+      for (let k = checksumValue; k < checksumValue + 3; k++) {
+        const byte = buffer[k];
+        if (byte < DIGIT_0 || byte > DIGIT_9) throw new FixError('BadCheckSum', checksumValue, 'CheckSum is not 3 digits');
+        stated = stated * 10 + byte - DIGIT_0;
+      }
+      if (buffer[checksumValue + 3] !== delimiter) throw new FixError('BadCheckSum', checksumValue + 3, 'CheckSum is not 3 digits followed by the delimiter');
+      if (checksumValue + 4 !== end) throw new FixError('Garbled', checksumValue + 4, 'bytes after CheckSum (10)');
 
-    let sum = 0;
-    for (let k = start; k < bodyEnd; k++) {
-      const byte = buffer[k];
-      sum += byte === delimiter ? byte - this.delimiterAdjust : byte;
-    }
-    if ((sum & 0xff) !== stated) {
-      throw new FixError('BadCheckSum', checksumValue, `CheckSum is ${stated}, computed ${sum & 0xff}`);
+      let sum = 0;
+      for (let k = start; k < bodyEnd; k++) {
+        const byte = buffer[k];
+        sum += byte === delimiter ? byte - this.delimiterAdjust : byte;
+      }
+      if ((sum & 0xff) !== stated) {
+        throw new FixError('BadCheckSum', checksumValue, `CheckSum is ${stated}, computed ${sum & 0xff}`);
+      }
     }
 
     // Body fields: <tag>=<value><d>, the first one MsgType (35).
@@ -144,8 +161,16 @@ export class FixParser {
       i++;
     }
     if (view.count === 2) throw new FixError('BadMsgType', bodyStart, 'message has no MsgType (35)');
-    view.push(10, checksumValue, checksumValue + 3);
+    view.push(10, checksumValue, checksumEnd);
     return view;
+  }
+
+  /** Where the message's last field begins (skipFramingChecks): after the delimiter before the final one. */
+  private lastFieldStart(buffer: Uint8Array, bodyStart: number, end: number): number {
+    if (buffer[end - 1] !== this.delimiter) throw new FixError('Garbled', end - 1, 'message does not end with the delimiter');
+    let k = end - 2;
+    while (k >= bodyStart && buffer[k] !== this.delimiter) k--;
+    return k + 1;
   }
 
   private findCheckSumField(buffer: Uint8Array, from: number, end: number): number {
