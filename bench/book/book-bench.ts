@@ -1,0 +1,106 @@
+// `npm run bench -- book`: the LOBSTER AAPL sample's book operations applied to our
+// LimitOrderBook (marketfeed) and to hft-limit-order-book in the same run: throughput in a
+// tight loop, each operation's latency, and the heap allocation of a long run; then a
+// differential check that both books (and LOBSTER) agree on the top levels.
+import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
+import { measurementTimes } from '../lib/load-spec.ts';
+import { cpuBusyShare } from '../lib/machine.ts';
+import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
+import { machineNotes } from '../lib/run-notes.ts';
+import { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
+import { dataDir } from '../../test/helpers/shared-data.ts';
+import type { BookDriver } from './book-driver.ts';
+import { ALLOCATION_CASE, BOOK_CASE_TITLES, LATENCY_CASE, THROUGHPUT_CASE } from './book-cases.ts';
+import { allocationOfPasses, runPasses, timeEmptyIntervals, timeOperations } from './book-measure.ts';
+import { checkBookTargets } from './book-targets.ts';
+import { collectGarbage } from './heap-allocation.ts';
+import { LOBSTER_MESSAGES, type LobsterWorkload, hasLobsterSample, loadLobsterWorkload } from './lobster-workload.ts';
+import { MarketfeedBookDriver } from './marketfeed-driver.ts';
+import { PEER_IMPL, PeerBookDriver } from './peer-driver.ts';
+import { topLevelDifferences } from './top-level-check.ts';
+import { workloadNote } from './workload-note.ts';
+
+const WARMUP_ALLOCATION_PASSES = 100;
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const busyBefore = await cpuBusyShare();
+  if (!hasLobsterSample()) return report([], [], [`the LOBSTER sample ${LOBSTER_MESSAGES} is not in ${dataDir} (set MARKETFEED_DATA_DIR)`]);
+  const workload = loadLobsterWorkload();
+  const ours = new MarketfeedBookDriver(workload);
+  const peer = new PeerBookDriver(workload);
+  const drivers: BookDriver[] = [ours, peer];
+  const { warmupS, durationS } = measurementTimes(options.quick);
+  const streamLength = workload.stream.length;
+
+  for (const driver of drivers) {
+    runPasses(driver, streamLength, warmupS);
+    timeOperations(driver, streamLength, warmupS, undefined);
+    // The allocation run's own loop compiled, and GCProfiler's first use, before measuring.
+    allocationOfPasses(driver, WARMUP_ALLOCATION_PASSES);
+  }
+  timeEmptyIntervals(streamLength, warmupS, undefined);
+
+  const rows: ResultRow[] = [];
+  const rates = new Map<string, number>();
+  for (const driver of drivers) {
+    collectGarbage();
+    const { operations, timedNs } = runPasses(driver, streamLength, durationS);
+    rates.set(driver.impl, operations / (timedNs / 1e9));
+    rows.push(resultRow(THROUGHPUT_CASE, driver.impl, { received: operations, msgsPerS: rates.get(driver.impl) }));
+  }
+
+  const clock = await LatencyRecorder.create();
+  timeEmptyIntervals(streamLength, durationS / 2, clock);
+  const clockP50 = clock.totalSummary().p50_ns;
+  clock.destroy();
+  for (const driver of drivers) {
+    collectGarbage();
+    const recorder = new LatencyRecorder();
+    timeOperations(driver, streamLength, durationS, recorder);
+    const latency = recorder.totalSummary();
+    recorder.destroy();
+    rows.push({ ...resultRow(LATENCY_CASE, driver.impl, { received: latency.count, latency }), clock_p50_ns: clockP50 });
+  }
+
+  const operationsPerPass = workload.seed.length + streamLength + workload.leftoverIds.length;
+  for (const driver of drivers) {
+    const passes = Math.max(1, Math.round(((rates.get(driver.impl) ?? 0) * durationS) / streamLength));
+    const { bytes, gcCount } = allocationOfPasses(driver, passes);
+    const operations = passes * operationsPerPass;
+    rows.push({ case: ALLOCATION_CASE, impl: driver.impl, operations, gc_count: gcCount, heap_bytes_per_msg: Math.round((bytes / operations) * 1000) / 1000 });
+  }
+
+  addBaselineRatios(rows, PEER_IMPL);
+  const errors = checkBooks(ours, peer, workload);
+  const notes = [
+    workloadNote(workload),
+    `${PEER_IMPL} through its public API: add = limit() (GTC; it must rest, never match: ${peer.crossed} matched), partial cancel and partial execution = ` +
+      `modify(id, { size: remaining }) (its only way to take quantity off an order; the order goes to the back of its queue), delete and full execution = cancel(id), ` +
+      'seed top-up = modify(id, { price, size }); ids are strings built before the run. marketfeed: add/reduce/cancel/execute/replace with numeric ids',
+    `each row: ${warmupS} s warm-up, then ${durationS} s measured. msgs/s = stream operations ÷ time inside the timed passes. ` +
+      `Per-update p50…max = the interval between two monotonicNs() reads around one operation, so each includes one clock read: ` +
+      `clock_p50_ns (${clockP50} ns) is two back-to-back reads measured in this run; it is not subtracted. ` +
+      'Each monotonicNs() read allocates a 16-byte heap number, so the timed runs have young-generation collections of their own',
+    `allocation: as many passes as the throughput run did, no clock; heap_bytes_per_msg = (V8 heap used after − before + bytes freed by every collection ` +
+      `during the run, from v8.GCProfiler) ÷ every book operation applied (seed, stream and clean-up, ${operationsPerPass} a pass), after a forced full GC; ` +
+      'a run allocates a fixed few tens of kB of its own (profiler, compiled code) whatever its length, so 0.00x B is that, not the book',
+    'one thread applies the operations: p99.9 and max also hold the OS scheduler, V8 collections (the peer\'s and the clock\'s own garbage) and compiler threads',
+    // machineNotes' note on cores speaks of a sender and a receiver, which this bench does not have.
+    ...machineNotes(busyBefore).filter((line) => line.startsWith('other processes')),
+  ];
+  return report(rows, notes, errors);
+}
+
+/** The differential check and the rejection counts: a book that did other work than the stream is an error. */
+function checkBooks(ours: BookDriver, peer: BookDriver, workload: LobsterWorkload): string[] {
+  const errors = topLevelDifferences(ours, peer, workload.lastRow).map((difference) => `books differ after the stream: ${difference}`);
+  for (const driver of [ours, peer]) {
+    if (driver.rejected > 0) errors.push(`${driver.impl} rejected ${driver.rejected} operations`);
+    if (driver.crossed > 0) errors.push(`${driver.impl} matched ${driver.crossed} adds instead of resting them`);
+  }
+  return errors;
+}
+
+function report(rows: ResultRow[], notes: string[], errors: string[]): BenchReport {
+  return { rows, baseline: PEER_IMPL, caseTitles: BOOK_CASE_TITLES, notes, targets: checkBookTargets(rows, PEER_IMPL), errors };
+}

@@ -1,0 +1,66 @@
+// The three measurements of one book, each a series of passes over the workload: the
+// book is cleaned up and seeded outside the timed region (BookDriver.prepare), then the
+// stream is applied. Passes repeat for the measurement time after a warm-up.
+import { monotonicNs } from '../../runtime/clock/clock.ts';
+import type { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
+import type { BookDriver } from './book-driver.ts';
+import { type AllocationResult, measureAllocation } from './heap-allocation.ts';
+
+export interface Throughput {
+  operations: number;
+  /** Time spent applying the stream, clock reads around each pass included (2 per pass). */
+  timedNs: number;
+  passes: number;
+}
+
+/** Passes of prepare + applyStream for `seconds` (no timing of single operations). */
+export function runPasses(driver: BookDriver, streamLength: number, seconds: number): Throughput {
+  const end = monotonicNs() + seconds * 1e9;
+  let timedNs = 0;
+  let passes = 0;
+  do {
+    driver.prepare();
+    const start = monotonicNs();
+    driver.applyStream();
+    timedNs += monotonicNs() - start;
+    passes++;
+  } while (monotonicNs() < end);
+  return { operations: passes * streamLength, timedNs, passes };
+}
+
+/** Passes with every stream operation timed on its own, for `seconds`. */
+export function timeOperations(driver: BookDriver, streamLength: number, seconds: number, recorder: LatencyRecorder | undefined): void {
+  const intervals = new Float64Array(streamLength);
+  const end = monotonicNs() + seconds * 1e9;
+  do {
+    driver.prepare();
+    driver.timeEachOperation(intervals);
+    if (recorder !== undefined) for (let index = 0; index < streamLength; index++) recorder.record(intervals[index]);
+  } while (monotonicNs() < end);
+}
+
+/**
+ * The clock's own cost as the per-operation figures see it: two monotonicNs() reads back
+ * to back with nothing between, stored the same way.
+ */
+export function timeEmptyIntervals(count: number, seconds: number, recorder: LatencyRecorder | undefined): void {
+  const intervals = new Float64Array(count);
+  const end = monotonicNs() + seconds * 1e9;
+  do {
+    for (let index = 0; index < count; index++) {
+      const start = monotonicNs();
+      intervals[index] = monotonicNs() - start;
+    }
+    if (recorder !== undefined) for (let index = 0; index < count; index++) recorder.record(intervals[index]);
+  } while (monotonicNs() < end);
+}
+
+/** `passes` passes with no clock at all, under measureAllocation. */
+export function allocationOfPasses(driver: BookDriver, passes: number): AllocationResult {
+  return measureAllocation(() => {
+    for (let pass = 0; pass < passes; pass++) {
+      driver.prepare();
+      driver.applyStream();
+    }
+  });
+}
