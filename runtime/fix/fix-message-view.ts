@@ -81,7 +81,11 @@ export class FixMessageView {
   }
 
   getChar(tag: number): string {
-    const index = this.require(tag);
+    return this.charAt(this.require(tag));
+  }
+
+  /** The value of field `index` as one character (repeating group entries repeat their tags, so they are read by index). */
+  charAt(index: number): string {
     if (this.valueEnds[index] - this.valueStarts[index] !== 1) throw this.malformed(index, 'a single character');
     return String.fromCharCode(this.buffer[this.valueStarts[index]]);
   }
@@ -110,7 +114,11 @@ export class FixMessageView {
 
   /** A decimal price as the nearest double (exact decimal digits, one rounding). */
   getPrice(tag: number): number {
-    const index = this.require(tag);
+    return this.priceAt(this.require(tag));
+  }
+
+  /** The value of field `index` as a decimal price, as getPrice. */
+  priceAt(index: number): number {
     const mantissa = this.decimalMantissa(index);
     return mantissa / POWERS_OF_TEN[this.decimalScale];
   }
@@ -169,7 +177,18 @@ export class FixMessageView {
    * the Unix epoch; digits below the millisecond are dropped.
    */
   getUtcTimestamp(tag: number): number {
-    const index = this.require(tag);
+    // Small enough for V8 to inline: a double returned from a call that is not inlined is
+    // boxed (a heap allocation per call), so the day and the time of day come back apart,
+    // each a small integer, and are combined here, in the caller's code.
+    const days = this.utcDaysAt(this.require(tag));
+    return days * 86_400_000 + this.timeOfDayMs;
+  }
+
+  /** Time of day in ms of the last utcDaysAt, beside its return value (as decimalScale is for decimals). */
+  private timeOfDayMs = 0;
+
+  /** Validates the UTCTimestamp of field `index`; returns its days since the epoch and sets timeOfDayMs. */
+  private utcDaysAt(index: number): number {
     const buffer = this.buffer;
     const start = this.valueStarts[index];
     const end = this.valueEnds[index];
@@ -187,14 +206,16 @@ export class FixMessageView {
     let millis = 0;
     if (length > 17) {
       if (buffer[start + 17] !== DOT) throw this.malformed(index, 'a UTCTimestamp');
-      const fraction = Math.min(length - 18, 3);
-      millis = this.digitsAt(index, start + 18, fraction) * POWERS_OF_TEN[3 - fraction];
+      const fraction = length - 18 < 3 ? length - 18 : 3;
+      millis = this.digitsAt(index, start + 18, fraction) * (fraction === 1 ? 100 : fraction === 2 ? 10 : 1);
       if (length - 18 > 3) this.digitsAt(index, start + 21, length - 21);
     }
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) {
       throw this.malformed(index, 'a valid UTC date and time');
     }
-    return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+    // Arithmetic rather than Date.UTC, whose builtin call also boxes its result.
+    this.timeOfDayMs = ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+    return daysFromEpoch(year, month, day);
   }
 
   /** `width` decimal digits at `at`, or a MalformedValue error for field `index`. */
@@ -207,6 +228,16 @@ export class FixMessageView {
     }
     return value;
   }
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil; years 0–9999 here). */
+function daysFromEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 function daysInMonth(year: number, month: number): number {

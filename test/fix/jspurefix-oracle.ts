@@ -27,7 +27,8 @@ function collectGroups(value: unknown, out: string[]): void {
   }
 }
 
-export async function makeJspurefixParser(dictionaryPath: string): Promise<(message: Buffer) => JspurefixMessage[]> {
+/** jspurefix's AsciiParser for one dictionary, built through its DI container as its own bench does (also used by bench/fix). */
+export async function createJspurefixParser(dictionaryPath: string): Promise<AsciiParser> {
   const system = new SessionContainer();
   system.registerGlobal('error');
   const container = await system.makeSystem({
@@ -44,7 +45,11 @@ export async function makeJspurefixParser(dictionaryPath: string): Promise<(mess
     BeginString: 'FIX.4.4',
   });
   const config = container.resolve<ConstructorParameters<typeof AsciiParser>[0]>('IJsFixConfig');
-  const parser = new AsciiParser(config, null, container.resolve<ElasticBuffer>('ReceiveBuffer'));
+  return new AsciiParser(config, null, container.resolve<ElasticBuffer>('ReceiveBuffer'));
+}
+
+export async function makeJspurefixParser(dictionaryPath: string): Promise<(message: Buffer) => JspurefixMessage[]> {
+  const parser = await createJspurefixParser(dictionaryPath);
   let received: JspurefixMessage[] = [];
   let source: Buffer = Buffer.alloc(0);
   parser.on('msg', (msgType: string, view: MsgView) => {
