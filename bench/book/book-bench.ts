@@ -21,6 +21,8 @@ import { topLevelDifferences } from './top-level-check.ts';
 import { workloadNote } from './workload-note.ts';
 
 const WARMUP_ALLOCATION_PASSES = 100;
+/** Length of one turn of a book in the throughput and latency measurements. */
+const ROUND_S = 0.25;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const busyBefore = await cpuBusyShare();
@@ -42,25 +44,29 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   const rows: ResultRow[] = [];
   const rates = new Map<string, number>();
-  for (const driver of drivers) {
-    collectGarbage();
-    const { operations, timedNs } = runPasses(driver, streamLength, durationS);
+  const throughput = drivers.map(() => ({ operations: 0, timedNs: 0 }));
+  inRounds(drivers, durationS, (driver, index, seconds) => {
+    const { operations, timedNs } = runPasses(driver, streamLength, seconds);
+    throughput[index].operations += operations;
+    throughput[index].timedNs += timedNs;
+  });
+  drivers.forEach((driver, index) => {
+    const { operations, timedNs } = throughput[index];
     rates.set(driver.impl, operations / (timedNs / 1e9));
     rows.push(resultRow(THROUGHPUT_CASE, driver.impl, { received: operations, msgsPerS: rates.get(driver.impl) }));
-  }
+  });
 
   const clock = await LatencyRecorder.create();
   timeEmptyIntervals(streamLength, durationS / 2, clock);
   const clockP50 = clock.totalSummary().p50_ns;
   clock.destroy();
-  for (const driver of drivers) {
-    collectGarbage();
-    const recorder = new LatencyRecorder();
-    timeOperations(driver, streamLength, durationS, recorder);
-    const latency = recorder.totalSummary();
-    recorder.destroy();
+  const recorders = drivers.map(() => new LatencyRecorder());
+  inRounds(drivers, durationS, (driver, index, seconds) => timeOperations(driver, streamLength, seconds, recorders[index]));
+  drivers.forEach((driver, index) => {
+    const latency = recorders[index].totalSummary();
+    recorders[index].destroy();
     rows.push({ ...resultRow(LATENCY_CASE, driver.impl, { received: latency.count, latency }), clock_p50_ns: clockP50 });
-  }
+  });
 
   const operationsPerPass = workload.seed.length + streamLength + workload.leftoverIds.length;
   for (const driver of drivers) {
@@ -77,7 +83,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     `${PEER_IMPL} through its public API: add = limit() (GTC; it must rest, never match: ${peer.crossed} matched), partial cancel and partial execution = ` +
       `modify(id, { size: remaining }) (its only way to take quantity off an order; the order goes to the back of its queue), delete and full execution = cancel(id), ` +
       'seed top-up = modify(id, { price, size }); ids are strings built before the run. marketfeed: add/reduce/cancel/execute/replace with numeric ids',
-    `each row: ${warmupS} s warm-up, then ${durationS} s measured. msgs/s = stream operations ÷ time inside the timed passes. ` +
+    `each row: ${warmupS} s warm-up, then ${durationS} s measured, in turns of ${ROUND_S} s alternating between the books. msgs/s = stream operations ÷ time inside the timed passes. ` +
       `Per-update p50…max = the interval between two monotonicNs() reads around one operation, so each includes one clock read: ` +
       `clock_p50_ns (${clockP50} ns) is two back-to-back reads measured in this run; it is not subtracted. ` +
       'Each monotonicNs() read allocates a 16-byte heap number, so the timed runs have young-generation collections of their own',
@@ -89,6 +95,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...machineNotes(busyBefore).filter((line) => line.startsWith('other processes')),
   ];
   return report(rows, notes, errors);
+}
+
+/**
+ * Measures each driver for `seconds` in all, in turns of ROUND_S, so that load from other
+ * processes on a shared machine falls on both books alike rather than on whichever ran
+ * when it came. A full GC before each turn leaves neither book the other's garbage.
+ */
+function inRounds(drivers: readonly BookDriver[], seconds: number, measure: (driver: BookDriver, index: number, seconds: number) => void): void {
+  const rounds = Math.max(1, Math.round(seconds / ROUND_S));
+  for (let round = 0; round < rounds; round++) {
+    drivers.forEach((driver, index) => {
+      collectGarbage();
+      measure(driver, index, seconds / rounds);
+    });
+  }
 }
 
 /** The differential check and the rejection counts: a book that did other work than the stream is an error. */
