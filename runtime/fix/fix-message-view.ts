@@ -5,6 +5,8 @@ import { FixError } from './fix-error.ts';
 
 const MINUS = 0x2d;
 const DOT = 0x2e;
+/** Longest value stringAt builds character by character. */
+const SHORT_STRING = 6;
 const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 export class FixMessageView {
@@ -74,9 +76,14 @@ export class FixMessageView {
 
   /** The value of field `index` (0-based position in the message) as a latin1 string. */
   stringAt(index: number): string {
-    let text = '';
     const buffer = this.buffer;
-    for (let i = this.valueStarts[index]; i < this.valueEnds[index]; i++) text += String.fromCharCode(buffer[i]);
+    const start = this.valueStarts[index];
+    const end = this.valueEnds[index];
+    // Buffer's latin1 decoding allocates only the string and costs the same at any length;
+    // appending characters allocates a string per character, cheaper only for short values.
+    if (end - start > SHORT_STRING && buffer instanceof Buffer) return buffer.toString('latin1', start, end);
+    let text = '';
+    for (let i = start; i < end; i++) text += String.fromCharCode(buffer[i]);
     return text;
   }
 

@@ -1,0 +1,54 @@
+// The fix bench's cases (names are fixed: scripts compare them across commits). Each case
+// is the bytes fed to every impl and which fields the handler reads from each message.
+import { type FixMessages, MD_ENTRIES } from './fix-corpus.ts';
+
+/**
+ * handler-fields: what an order or market-data handler reads, strings included;
+ * typed-fields: only the typed non-string fields (ints, decimals, chars, timestamps),
+ * the path that must not allocate.
+ */
+export type FieldReading = 'handler-fields' | 'typed-fields';
+
+export interface FixCase {
+  name: string;
+  title: string;
+  messages(corpus: FixMessages): Buffer[];
+  reading: FieldReading;
+  /** Also time each message on its own (HdrHistogram); the allocation case only counts. */
+  perMessageLatency: boolean;
+  /** Warm-up and counted loop this many times the usual length (default 1). */
+  lengthFactor?: number;
+}
+
+export const FIX_CASES: readonly FixCase[] = [
+  {
+    name: 'new-order-single',
+    title: 'NewOrderSingle (35=D): parse, validate, read ClOrdID, Symbol, Side, OrderQty, Price, TransactTime',
+    messages: (corpus) => [corpus.newOrderSingle],
+    reading: 'handler-fields',
+    perMessageLatency: true,
+  },
+  {
+    name: 'execution-report',
+    title: 'ExecutionReport (35=8): parse, validate, read OrderID, ExecID, Symbol, ExecType, OrdStatus, Side, LastQty, LastPx, LeavesQty, CumQty, AvgPx, TransactTime',
+    messages: (corpus) => [corpus.executionReport],
+    reading: 'handler-fields',
+    perMessageLatency: true,
+  },
+  {
+    name: `md-incremental-${MD_ENTRIES}`,
+    title: `MarketDataIncrementalRefresh (35=X, ${MD_ENTRIES} NoMDEntries): parse, validate, read every entry's MDUpdateAction, MDEntryType, MDEntryPx, MDEntrySize`,
+    messages: (corpus) => [corpus.marketDataIncrementalRefresh],
+    reading: 'handler-fields',
+    perMessageLatency: true,
+  },
+  {
+    name: 'steady-state-allocation',
+    title: 'the three messages in turn, parse + validate + typed non-string fields only, one long loop: GCs and heap bytes allocated per message',
+    messages: (corpus) => [corpus.newOrderSingle, corpus.executionReport, corpus.marketDataIncrementalRefresh],
+    reading: 'typed-fields',
+    perMessageLatency: false,
+    // Longer, so the JIT has finished and the probe's own fixed bytes are spread over more messages.
+    lengthFactor: 3,
+  },
+];

@@ -1,0 +1,31 @@
+// The fix bench's targets (issue #5), checked on the marketfeed rows. A miss is reported,
+// never fatal: figures on a shared 2-core VM vary up to 2.5× between runs.
+import type { ResultRow, TargetResult } from '../lib/bench-report.ts';
+import { formatNs, formatRate, formatRatio } from '../lib/table-printer.ts';
+import { atLeast, atMost } from '../lib/targets.ts';
+
+/** Heap bytes per message below which a loop counts as allocating nothing (the probe's own fixed cost, spread). */
+const NOTHING_PER_MESSAGE = 1;
+
+export function checkFixTargets(rows: readonly ResultRow[], baseline: string): TargetResult[] {
+  const ours = (caseName: string): ResultRow | undefined => rows.find((row) => row.case === caseName && row.impl === 'marketfeed');
+  return [
+    // HdrHistogram values are whole nanoseconds: ≤ 499 is under 500.
+    atMost('NewOrderSingle median parse + validate + read < 500 ns (clock pair included)', ours('new-order-single')?.p50_ns, 499, formatNs),
+    atLeast(`NewOrderSingle ≥ 5× ${baseline} throughput`, ours('new-order-single')?.[`ratio_vs_${baseline}`], 5, formatRatio),
+    allocatesNothing(ours('steady-state-allocation')),
+  ];
+}
+
+function allocatesNothing(row: ResultRow | undefined): TargetResult {
+  const description = 'marketfeed steady state allocates nothing per message: 0 GCs and < 1 heap byte per message';
+  const gcs = row?.gc_count;
+  const bytes = row?.heap_bytes_per_msg;
+  const messages = row?.counted_msgs;
+  if (typeof gcs !== 'number' || typeof bytes !== 'number' || typeof messages !== 'number') return { description, measured: 'not measured', met: false };
+  return {
+    description,
+    measured: `${gcs} GCs, ${bytes} B/msg over ${formatRate(messages)} messages`,
+    met: gcs === 0 && bytes < NOTHING_PER_MESSAGE,
+  };
+}
