@@ -27,6 +27,14 @@ const commands: Record<string, CommandEntry> = {
     summary: "subscribe to a publisher's TCP feed (binary or NDJSON) and measure one-way latency",
     load: async () => (await import('./commands/consume-tcp.ts')).consumeTcpCommand,
   },
+  record: {
+    summary: 'capture a live feed (shared memory or TCP) into a CRC-checked capture file, records bit-for-bit',
+    load: async () => (await import('./commands/record.ts')).recordCommand,
+  },
+  replay: {
+    summary: 'publish a capture file or a LOBSTER file into a feed at original, scaled or flat-out speed',
+    load: async () => (await import('./commands/replay.ts')).replayCommand,
+  },
   'fix decode': {
     summary: 'pretty-print a FIX log (file or stdin, SOH or | delimiters) with names from a data dictionary',
     load: async () => (await import('./commands/fix-decode.ts')).fixDecodeCommand,

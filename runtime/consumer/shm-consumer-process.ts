@@ -10,6 +10,7 @@ import type { StartPosition } from '../ring/broadcast-receiver.ts';
 import { LatencyRecorder } from '../stats/latency-recorder.ts';
 import type { ProcessSettings } from '../service/process-settings.ts';
 import { Service } from '../service/service.ts';
+import { finishTap, type ConsumerTap } from './consumer-tap.ts';
 import { RecordSink } from './record-sink.ts';
 import { registerConsumerMetrics, startIntervalReports, consumerSummary } from './consumer-reporting.ts';
 import { SegmentAttachment } from './segment-attachment.ts';
@@ -30,17 +31,26 @@ export interface ShmConsumerConfig extends ProcessSettings {
   latencySample: number;
   verifySeed: number | undefined;
   verifyInstruments: number;
+  /** Given by a process built on this one (e.g. `marketfeed record`). */
+  tap?: ConsumerTap;
 }
 
 const CHECK_INTERVAL_MS = HEARTBEAT_INTERVAL_MS;
 const WAITING_LOG_EVERY_MS = 5000;
 
 export async function runShmConsumer(config: ShmConsumerConfig): Promise<number> {
-  const service = await Service.start({ ...config, role: 'consumer-shm', labels: { feed: config.feed, consumer: config.name } });
+  const tap = config.tap;
+  const service = await Service.start({ ...config, role: tap?.role ?? 'consumer-shm', labels: { feed: config.feed, consumer: config.name } });
   service.setNotReady('waiting for the segment');
   const latency = await LatencyRecorder.create();
   const verifier = config.verifySeed === undefined ? undefined : new StreamVerifier({ seed: config.verifySeed, instruments: config.verifyInstruments });
-  const sink = new RecordSink({ latency, clock: monotonicNs, latencySampleEvery: config.latencySample, ...(verifier === undefined ? {} : { verifier }) });
+  const sink = new RecordSink({
+    latency,
+    clock: monotonicNs,
+    latencySampleEvery: config.latencySample,
+    ...(verifier === undefined ? {} : { verifier }),
+    ...(tap === undefined ? {} : { onRecord: (record) => tap.onRecord(record) }),
+  });
   const agent = new ShmConsumerAgent(sink, config.count);
   const idle = createIdleStrategy(config.idle, config.idleSleepNs);
   const runner = new AgentRunner(agent, idle);
@@ -120,12 +130,15 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
   clearInterval(checker);
   reports.stop();
   attachment.detach();
+  const tapped = finishTap(tap, service);
+  failure ??= tapped.failure;
   await service.finish({
     ...consumerSummary(sink, elapsedS),
     idle: idle.name,
     epochs,
     reattachments,
     ended: agent.ended,
+    ...tapped.summary,
   });
   latency.destroy();
   return failure === undefined ? 0 : 1;

@@ -12,6 +12,7 @@ import { LatencyRecorder } from '../stats/latency-recorder.ts';
 import type { FeedEncoding } from '../tcp/feed-protocol.ts';
 import { TcpFeedClient } from '../tcp/tcp-feed-client.ts';
 import { consumerSummary, registerConsumerMetrics, startIntervalReports } from './consumer-reporting.ts';
+import { finishTap, type ConsumerTap } from './consumer-tap.ts';
 import { RecordSink } from './record-sink.ts';
 import { StreamVerifier } from './stream-verifier.ts';
 
@@ -29,10 +30,13 @@ export interface TcpConsumerConfig extends ProcessSettings {
   verifySeed: number | undefined;
   verifyInstruments: number;
   receiveBufferBytes: number;
+  /** Given by a process built on this one (e.g. `marketfeed record`). */
+  tap?: ConsumerTap;
 }
 
 export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number> {
-  const service = await Service.start({ ...config, role: 'consumer-tcp', labels: { consumer: config.name } });
+  const tap = config.tap;
+  const service = await Service.start({ ...config, role: tap?.role ?? 'consumer-tcp', labels: { consumer: config.name } });
   service.setNotReady('connecting');
   const latency = await LatencyRecorder.create();
   let wall = config.clock === 'wall';
@@ -40,7 +44,14 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   // In wall mode, "now" is moved into the publisher's monotonic timebase.
   const clock = (): number => (wall ? wallClockNs() - publisherOffsetNs : monotonicNs());
   const verifier = config.verifySeed === undefined ? undefined : new StreamVerifier({ seed: config.verifySeed, instruments: config.verifyInstruments });
-  const sink = new RecordSink({ latency, clock, latencySampleEvery: config.latencySample, ...(verifier === undefined ? {} : { verifier }) });
+  const sink = new RecordSink({
+    latency,
+    clock,
+    latencySampleEvery: config.latencySample,
+    ...(verifier === undefined ? {} : { verifier }),
+    ...(tap === undefined ? {} : { onRecord: (record) => tap.onRecord(record) }),
+  });
+  let failure: unknown;
   const count = config.count > 0 ? config.count : Number.MAX_SAFE_INTEGER;
   let newStreams = 0;
   const client = new TcpFeedClient({
@@ -55,8 +66,16 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
     },
     onRecord: (record) => {
       // The rest of the socket chunk that held the count-th record is not counted.
-      if (sink.records >= count) return;
-      sink.handle(record);
+      if (sink.records >= count || failure !== undefined) return;
+      try {
+        sink.handle(record);
+      } catch (error) {
+        // A tap's failure (e.g. a full disk) stops the process; the socket is not to blame.
+        failure = error;
+        service.logger.error({ err: error }, (error as Error).message);
+        service.stop('error');
+        return;
+      }
       if (sink.records >= count) service.stop('done');
     },
   });
@@ -85,6 +104,8 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   client.close();
   reports.stop();
   const elapsedS = (performance.now() - startedMs) / 1000;
+  const tapped = finishTap(tap, service);
+  failure ??= tapped.failure;
   await service.finish({
     ...consumerSummary(sink, elapsedS),
     clock: wall ? 'wall (cross-host: publisher offset applied)' : 'monotonic (same host)',
@@ -93,7 +114,8 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
     malformed: client.malformed,
     newStreams,
     epoch: client.hello?.epoch ?? null,
+    ...tapped.summary,
   });
   latency.destroy();
-  return 0;
+  return failure === undefined ? 0 : 1;
 }

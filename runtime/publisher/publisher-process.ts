@@ -1,11 +1,11 @@
-// `marketfeed publish`: creates the feed's segment (replacing a stale one), publishes
-// generated quotes into its ring, beats the heartbeat, reports, and on exit (count
-// reached, --duration, SIGTERM, SIGINT) drains backpressure consumers, marks the segment
-// closed and removes it.
-import { AgentRunner } from '../agent/agent-runner.ts';
+// A publishing process (`marketfeed publish`, `marketfeed replay`): creates the feed's
+// segment (replacing a stale one), runs a producer's agent that writes records into its
+// ring (generated quotes, a replayed file), serves the optional TCP feed, beats the
+// heartbeat, reports, and on exit (producer done, --duration, SIGTERM, SIGINT) drains
+// backpressure consumers, marks the segment closed and removes it.
+import { AgentRunner, type Agent } from '../agent/agent-runner.ts';
 import { CompositeAgent } from '../agent/composite-agent.ts';
 import { createIdleStrategy, type IdleStrategyName } from '../agent/idle-strategy.ts';
-import { QuoteGenerator } from '../generator/quote-generator.ts';
 import { polledCounter, polledGauge } from '../observability/polled-metrics.ts';
 import { BroadcastTransmitter } from '../ring/broadcast-transmitter.ts';
 import { GatedTransmitter } from '../ring/gated-transmitter.ts';
@@ -16,7 +16,6 @@ import { HEARTBEAT_INTERVAL_MS, type SegmentModeName } from '../shm/segment-layo
 import type { ProcessSettings } from '../service/process-settings.ts';
 import { Service } from '../service/service.ts';
 import { startTcpFeed, type PublisherTcpSettings } from './publisher-tcp.ts';
-import { QuotePublisherAgent } from './quote-publisher-agent.ts';
 
 export interface PublisherConfig extends ProcessSettings, PublisherTcpSettings {
   feed: string;
@@ -25,11 +24,6 @@ export interface PublisherConfig extends ProcessSettings, PublisherTcpSettings {
   capacity: number;
   consumers: number;
   groupAccess: boolean;
-  instruments: number;
-  seed: number;
-  /** Records per second; Infinity = flat out. */
-  rate: number;
-  count: number;
   batch: number;
   idle: IdleStrategyName;
   /** Longest sleep of the sleep and spin-yield strategies. */
@@ -37,17 +31,35 @@ export interface PublisherConfig extends ProcessSettings, PublisherTcpSettings {
   drainTimeoutS: number;
 }
 
-export async function runPublisher(config: PublisherConfig): Promise<number> {
-  const service = await Service.start({ ...config, role: 'publisher', labels: { feed: config.feed } });
+/** The agent that fills the ring. */
+export interface PublishingAgent extends Agent {
+  /** Records committed so far. */
+  readonly sent: number;
+  /** Set when it stopped early on bad input: what came before is still drained, and the process exits 1. */
+  readonly failure: Error | undefined;
+}
+
+/** What a publishing process publishes: the generator for `publish`, a file for `replay`. */
+export interface RecordProducer {
+  /** Log and metrics role of the process. */
+  readonly role: string;
+  /** Fields for the `publishing` log line. */
+  readonly logFields: Record<string, unknown>;
+  createAgent(transmitter: RecordTransmitter): PublishingAgent;
+  /** Called once the process is ready (e.g. to start a progress bar). */
+  started?(): void;
+  /** Called when the agent has stopped, before the summary; returns fields for it. */
+  stopped?(elapsedS: number): Record<string, unknown>;
+}
+
+export async function runPublisher(config: PublisherConfig, producer: RecordProducer): Promise<number> {
+  const service = await Service.start({ ...config, role: producer.role, labels: { feed: config.feed } });
   const { segment, replaced } = await createSegmentWaitingForStale(service, config);
   if (replaced !== undefined) service.logger.warn({ oldEpoch: replaced.epoch, oldPid: replaced.pid, reason: replaced.reason }, 'replaced a stale segment');
   const ring = segment.ring();
   const transmitter =
     config.mode === 'broadcast' ? new BroadcastTransmitter(ring, { batchSize: config.batch }) : new GatedTransmitter(ring, { batchSize: config.batch });
-  const agent = new QuotePublisherAgent(transmitter, new QuoteGenerator({ instruments: config.instruments, seed: config.seed }), {
-    rate: config.rate,
-    count: config.count,
-  });
+  const agent = producer.createAgent(transmitter);
   let tcp: Awaited<ReturnType<typeof startTcpFeed>>;
   try {
     tcp = await startTcpFeed(service, ring, config, { feed: config.feed, epoch: segment.epoch });
@@ -65,16 +77,15 @@ export async function runPublisher(config: PublisherConfig): Promise<number> {
       mode: config.mode,
       capacity: config.capacity,
       consumerSlots: segment.consumerSlots,
-      rate: Number.isFinite(config.rate) ? config.rate : 'max',
       batch: config.batch,
       idle: idle.name,
-      instruments: config.instruments,
-      seed: config.seed,
+      ...producer.logFields,
       tcp: tcp === undefined ? 'off' : `${config.tcpHost}:${config.tcpPort}`,
     },
     'publishing',
   );
   service.setReady();
+  producer.started?.();
 
   const heartbeat = setInterval(() => segment.beat(), HEARTBEAT_INTERVAL_MS);
   let lastSent = 0;
@@ -88,6 +99,8 @@ export async function runPublisher(config: PublisherConfig): Promise<number> {
   }, config.reportIntervalS * 1000);
 
   const { elapsedS, failure } = await service.runAgent(runner);
+  const produced = producer.stopped?.(elapsedS) ?? {};
+  if (agent.failure !== undefined) service.logger.error({ err: agent.failure }, agent.failure.message);
   if (failure === undefined && transmitter instanceof GatedTransmitter && agent.isDone()) {
     await drainConsumers(transmitter, service, config.drainTimeoutS);
   }
@@ -102,12 +115,13 @@ export async function runPublisher(config: PublisherConfig): Promise<number> {
     ratePerS: Math.round(agent.sent / Math.max(elapsedS, 1e-9)),
     ringFull: transmitter.fullCount,
     mode: config.mode,
+    ...produced,
     ...(tcp === undefined
       ? {}
       : { tcp: { connections: tcp.server.connectionsAccepted, lostRecords: tcp.server.recordsLost, dropped: Object.fromEntries(tcp.server.dropCounts) } }),
     epoch,
   });
-  return failure === undefined ? 0 : 1;
+  return failure === undefined && agent.failure === undefined ? 0 : 1;
 }
 
 /**
@@ -146,7 +160,7 @@ async function drainConsumers(transmitter: GatedTransmitter, service: Service, t
   if (behind > 0) service.logger.warn({ behind }, 'consumers did not drain before the timeout');
 }
 
-function registerPublisherMetrics(service: Service, agent: QuotePublisherAgent, transmitter: RecordTransmitter): void {
+function registerPublisherMetrics(service: Service, agent: PublishingAgent, transmitter: RecordTransmitter): void {
   const registry = service.registry;
   polledCounter(registry, 'marketfeed_published_records_total', 'Records published into the ring', () => agent.sent);
   polledCounter(registry, 'marketfeed_ring_full_total', 'Times the publisher found a backpressure ring full and waited', () => transmitter.fullCount);

@@ -4,9 +4,9 @@
 // is exact. Each record is stamped when written. Flat out: records go in chunks of
 // CHUNK, stamped once every STAMP_EVERY records (clock reads cost 40 ns each).
 import { monotonicNs, wallClockNs } from '../clock/clock.ts';
-import type { Agent } from '../agent/agent-runner.ts';
 import type { QuoteGenerator } from '../generator/quote-generator.ts';
 import type { RecordTransmitter } from '../ring/record-transmitter.ts';
+import type { PublishingAgent } from './publisher-process.ts';
 
 export interface QuotePublisherSettings {
   /** Records per second; Infinity = flat out. */
@@ -18,8 +18,10 @@ export interface QuotePublisherSettings {
 const CHUNK = 1024;
 const STAMP_EVERY = 64;
 
-export class QuotePublisherAgent implements Agent {
+export class QuotePublisherAgent implements PublishingAgent {
   sent = 0;
+  /** Generated quotes never fail. */
+  readonly failure = undefined;
   private readonly transmitter: RecordTransmitter;
   private readonly generator: QuoteGenerator;
   private readonly ratePerNs: number;

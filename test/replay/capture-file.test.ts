@@ -12,6 +12,7 @@ import { CAPTURE_MAGIC, HEADER_SIZE, END_MARKER_SIZE, looksLikeCapture } from '.
 import { CaptureReader } from '../../runtime/replay/capture-reader.ts';
 import { CaptureWriter } from '../../runtime/replay/capture-writer.ts';
 import { ReplayInputError } from '../../runtime/replay/replay-source.ts';
+import { readCapture as readAll } from '../helpers/capture-files.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -74,28 +75,6 @@ function writeCapture(records: Int32Array[], blockRecords: number, flushAfter: R
     noteBlocks();
   }
   return { file, records, partStarts, recordsBefore, size: fs.statSync(file).size };
-}
-
-/** Reads every record it can; returns them and the error that stopped it, if any. */
-function readAll(file: string): { records: Int32Array[]; error: ReplayInputError | undefined } {
-  const records: Int32Array[] = [];
-  let reader: CaptureReader;
-  try {
-    reader = CaptureReader.open(file);
-  } catch (error) {
-    if (error instanceof ReplayInputError) return { records, error };
-    throw error;
-  }
-  const out = new MarketDataRecord();
-  try {
-    while (reader.next(out)) records.push(out.words.slice(0, RECORD_WORDS));
-    return { records, error: undefined };
-  } catch (error) {
-    if (error instanceof ReplayInputError) return { records, error };
-    throw error;
-  } finally {
-    reader.close();
-  }
 }
 
 const rawRecord = fc.array(fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff }), { minLength: RECORD_WORDS, maxLength: RECORD_WORDS }).map((words) => Int32Array.from(words));

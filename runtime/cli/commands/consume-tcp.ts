@@ -1,7 +1,7 @@
 import { runTcpConsumer } from '../../consumer/tcp-consumer-process.ts';
 import { parseIntegerList } from '../../text/integer-list.ts';
 import { defineCommand } from '../command.ts';
-import { processOptions, processSettings } from '../common-options.ts';
+import { consumerOptions, consumerSettings, processOptions, processSettings } from '../common-options.ts';
 import { UsageError } from '../options.ts';
 
 export const consumeTcpCommand = defineCommand({
@@ -15,13 +15,9 @@ export const consumeTcpCommand = defineCommand({
     port: { type: 'integer', min: 1, max: 65535, default: 9000, description: 'publisher TCP feed port' },
     encoding: { type: 'choice', choices: ['binary', 'json'], default: 'binary', description: 'binary frames (fast) or NDJSON' },
     instruments: { type: 'string', description: 'only these instruments, e.g. 0-9,42 (default: all)' },
-    name: { type: 'string', default: `consumer-${process.pid}`, description: 'name of this consumer in logs and metrics' },
     clock: { type: 'choice', choices: ['auto', 'monotonic', 'wall'], default: 'auto', description: 'latency clock; auto = monotonic on the same host, else wall' },
-    count: { type: 'integer', min: 0, default: 0, description: 'exit after this many records; 0 = no limit' },
-    'latency-sample': { type: 'integer', min: 1, default: 1, description: 'record the latency of one record in N' },
-    'verify-seed': { type: 'integer', min: 0, max: 0xffff_ffff, description: "check every record against the publisher's stream for this seed" },
-    'verify-instruments': { type: 'integer', min: 1, default: 100, description: 'instrument count of the verified stream' },
     'receive-buffer': { type: 'integer', min: 0, default: 4 * 1024 * 1024, description: 'SO_RCVBUF, bytes; 0 = kernel default' },
+    ...consumerOptions,
     ...processOptions,
   },
   run(options) {
@@ -36,13 +32,9 @@ export const consumeTcpCommand = defineCommand({
       port: options.port,
       encoding: options.encoding,
       instruments,
-      name: options.name,
       clock: options.clock,
-      count: options.count,
-      latencySample: options.latencySample,
-      verifySeed: options.verifySeed,
-      verifyInstruments: options.verifyInstruments,
       receiveBufferBytes: options.receiveBuffer,
+      ...consumerSettings(options),
       ...processSettings(options),
     });
   },

@@ -1,0 +1,81 @@
+// What `marketfeed replay` shows a person on stderr: a progress bar redrawn in place while
+// it runs (only on a terminal) and one summary line at the end (always). The bar line ends
+// with a carriage return, so a log line written meanwhile overwrites it and the next
+// redraw starts on a fresh line.
+import type { ReplaySource } from './replay-source.ts';
+
+export interface ProgressState {
+  bytesRead: number;
+  totalBytes: number;
+  records: number;
+  /** Records per second since the previous redraw. */
+  ratePerS: number;
+}
+
+const BAR_WIDTH = 30;
+const REDRAW_MS = 200;
+
+export function formatProgress(state: ProgressState): string {
+  const fraction = state.totalBytes > 0 ? Math.min(1, state.bytesRead / state.totalBytes) : 0;
+  const filled = Math.round(fraction * BAR_WIDTH);
+  return (
+    `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}%  ` +
+    `${formatBytes(state.bytesRead)} / ${formatBytes(state.totalBytes)}  ${formatCount(state.records)} records  ${formatCount(Math.round(state.ratePerS))}/s`
+  );
+}
+
+export interface ReplayOutcome {
+  records: number;
+  durationS: number;
+  description: string;
+  error: Error | undefined;
+}
+
+export function formatReplaySummary(outcome: ReplayOutcome): string {
+  const rate = outcome.records / Math.max(outcome.durationS, 1e-9);
+  const line = `replayed ${formatCount(outcome.records)} records in ${outcome.durationS.toFixed(3)} s (${formatCount(Math.round(rate))} records/s) from ${outcome.description}`;
+  if (outcome.error === undefined) return `${line}\n`;
+  return `${line}\nerror: ${outcome.error.message}\n  every record before that point was published; the replay stopped there\n`;
+}
+
+export interface ProgressBar {
+  stop(): void;
+}
+
+/** Redraws the bar on `out` every 200 ms until stop(), which clears it. Nothing unless `out` is a terminal. */
+export function startProgressBar(out: NodeJS.WriteStream, source: ReplaySource, records: () => number): ProgressBar {
+  if (out.isTTY !== true) return { stop: () => undefined };
+  let lastRecords = 0;
+  let lastMs = performance.now();
+  const draw = (): void => {
+    const nowMs = performance.now();
+    const count = records();
+    const ratePerS = ((count - lastRecords) * 1000) / Math.max(nowMs - lastMs, 1);
+    lastRecords = count;
+    lastMs = nowMs;
+    out.write(`${formatProgress({ bytesRead: source.bytesRead, totalBytes: source.totalBytes, records: count, ratePerS })}\x1b[K\r`);
+  };
+  const timer = setInterval(draw, REDRAW_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      out.write('\x1b[K');
+    },
+  };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}

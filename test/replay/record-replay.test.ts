@@ -1,0 +1,239 @@
+// Real processes: `marketfeed publish` → `record` (from shared memory and from TCP) →
+// capture file → `replay` → `record` again, a truncated capture replayed to a consumer, a
+// recorder killed mid-way, pacing, and a LOBSTER file replayed to a consumer.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
+import { PRICE_SCALE, RECORD_WORDS, RecordFlag, Word } from '../../runtime/record/record-layout.ts';
+import { CaptureWriter } from '../../runtime/replay/capture-writer.ts';
+import { captureBlocks, rawRecordBytes, readCapture } from '../helpers/capture-files.ts';
+import { killLeftoverProcesses, runCli, runCliToEnd, type CliRun } from '../helpers/cli.ts';
+import { freePort } from '../helpers/ports.ts';
+import { dataPath, hasDataFile } from '../helpers/shared-data.ts';
+import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = makeShmDir();
+});
+afterEach(killLeftoverProcesses);
+afterAll(() => removeShmDir(dir));
+
+const SEED = 11;
+const INSTRUMENTS = 20;
+const COUNT = 30_000;
+const LOBSTER_MESSAGES = 'lobster/AAPL_2012-06-21_34200000_57600000_message_10.first998.csv';
+
+function shm(feed: string): string[] {
+  return ['--feed', feed, '--shm-dir', dir, '--idle', 'spin-yield', '--json'];
+}
+
+function recorder(feed: string, out: string, ...extra: string[]): CliRun {
+  return runCli(['record', ...shm(feed), '--out', out, '--exit-on-end', ...extra]);
+}
+
+function replay(feed: string, file: string, ...extra: string[]): CliRun {
+  return runCli(['replay', ...shm(feed), '--file', file, '--mode', 'backpressure', '--tcp-port', '0', ...extra]);
+}
+
+async function succeeded(run: CliRun): Promise<Record<string, unknown>> {
+  const { code } = await run.exit;
+  expect(code, run.stderr.join('\n')).toBe(0);
+  return run.summary();
+}
+
+function asBytes(records: Int32Array[]): Buffer {
+  return Buffer.concat(records.map((words) => Buffer.from(words.buffer, words.byteOffset, words.byteLength)));
+}
+
+let captured: string;
+let capturedRecords: Int32Array[];
+
+describe('record and replay across processes', () => {
+  it('records a published feed from shared memory and from TCP: the same bytes, read back bit-for-bit', async () => {
+    const feed = uniqueFeed('rec');
+    const port = await freePort();
+    captured = path.join(dir, `${feed}.mfcap`);
+    const fromTcp = path.join(dir, `${feed}-tcp.mfcap`);
+    // Backpressure with a small ring: the publisher waits for the SHM recorder (its one consumer slot),
+    // which starts only once the TCP recorder has subscribed, so both see the stream.
+    const pub = runCli([
+      'publish', ...shm(feed), '--mode', 'backpressure', '--capacity', '2048', '--count', String(COUNT), '--rate', '100k',
+      '--seed', String(SEED), '--instruments', String(INSTRUMENTS), '--tcp-port', String(port),
+    ]);
+    await pub.waitForLog('publishing');
+    const tcpRec = runCli(['record', '--tcp', `127.0.0.1:${port}`, '--out', fromTcp, '--json']);
+    await tcpRec.waitForLog('subscribed');
+    const rec = recorder(feed, captured, '--verify-seed', String(SEED), '--verify-instruments', String(INSTRUMENTS));
+    expect(await succeeded(pub)).toMatchObject({ records: COUNT });
+    expect(await succeeded(rec)).toMatchObject({
+      role: 'record', records: COUNT, recordsWritten: COUNT, gaps: 0, lost: 0, mismatches: 0, verified: COUNT, file: captured,
+    });
+    tcpRec.child.kill('SIGTERM');
+    const tcpSummary = await succeeded(tcpRec);
+    expect(tcpSummary).toMatchObject({ role: 'record', stopReason: 'SIGTERM', gaps: 0, lost: 0 });
+
+    const shmRead = readCapture(captured);
+    expect(shmRead.error).toBeUndefined();
+    capturedRecords = shmRead.records;
+    expect(capturedRecords).toHaveLength(COUNT);
+    expect(asBytes(capturedRecords).equals(rawRecordBytes(captured))).toBe(true);
+    capturedRecords.forEach((words, i) => expect(words[Word.sequenceLo]).toBe(i));
+
+    // What came over TCP (from whenever it subscribed) is byte for byte what shared memory carried.
+    const tcpRead = readCapture(fromTcp);
+    expect(tcpRead.error).toBeUndefined();
+    expect(tcpRead.records.length).toBe(tcpSummary.records);
+    expect(tcpRead.records.length).toBeGreaterThan(COUNT / 2);
+    const first = tcpRead.records[0][Word.sequenceLo];
+    expect(asBytes(tcpRead.records).equals(asBytes(capturedRecords.slice(first, first + tcpRead.records.length)))).toBe(true);
+  });
+
+  it('replays the capture flat out into another feed: recorded again, the records equal but for sequence, publish time and the replayed flag', async () => {
+    expect(capturedRecords).toBeDefined();
+    const feed = uniqueFeed('replay');
+    const again = path.join(dir, `${feed}.mfcap`);
+    const rec = recorder(feed, again);
+    await rec.waitForLog('waiting for the publisher to create the segment');
+    const play = replay(feed, captured, '--speed', 'max');
+    const playSummary = await succeeded(play);
+    expect(playSummary).toMatchObject({ role: 'replay', records: COUNT, speed: 'max', bytesRead: fs.statSync(captured).size });
+    expect(play.stderr.join('\n')).toMatch(new RegExp(`replayed ${COUNT.toLocaleString('en-US')} records in .* from capture ${captured}`));
+    expect(await succeeded(rec)).toMatchObject({ records: COUNT, gaps: 0, lost: 0 });
+
+    const { records, error } = readCapture(again);
+    expect(error).toBeUndefined();
+    expect(records).toHaveLength(COUNT);
+    records.forEach((words, i) => {
+      const original = capturedRecords[i];
+      for (let w: number = Word.sourceTimeLo; w < RECORD_WORDS; w++) {
+        const expected = w === Word.typeAndFlags ? original[w] | (RecordFlag.replayed << 16) : original[w];
+        if (words[w] !== expected) throw new Error(`record ${i} word ${w}: ${words[w]} != ${expected}`);
+      }
+    });
+  });
+
+  it('replays a truncated capture up to the bad block, then exits 1 naming the byte offset', async () => {
+    expect(capturedRecords).toBeDefined();
+    const feed = uniqueFeed('trunc');
+    const cut = path.join(dir, `${feed}.mfcap`);
+    // Cut inside the fourth block's first record: the three blocks before it survive.
+    const blocks = captureBlocks(captured);
+    const badBlockAt = blocks[3].at;
+    fs.writeFileSync(cut, fs.readFileSync(captured).subarray(0, badBlockAt + 40));
+    const recordsBefore = blocks[0].count + blocks[1].count + blocks[2].count;
+
+    const consumer = runCli(['consume', 'shm', ...shm(feed), '--exit-on-end']);
+    await consumer.waitForLog('waiting for the publisher to create the segment');
+    const play = await runCliToEnd(['replay', ...shm(feed), '--file', cut, '--mode', 'backpressure', '--tcp-port', '0', '--speed', 'max']);
+    expect(play.code, play.stderr.join('\n')).toBe(1);
+    const stderr = play.stderr.join('\n');
+    expect(stderr).toContain(`error: ${cut}: at byte ${badBlockAt}: truncated block 3`);
+    expect(play.summary()).toMatchObject({ records: recordsBefore, error: { offset: badBlockAt, file: cut } });
+    expect(await succeeded(consumer)).toMatchObject({ records: recordsBefore, gaps: 0, lost: 0, ended: true });
+  });
+
+  it('a recorder killed with SIGKILL leaves a file that reads back to its last block and says it is truncated', async () => {
+    const feed = uniqueFeed('kill');
+    const out = path.join(dir, `${feed}.mfcap`);
+    const pub = runCli(['publish', ...shm(feed), '--rate', '20k', '--tcp-port', '0']);
+    await pub.waitForLog('publishing');
+    const rec = runCli(['record', ...shm(feed), '--out', out, '--flush-interval-ms', '20']);
+    await rec.waitForLog('latency');
+    rec.child.kill('SIGKILL');
+    await rec.exit;
+    pub.child.kill('SIGTERM');
+    await pub.exit;
+    const { records, error } = readCapture(out);
+    expect(records.length).toBeGreaterThan(0);
+    expect(error?.offset).toBe(fs.statSync(out).size);
+    expect(error?.message).toMatch(/without its end marker; the recorder did not finish/);
+    const first = records[0][Word.sequenceLo];
+    records.forEach((words, i) => expect(words[Word.sequenceLo]).toBe(first + i));
+  });
+
+  it('--speed 10 plays a capture spanning 2 s of source time in about a tenth of it, never faster', async () => {
+    const file = path.join(dir, 'paced.mfcap');
+    const writer = new CaptureWriter(file, { feed: 'paced', source: 'test', startWallNs: 1e18, startMonotonicNs: 0, overwrite: true });
+    const record = new MarketDataRecord();
+    for (let i = 0; i <= 20; i++) {
+      record.setQuote(0, 1_700_000_000e9 + i * 100e6, i, 1, 0, 100 * PRICE_SCALE, 101 * PRICE_SCALE, 100, 100);
+      writer.append(record);
+    }
+    writer.finish(0);
+    const feed = uniqueFeed('paced');
+    const consumer = runCli(['consume', 'shm', ...shm(feed), '--exit-on-end']);
+    await consumer.waitForLog('waiting for the publisher to create the segment');
+    const play = replay(feed, file, '--speed', '10');
+    const summary = await succeeded(play);
+    expect(summary).toMatchObject({ records: 21, speed: 10 });
+    expect(summary.sourceSpanS as number).toBeCloseTo(2, 6);
+    // Never early (the agent waits for each record's time); loosely, far less than the original 2 s.
+    expect(summary.replayS as number).toBeGreaterThanOrEqual(0.2 - 0.001);
+    expect(summary.replayS as number).toBeLessThan(1.5);
+    expect(await succeeded(consumer)).toMatchObject({ records: 21, gaps: 0 });
+  });
+
+  it.runIf(hasDataFile(LOBSTER_MESSAGES))('replays a LOBSTER message file as best bid/offer quotes that a consumer receives', async () => {
+    const feed = uniqueFeed('lobster');
+    const out = path.join(dir, `${feed}.mfcap`);
+    const rec = recorder(feed, out);
+    await rec.waitForLog('waiting for the publisher to create the segment');
+    const play = replay(feed, dataPath(LOBSTER_MESSAGES), '--speed', 'max', '--instrument-id', '42');
+    const playSummary = await succeeded(play);
+    expect(playSummary.source).toMatch(/LOBSTER .*instrument 42.*seeded from .*_orderbook_/);
+    const records = playSummary.records as number;
+    expect(records).toBeGreaterThan(100);
+    expect(await succeeded(rec)).toMatchObject({ records, gaps: 0, lost: 0 });
+
+    const read = readCapture(out);
+    expect(read.records).toHaveLength(records);
+    const quote = new MarketDataRecord();
+    let lastSourceNs = 0;
+    for (const words of read.records) {
+      quote.wrap(words, 0);
+      expect(quote.instrumentId).toBe(42);
+      expect(quote.flags & RecordFlag.replayed).toBe(RecordFlag.replayed);
+      if (quote.bidSize > 0 && quote.askSize > 0) expect(quote.bidPrice).toBeLessThan(quote.askPrice);
+      expect(quote.sourceTimeNs).toBeGreaterThanOrEqual(lastSourceNs);
+      lastSourceNs = quote.sourceTimeNs;
+    }
+    // 2012-06-21 09:30 New York is 13:30 UTC.
+    quote.wrap(read.records[0], 0);
+    expect(new Date(quote.sourceTimeNs / 1e6).toISOString()).toMatch(/^2012-06-21T13:30:00/);
+  });
+});
+
+describe('record and replay usage', () => {
+  it.each(['record', 'replay'])('has --help on %s and is listed', async (command) => {
+    const run = await runCliToEnd([command, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.join('\n')).toMatch(new RegExp(`Usage: marketfeed ${command} \\[options\\][\\s\\S]*--duration`));
+    const list = await runCliToEnd(['--help']);
+    expect(list.stdout.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+  });
+
+  it.each([
+    [['record'], /--out is required/],
+    [['record', '--out', '/tmp/x.mfcap', '--tcp', 'nohost'], /--tcp must be HOST:PORT, got "nohost"/],
+    [['replay'], /--file is required/],
+    [['replay', '--file', 'x', '--speed', '0'], /--speed must be a rate per second .* or "max"|--speed must be a positive rate/],
+    [['replay', '--file', 'x', '--capacity', '1000'], /--capacity must be a power of two/],
+  ])('%j exits 2 and says what is wrong', async (args, message) => {
+    const run = await runCliToEnd(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.join('\n')).toMatch(message);
+  });
+
+  it('refuses a file that is neither a capture nor LOBSTER, and will not overwrite a capture without --force', async () => {
+    const text = path.join(dir, 'notes.txt');
+    fs.writeFileSync(text, 'hello\n');
+    const play = await runCliToEnd(['replay', '--file', text, '--shm-dir', dir, '--tcp-port', '0']);
+    expect(play.code).toBe(1);
+    expect(play.stderr.join('\n')).toMatch(/at byte 0: neither a marketfeed capture/);
+    const rec = await runCliToEnd(['record', '--out', text, '--shm-dir', dir]);
+    expect(rec.code).toBe(1);
+    expect(rec.stderr.join('\n')).toMatch(/EEXIST/);
+  });
+});
