@@ -1,13 +1,16 @@
 // Reads the comma-separated numbers of one line straight from its bytes: no string per
-// line or per field, no String.split. Each reader returns NaN for a malformed field and
+// line or per field, no String.split. Each reader returns false for a malformed field and
 // leaves the cursor after what it read, so the caller names the field in its error.
+// A number read is left in `value` rather than returned: a double (most nanosecond times,
+// prices above 2^30) returned from a call that is not inlined is boxed on the heap, while
+// a field of the cursor is overwritten in place.
 const COMMA = 0x2c;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 
-/** Nanoseconds per second, and 10^(9 - n) for a fraction of n digits. */
 const NS_PER_SECOND = 1_000_000_000;
+/** 10^(9 - n) for a fraction of n digits. */
 const FRACTION_SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 10, 1];
 export const MAX_FRACTION_DIGITS = 9;
 
@@ -15,6 +18,8 @@ export class CsvNumberCursor {
   buffer: Buffer = Buffer.alloc(0);
   position = 0;
   end = 0;
+  /** The last number read. */
+  value = 0;
 
   reset(buffer: Buffer, start: number, end: number): this {
     this.buffer = buffer;
@@ -36,34 +41,38 @@ export class CsvNumberCursor {
     return false;
   }
 
-  /** An optionally negative decimal integer within the safe range, else NaN. */
-  integer(): number {
-    const buffer = this.buffer;
-    const negative = this.position < this.end && buffer[this.position] === MINUS;
+  /** An optionally negative decimal integer within the safe range. */
+  integer(): boolean {
+    const negative = this.position < this.end && this.buffer[this.position] === MINUS;
     if (negative) this.position++;
-    const value = this.digits();
-    return negative ? -value : value;
+    if (!this.digits()) return false;
+    if (negative) this.value = -this.value;
+    return true;
   }
 
   /**
-   * Non-negative decimal seconds with at most 9 fraction digits, as integer nanoseconds,
-   * else NaN. Exact: the integer and fraction parts are scaled separately, never through
-   * a binary fraction.
+   * Non-negative decimal seconds with at most 9 fraction digits, as integer nanoseconds
+   * within the safe range. Exact: the integer and fraction parts are scaled separately,
+   * never through a binary fraction.
    */
-  secondsAsNs(): number {
-    let ns = this.digits() * NS_PER_SECOND;
+  secondsAsNs(): boolean {
+    if (!this.digits()) return false;
+    const seconds = this.value;
+    let ns = seconds * NS_PER_SECOND;
     if (this.position < this.end && this.buffer[this.position] === DOT) {
       this.position++;
       const start = this.position;
-      const fraction = this.digits();
+      if (!this.digits()) return false;
       const count = this.position - start;
-      ns = count > MAX_FRACTION_DIGITS ? Number.NaN : ns + fraction * FRACTION_SCALE[count];
+      if (count > MAX_FRACTION_DIGITS) return false;
+      ns += this.value * FRACTION_SCALE[count];
     }
-    return Number.isSafeInteger(ns) ? ns : Number.NaN;
+    this.value = ns;
+    return Number.isSafeInteger(ns);
   }
 
-  /** One or more decimal digits as a safe integer, else NaN. */
-  private digits(): number {
+  /** One or more decimal digits, a safe integer. */
+  private digits(): boolean {
     const buffer = this.buffer;
     const end = this.end;
     const start = this.position;
@@ -76,6 +85,7 @@ export class CsvNumberCursor {
       position++;
     }
     this.position = position;
-    return position === start || !Number.isSafeInteger(value) ? Number.NaN : value;
+    this.value = value;
+    return position !== start && Number.isSafeInteger(value);
   }
 }

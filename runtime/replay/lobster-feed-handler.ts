@@ -15,7 +15,7 @@
 // the book, its lookup and the record write are typed arrays and numbers.
 import { LimitOrderBook } from '../book/limit-order-book.ts';
 import { LobsterReplay, emptyMessage, type LobsterBookRow, type LobsterOutcome, type TradingState } from '../book/lobster.ts';
-import type { MarketDataRecord } from '../record/market-data-record.ts';
+import { type MarketDataRecord, writeU64 } from '../record/market-data-record.ts';
 import { RecordFlag, RecordType, TWO_POW_32, Word } from '../record/record-layout.ts';
 import type { OrderEvent } from './order-event.ts';
 
@@ -103,7 +103,7 @@ export class LobsterFeedHandler {
   /** Applies an event and writes a quote into `out` if the top changed; true if it did. */
   onEvent(event: OrderEvent, out: MarketDataRecord): boolean {
     this.apply(event);
-    return this.quoteIfTopChanged(event.instrumentId, event.timeOfDayNs, out);
+    return this.quoteIfTopChanged(event, out);
   }
 
   /** Applies an event to its instrument's book, counting what the book made of it. */
@@ -122,10 +122,13 @@ export class LobsterFeedHandler {
   }
 
   /**
-   * Writes the instrument's top of book into `out` and returns true if it differs from the
-   * last one written (empty before the first); otherwise leaves `out` alone.
+   * Writes the top of book of the event's instrument, at the event's time, into `out` and
+   * returns true if it differs from the last one written (empty before the first);
+   * otherwise leaves `out` alone. Takes the event rather than its time: a time of day in ns
+   * is no small integer, and passing it as an argument would box it on the heap.
    */
-  quoteIfTopChanged(instrumentId: number, timeOfDayNs: number, out: MarketDataRecord, extraFlags = 0): boolean {
+  quoteIfTopChanged(event: OrderEvent, out: MarketDataRecord, extraFlags = 0): boolean {
+    const instrumentId = event.instrumentId;
     const instrument = this.instrument(instrumentId);
     const book = instrument.replay.book;
     const bidPrice = book.bestBidPrice() ?? 0;
@@ -140,8 +143,11 @@ export class LobsterFeedHandler {
     instrument.askPrice = askPrice;
     instrument.askSize = askSize;
     const scale = instrument.priceScale;
-    out.setQuote(0, 0, instrumentId, RecordType.quote, this.flags | extraFlags, bidPrice * scale, askPrice * scale, bidSize, askSize);
-    writeSourceTime(out, instrument, timeOfDayNs);
+    // Scaled prices are doubles, passed as arguments they would be boxed: written apart.
+    out.setQuote(0, 0, instrumentId, RecordType.quote, this.flags | extraFlags, 0, 0, bidSize, askSize);
+    writeScaledPrice(out, Word.bidPriceLo, bidPrice, scale);
+    writeScaledPrice(out, Word.askPriceLo, askPrice, scale);
+    writeSourceTime(out, instrument, event);
     this.quotes++;
     return true;
   }
@@ -156,8 +162,13 @@ export class LobsterFeedHandler {
   }
 }
 
+function writeScaledPrice(out: MarketDataRecord, word: number, ticks: number, scale: number): void {
+  writeU64(out.words, out.base + word, ticks * scale);
+}
+
 /** midnight + time of day as 64 bits, added word by word so that no nanosecond is rounded. */
-function writeSourceTime(out: MarketDataRecord, instrument: InstrumentBook, timeOfDayNs: number): void {
+function writeSourceTime(out: MarketDataRecord, instrument: InstrumentBook, event: OrderEvent): void {
+  const timeOfDayNs = event.timeOfDayNs;
   const timeHi = Math.floor(timeOfDayNs / TWO_POW_32);
   let lo = instrument.midnightLo + (timeOfDayNs - timeHi * TWO_POW_32);
   let hi = instrument.midnightHi + timeHi;

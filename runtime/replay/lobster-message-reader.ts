@@ -48,22 +48,21 @@ export class LobsterMessageReader {
     if (!lines.next()) return false;
     const cursor = this.cursor.reset(lines.buffer, lines.lineStart, lines.lineEnd);
     const event = this.event;
-    const time = cursor.secondsAsNs();
-    if (Number.isNaN(time)) this.fail(0);
-    if (!cursor.comma()) this.fail(0);
-    const type = this.field(1);
+    if (!cursor.secondsAsNs() || !cursor.comma()) this.fail(0);
+    event.timeOfDayNs = cursor.value;
+    this.field(1);
+    const type = cursor.value;
     if (type < OrderEventType.add || type > OrderEventType.tradingStatus) this.fail(1, `unknown event type ${type}`);
-    const orderId = this.field(2);
-    const size = this.field(3);
-    const price = this.field(4);
-    const direction = cursor.integer();
-    if (Number.isNaN(direction) || !cursor.atEnd()) this.fail(5);
+    this.field(2);
+    event.orderId = cursor.value;
+    this.field(3);
+    event.size = cursor.value;
+    this.field(4);
+    event.price = cursor.value;
+    if (!cursor.integer() || !cursor.atEnd()) this.fail(5);
+    const direction = cursor.value;
     if (direction !== 1 && direction !== -1) this.fail(5, `direction ${direction} is neither 1 nor -1`);
-    event.timeOfDayNs = time;
     event.type = type;
-    event.orderId = orderId;
-    event.size = size;
-    event.price = price;
     event.direction = direction;
     return true;
   }
@@ -72,11 +71,10 @@ export class LobsterMessageReader {
     this.lines.close();
   }
 
-  /** An integer field followed by its comma. */
-  private field(index: number): number {
-    const value = this.cursor.integer();
-    if (Number.isNaN(value) || !this.cursor.comma()) this.fail(index);
-    return value;
+  /** An integer field followed by its comma, left in cursor.value (see CsvNumberCursor). */
+  private field(index: number): void {
+    const cursor = this.cursor;
+    if (!cursor.integer() || !cursor.comma()) this.fail(index);
   }
 
   private fail(field: number, problem?: string): never {

@@ -40,10 +40,14 @@ export class LobsterOrderbookReader {
     const levels = row.askPrices.length;
     for (let level = 0; level < levels; level++) {
       const first = level * FIELDS_PER_LEVEL;
-      row.askPrices[level] = this.field(first);
-      row.askSizes[level] = this.field(first + 1);
-      row.bidPrices[level] = this.field(first + 2);
-      row.bidSizes[level] = this.field(first + 3);
+      this.field(first);
+      row.askPrices[level] = cursor.value;
+      this.field(first + 1);
+      row.askSizes[level] = cursor.value;
+      this.field(first + 2);
+      row.bidPrices[level] = cursor.value;
+      this.field(first + 3);
+      row.bidSizes[level] = cursor.value;
     }
     if (!cursor.atEnd()) this.fail(`more than ${levels * FIELDS_PER_LEVEL} fields (${levels} levels, as on line 1)`);
     return true;
@@ -53,16 +57,14 @@ export class LobsterOrderbookReader {
     this.lines.close();
   }
 
-  /** Field `index` (0-based) of the line, after its comma. */
-  private field(index: number): number {
+  /** Field `index` (0-based) of the line, after its comma, left in cursor.value (see CsvNumberCursor). */
+  private field(index: number): void {
     const cursor = this.cursor;
     if (index > 0 && !cursor.comma()) {
       if (cursor.atEnd()) this.fail(`${index} fields, expected ${this.row.askPrices.length * FIELDS_PER_LEVEL}`);
       this.fail(`malformed field ${index}`);
     }
-    const value = cursor.integer();
-    if (Number.isNaN(value)) this.fail(`malformed field ${index + 1}`);
-    return value;
+    if (!cursor.integer()) this.fail(`malformed field ${index + 1}`);
   }
 
   private levelsOfFirstLine(): number {

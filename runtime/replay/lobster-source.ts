@@ -99,12 +99,12 @@ export class LobsterSource implements ReplaySource {
       this.nextRow();
       if (messages.lineNumber === 1) {
         handler.seedFrom(event, rows.row);
-        if (handler.quoteIfTopChanged(event.instrumentId, event.timeOfDayNs, out, RecordFlag.snapshot)) return true;
+        if (handler.quoteIfTopChanged(event, out, RecordFlag.snapshot)) return true;
         continue;
       }
       handler.apply(event);
       handler.learnDeepestLevel(event.instrumentId, rows.row);
-      if (handler.quoteIfTopChanged(event.instrumentId, event.timeOfDayNs, out)) return true;
+      if (handler.quoteIfTopChanged(event, out)) return true;
     }
   }
 

@@ -36,6 +36,22 @@ export interface OrderEvent {
   direction: number;
 }
 
+/**
+ * The reusable event a reader fills. A class, not an object literal: its instances get a
+ * map (hidden class) of their own, so a double time stays an in-place double field. Object
+ * literals with the same keys share one map, and once any of them holds something else in
+ * that field, every store of a time into it would box a fresh number on the heap.
+ */
+export class ReusableOrderEvent implements OrderEvent {
+  instrumentId = 0;
+  timeOfDayNs = 0;
+  type = 0;
+  orderId = 0;
+  size = 0;
+  price = 0;
+  direction = 0;
+}
+
 export function emptyOrderEvent(): OrderEvent {
-  return { instrumentId: 0, timeOfDayNs: 0, type: 0, orderId: 0, size: 0, price: 0, direction: 0 };
+  return new ReusableOrderEvent();
 }
