@@ -1,0 +1,49 @@
+// What replay shows a person: the progress bar (only on a terminal) and the summary line.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatProgress, formatReplaySummary, startProgressBar } from '../../runtime/replay/replay-progress.ts';
+import { ReplayInputError, type ReplaySource } from '../../runtime/replay/replay-source.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function fakeTerminal(isTTY: boolean): NodeJS.WriteStream & { written: string[] } {
+  const written: string[] = [];
+  return { isTTY, written, write: (text: string) => written.push(text) > 0 } as unknown as NodeJS.WriteStream & { written: string[] };
+}
+
+const source: ReplaySource = { description: 'capture x.mfcap', bytesRead: 3 * 1024 * 1024, totalBytes: 12 * 1024 * 1024, next: () => false, close: () => undefined };
+
+describe('replay progress', () => {
+  it('draws bytes read out of the total, records and rate', () => {
+    const line = formatProgress({ bytesRead: 3 * 1024 * 1024, totalBytes: 12 * 1024 * 1024, records: 1_234_567, ratePerS: 456_789.4 });
+    expect(line).toBe(`[${'#'.repeat(8)}${'-'.repeat(22)}]  25.0%  3.0 MiB / 12.0 MiB  1,234,567 records  456,789/s`);
+    expect(formatProgress({ bytesRead: 0, totalBytes: 0, records: 0, ratePerS: 0 })).toMatch(/^\[-{30}\]   0\.0%  0 B \/ 0 B/);
+  });
+
+  it('redraws in place on a terminal and clears the line at the end; draws nothing elsewhere', () => {
+    vi.useFakeTimers();
+    const tty = fakeTerminal(true);
+    const bar = startProgressBar(tty, source, () => 1000);
+    vi.advanceTimersByTime(450);
+    bar.stop();
+    expect(tty.written).toHaveLength(3);
+    expect(tty.written[0]).toMatch(/^\[#+-+\] +25\.0% .*1,000 records .*\x1b\[K\r$/);
+    expect(tty.written[2]).toBe('\x1b[K');
+    const pipe = fakeTerminal(false);
+    const none = startProgressBar(pipe, source, () => 1000);
+    vi.advanceTimersByTime(1000);
+    none.stop();
+    expect(pipe.written).toEqual([]);
+  });
+
+  it('sums up the run, and on bad input names the error with its offset', () => {
+    expect(formatReplaySummary({ records: 20_000, durationS: 2, description: 'capture x.mfcap', error: undefined })).toBe(
+      'replayed 20,000 records in 2.000 s (10,000 records/s) from capture x.mfcap\n',
+    );
+    const error = new ReplayInputError('x.mfcap', 65_808, 'truncated block 1: 40 of 65552 bytes (1024 records)');
+    expect(formatReplaySummary({ records: 1024, durationS: 0.5, description: 'capture x.mfcap', error })).toMatch(
+      /^replayed 1,024 records .*\nerror: x\.mfcap: at byte 65808: truncated block 1.*\n  every record before that point was published/,
+    );
+  });
+});
