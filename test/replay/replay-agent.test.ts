@@ -95,6 +95,21 @@ describe('ReplayAgent', () => {
     expect(agent.lastSourceNs - agent.firstSourceNs).toBe(2_000 * MS);
   });
 
+  it('re-anchors when source time goes backwards (a capture spanning a publisher restart)', () => {
+    const transmitter = new ArrayTransmitter();
+    const clock = fakeClock(0);
+    const agent = new ReplayAgent(transmitter, arraySource([500 * MS, 600 * MS, 100 * MS, 200 * MS]), { speed: 1, count: 0, clock: clock.read });
+    const sentAt = (ms: number): number => {
+      clock.now = ms * MS;
+      agent.doWork();
+      return transmitter.published.length;
+    };
+    expect(sentAt(0)).toBe(1);
+    expect(sentAt(100)).toBe(3); // 600 ms is due; 100 ms is in the past: it goes at once and becomes the new anchor
+    expect(sentAt(199)).toBe(3);
+    expect(sentAt(200)).toBe(4);
+  });
+
   it('keeps every captured field but sequence, publish time and the replayed flag', () => {
     const transmitter = new ArrayTransmitter();
     const source = arraySource([10, 20, 30]);
