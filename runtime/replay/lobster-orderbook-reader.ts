@@ -3,39 +3,23 @@
 // a chunked read like the message reader. The first line fixes the number of levels;
 // every later line must have as many.
 import type { LobsterBookRow } from '../book/lobster.ts';
-import { ChunkedLineReader, DEFAULT_CHUNK_BYTES } from './chunked-line-reader.ts';
-import { CsvNumberCursor } from './csv-number-cursor.ts';
-import { ReplayInputError } from './replay-source.ts';
+import { DEFAULT_CHUNK_BYTES } from './chunked-line-reader.ts';
+import { CsvLineFile } from './csv-line-file.ts';
 
-const COMMA = 0x2c;
 const FIELDS_PER_LEVEL = 4;
 
-export class LobsterOrderbookReader {
+export class LobsterOrderbookReader extends CsvLineFile {
   /** The last line read; allocated at the first line, overwritten by each next(). */
   row: LobsterBookRow = levelsRow(0);
-  private readonly lines: ChunkedLineReader;
-  private readonly cursor = new CsvNumberCursor();
 
   constructor(file: string, chunkBytes = DEFAULT_CHUNK_BYTES) {
-    this.lines = new ChunkedLineReader(file, chunkBytes);
-  }
-
-  get file(): string {
-    return this.lines.file;
-  }
-  get bytesRead(): number {
-    return this.lines.bytesRead;
-  }
-  /** 1-based number of the last line read. */
-  get lineNumber(): number {
-    return this.lines.lineNumber;
+    super(file, chunkBytes);
   }
 
   next(): boolean {
-    const lines = this.lines;
-    if (!lines.next()) return false;
-    if (lines.lineNumber === 1) this.row = levelsRow(this.levelsOfFirstLine());
-    const cursor = this.cursor.reset(lines.buffer, lines.lineStart, lines.lineEnd);
+    if (!this.nextLine()) return false;
+    if (this.lineNumber === 1) this.row = levelsRow(this.levelsOfFirstLine());
+    const cursor = this.cursor;
     const row = this.row;
     const levels = row.askPrices.length;
     for (let level = 0; level < levels; level++) {
@@ -53,10 +37,6 @@ export class LobsterOrderbookReader {
     return true;
   }
 
-  close(): void {
-    this.lines.close();
-  }
-
   /** Field `index` (0-based) of the line, after its comma, left in cursor.value (see CsvNumberCursor). */
   private field(index: number): void {
     const cursor = this.cursor;
@@ -68,16 +48,9 @@ export class LobsterOrderbookReader {
   }
 
   private levelsOfFirstLine(): number {
-    const lines = this.lines;
-    let fields = 1;
-    for (let at = lines.lineStart; at < lines.lineEnd; at++) if (lines.buffer[at] === COMMA) fields++;
+    const fields = this.fieldCount();
     if (fields % FIELDS_PER_LEVEL !== 0) this.fail(`expected 4 fields per level, found ${fields} fields`);
     return fields / FIELDS_PER_LEVEL;
-  }
-
-  private fail(problem: string): never {
-    const lines = this.lines;
-    throw new ReplayInputError(lines.file, lines.lineOffset, `line ${lines.lineNumber}: ${problem}`);
   }
 }
 
