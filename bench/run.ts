@@ -13,6 +13,8 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   shm: () => import('./shm/shm-bench.ts'),
   tcp: () => import('./tcp/tcp-bench.ts'),
   operator: () => import('./operator/operator-bench.ts'),
+  fix: () => import('./fix/fix-bench.ts'),
+  book: () => import('./book/book-bench.ts'),
 };
 
 const USAGE = `usage: npm run bench -- NAME [--quick]   (NAME: ${Object.keys(BENCHES).join(', ')})`;

@@ -15,6 +15,8 @@ afterAll(() => fs.rmSync(resultsDir, { recursive: true, force: true }));
 const SHM_IMPLS = ['marketfeed', 'worker-threads-sab', 'postMessage'];
 const TCP_BINARY_IMPLS = ['marketfeed', 'naive-binary', 'naive', 'marketfeed-shm'];
 const TCP_NDJSON_IMPLS = ['marketfeed', 'naive', 'marketfeed-shm'];
+const FIX_IMPLS = ['marketfeed', 'jspurefix', 'jspurefix-toObject'];
+const BOOK_IMPLS = ['marketfeed', 'hft-limit-order-book'];
 
 /** Per bench, the impls each case must have a row for. */
 const BENCHES: Record<string, Record<string, string[]>> = {
@@ -26,6 +28,14 @@ const BENCHES: Record<string, Record<string, string[]>> = {
     'latency-100k-ndjson': TCP_NDJSON_IMPLS,
   },
   operator: { 'reconcile-200': ['marketfeed'] },
+  fix: {
+    'new-order-single': FIX_IMPLS,
+    'execution-report': FIX_IMPLS,
+    'md-incremental-8': FIX_IMPLS,
+    'steady-state-allocation': FIX_IMPLS,
+    clock: ['monotonicNs'],
+  },
+  book: { 'lobster-throughput': BOOK_IMPLS, 'lobster-update-latency': BOOK_IMPLS, 'lobster-allocation': BOOK_IMPLS },
 };
 
 interface Row {

@@ -18,7 +18,7 @@ describe('replay progress', () => {
   it('draws bytes read out of the total, records and rate', () => {
     const line = formatProgress({ bytesRead: 3 * 1024 * 1024, totalBytes: 12 * 1024 * 1024, records: 1_234_567, ratePerS: 456_789.4 });
     expect(line).toBe(`[${'#'.repeat(8)}${'-'.repeat(22)}]  25.0%  3.0 MiB / 12.0 MiB  1,234,567 records  456,789/s`);
-    expect(formatProgress({ bytesRead: 0, totalBytes: 0, records: 0, ratePerS: 0 })).toMatch(/^\[-{30}\]   0\.0%  0 B \/ 0 B/);
+    expect(formatProgress({ bytesRead: 0, totalBytes: 0, records: 0, ratePerS: 0 })).toMatch(/^\[-{30}\] {3}0\.0% {2}0 B \/ 0 B/);
   });
 
   it('redraws in place on a terminal and clears the line at the end; draws nothing elsewhere', () => {
@@ -28,7 +28,8 @@ describe('replay progress', () => {
     vi.advanceTimersByTime(450);
     bar.stop();
     expect(tty.written).toHaveLength(3);
-    expect(tty.written[0]).toMatch(/^\[#+-+\] +25\.0% .*1,000 records .*\x1b\[K\r$/);
+    expect(tty.written[0]).toMatch(/^\[#+-+\] +25\.0% .*1,000 records .*\[K\r$/);
+    expect(tty.written[0].endsWith('\x1b[K\r')).toBe(true);
     expect(tty.written[2]).toBe('\x1b[K');
     const pipe = fakeTerminal(false);
     const none = startProgressBar(pipe, source, () => 1000);
@@ -43,7 +44,7 @@ describe('replay progress', () => {
     );
     const error = new ReplayInputError('x.mfcap', 65_808, 'truncated block 1: 40 of 65552 bytes (1024 records)');
     expect(formatReplaySummary({ records: 1024, durationS: 0.5, description: 'capture x.mfcap', error })).toMatch(
-      /^replayed 1,024 records .*\nerror: x\.mfcap: at byte 65808: truncated block 1.*\n  every record before that point was published/,
+      /^replayed 1,024 records .*\nerror: x\.mfcap: at byte 65808: truncated block 1.*\n {2}every record before that point was published/,
     );
   });
 });
