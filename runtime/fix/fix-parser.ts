@@ -33,6 +33,8 @@ export interface FixParserOptions {
 }
 
 const MAX_TAG = 999_999_999;
+/** A tag above this cannot take another digit. */
+const MAX_TAG_PREFIX = Math.floor(MAX_TAG / 10);
 
 export class FixParser {
   readonly delimiter: number;
@@ -99,6 +101,7 @@ export class FixParser {
     const bodyEnd = skip ? this.lastFieldStart(buffer, bodyStart, end) : bodyStart + bodyLength;
     const checksumValue = bodyEnd + 3;
     const checksumEnd = skip ? end - 1 : checksumValue + 3;
+    let stated = -1;
     if (skip) {
       if (buffer[bodyEnd] !== 0x31 || buffer[bodyEnd + 1] !== 0x30 || buffer[bodyEnd + 2] !== EQUALS) {
         throw new FixError('BadCheckSum', bodyEnd, 'last field is not CheckSum (10)');
@@ -112,26 +115,22 @@ export class FixParser {
           `BodyLength ${bodyLength} does not end the body where CheckSum (10) begins` +
           (found < 0 ? ' (no CheckSum field found)' : ` (CheckSum field found at byte ${found}, body length ${found - bodyStart})`));
       }
-      let stated = 0;
+      let checksumStated = 0;
       for (let k = checksumValue; k < checksumValue + 3; k++) {
         const byte = buffer[k];
         if (byte < DIGIT_0 || byte > DIGIT_9) throw new FixError('BadCheckSum', checksumValue, 'CheckSum is not 3 digits');
-        stated = stated * 10 + byte - DIGIT_0;
+        checksumStated = checksumStated * 10 + byte - DIGIT_0;
       }
       if (buffer[checksumValue + 3] !== delimiter) throw new FixError('BadCheckSum', checksumValue + 3, 'CheckSum is not 3 digits followed by the delimiter');
       if (checksumValue + 4 !== end) throw new FixError('Garbled', checksumValue + 4, 'bytes after CheckSum (10)');
-
-      let sum = 0;
-      for (let k = start; k < bodyEnd; k++) {
-        const byte = buffer[k];
-        sum += byte === delimiter ? byte - this.delimiterAdjust : byte;
-      }
-      if ((sum & 0xff) !== stated) {
-        throw new FixError('BadCheckSum', checksumValue, `CheckSum is ${stated}, computed ${sum & 0xff}`);
-      }
+      stated = checksumStated;
     }
 
-    // Body fields: <tag>=<value><d>, the first one MsgType (35).
+    // Body fields: <tag>=<value><d>, the first one MsgType (35). The CheckSum is summed in
+    // the same pass (one read per byte); a malformed field is reported only once the sum has
+    // been checked, so a corrupted byte is named as a CheckSum failure, as in a two-pass parser.
+    let sum = this.sumOf(buffer, start, bodyStart);
+    const delimiterValue = delimiter - this.delimiterAdjust;
     i = bodyStart;
     while (i < bodyEnd) {
       const fieldStart = i;
@@ -139,11 +138,14 @@ export class FixParser {
       while (i < bodyEnd) {
         const byte = buffer[i];
         if (byte === EQUALS) break;
-        if (byte < DIGIT_0 || byte > DIGIT_9 || tag > MAX_TAG / 10) throw new FixError('Garbled', i, 'tag is not a number');
-        tag = tag * 10 + byte - DIGIT_0;
+        const digit = byte - DIGIT_0;
+        if (digit >>> 0 > 9 || tag > MAX_TAG_PREFIX) this.fieldError(buffer, start, bodyEnd, stated, checksumValue, i, 'tag is not a number');
+        tag = tag * 10 + digit;
+        sum += byte;
         i++;
       }
-      if (i === bodyEnd || i === fieldStart || tag === 0) throw new FixError('Garbled', fieldStart, 'field is not <tag>=<value>');
+      if (i === bodyEnd || i === fieldStart || tag === 0) this.fieldError(buffer, start, bodyEnd, stated, checksumValue, fieldStart, 'field is not <tag>=<value>');
+      sum += EQUALS;
       i++;
       const valueStart = i;
       const lengthTag = tag < this.lengthTagOf.length ? this.lengthTagOf[tag] : 0;
@@ -151,18 +153,47 @@ export class FixParser {
         const length = view.intAt(view.count - 1);
         i = valueStart + length;
         if (length < 0 || i >= bodyEnd || buffer[i] !== delimiter) {
-          throw new FixError('Garbled', valueStart, `data field ${tag} is not ${length} bytes followed by the delimiter`);
+          this.fieldError(buffer, start, bodyEnd, stated, checksumValue, valueStart, `data field ${tag} is not ${length} bytes followed by the delimiter`);
         }
+        sum += this.sumOf(buffer, valueStart, i);
       } else {
-        while (buffer[i] !== delimiter) i++;
+        // The trailer check above put a delimiter at bodyEnd - 1, so this loop stops in the body.
+        let byte = buffer[i];
+        while (byte !== delimiter) {
+          sum += byte;
+          byte = buffer[++i];
+        }
       }
-      if (view.count === 2 && tag !== 35) throw new FixError('BadMsgType', fieldStart, 'third field is not MsgType (35)');
+      sum += delimiterValue;
+      if (view.count === 2 && tag !== 35) this.fieldError(buffer, start, bodyEnd, stated, checksumValue, fieldStart, 'third field is not MsgType (35)', 'BadMsgType');
       view.push(tag, valueStart, i);
       i++;
     }
+    if (stated >= 0 && (sum & 0xff) !== stated) throw new FixError('BadCheckSum', checksumValue, `CheckSum is ${stated}, computed ${sum & 0xff}`);
     if (view.count === 2) throw new FixError('BadMsgType', bodyStart, 'message has no MsgType (35)');
     view.push(10, checksumValue, checksumEnd);
     return view;
+  }
+
+  /** Sum of bytes [from, to) with delimiters counted as checksumOver says. */
+  private sumOf(buffer: Uint8Array, from: number, to: number): number {
+    const delimiter = this.delimiter;
+    let sum = 0;
+    for (let k = from; k < to; k++) {
+      const byte = buffer[k];
+      sum += byte === delimiter ? byte - this.delimiterAdjust : byte;
+    }
+    return sum;
+  }
+
+  /**
+   * Throws for a malformed field: BadCheckSum instead when the stated CheckSum (-1: not
+   * checked) does not match the whole body, since the damage is then what broke the field.
+   */
+  private fieldError(buffer: Uint8Array, start: number, bodyEnd: number, stated: number, checksumAt: number, at: number, what: string, code: 'Garbled' | 'BadMsgType' = 'Garbled'): never {
+    const computed = this.sumOf(buffer, start, bodyEnd) & 0xff;
+    if (stated >= 0 && computed !== stated) throw new FixError('BadCheckSum', checksumAt, `CheckSum is ${stated}, computed ${computed}`);
+    throw new FixError(code, at, what);
   }
 
   /** Where the message's last field begins (skipFramingChecks): after the delimiter before the final one. */
