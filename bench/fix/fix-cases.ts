@@ -3,11 +3,13 @@
 import { type FixMessages, MD_ENTRIES } from './fix-corpus.ts';
 
 /**
+ * parse-only: parse and validate, then only MsgType and CheckSum (what the issue's target
+ * times, and what every impl must have done to hand a message on);
  * handler-fields: what an order or market-data handler reads, strings included;
  * typed-fields: only the typed non-string fields (ints, decimals, chars, timestamps),
  * the path that must not allocate.
  */
-export type FieldReading = 'handler-fields' | 'typed-fields';
+export type FieldReading = 'parse-only' | 'handler-fields' | 'typed-fields';
 
 export interface FixCase {
   name: string;
@@ -21,6 +23,13 @@ export interface FixCase {
 }
 
 export const FIX_CASES: readonly FixCase[] = [
+  {
+    name: 'new-order-single-parse',
+    title: 'NewOrderSingle (35=D): parse and validate (BeginString, BodyLength, MsgType, CheckSum), no field read',
+    messages: (corpus) => [corpus.newOrderSingle],
+    reading: 'parse-only',
+    perMessageLatency: true,
+  },
   {
     name: 'new-order-single',
     title: 'NewOrderSingle (35=D): parse, validate, read ClOrdID, Symbol, Side, OrderQty, Price, TransactTime',

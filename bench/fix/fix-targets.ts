@@ -11,8 +11,9 @@ export function checkFixTargets(rows: readonly ResultRow[], baseline: string): T
   const ours = (caseName: string): ResultRow | undefined => rows.find((row) => row.case === caseName && row.impl === 'marketfeed');
   return [
     // HdrHistogram values are whole nanoseconds: ≤ 499 is under 500.
-    atMost('NewOrderSingle median parse + validate + read < 500 ns (clock pair included)', ours('new-order-single')?.p50_ns, 499, formatNs),
-    atLeast(`NewOrderSingle ≥ 5× ${baseline} throughput`, ours('new-order-single')?.[`ratio_vs_${baseline}`], 5, formatRatio),
+    atMost('NewOrderSingle median parse + validate < 500 ns (clock pair included)', ours('new-order-single-parse')?.p50_ns, 499, formatNs),
+    atLeast(`NewOrderSingle parse + validate ≥ 5× ${baseline} throughput`, ours('new-order-single-parse')?.[`ratio_vs_${baseline}`], 5, formatRatio),
+    atLeast(`NewOrderSingle parse + validate + handler reads ≥ 5× ${baseline} throughput`, ours('new-order-single')?.[`ratio_vs_${baseline}`], 5, formatRatio),
     allocatesNothing(ours('steady-state-allocation')),
   ];
 }

@@ -20,7 +20,12 @@ export async function jspurefixHandler(dictionaryPath: string, reading: FieldRea
   parser.on('msg', (msgType: string, view: MsgView) => {
     const stated = Number.parseInt(view.getString(10) ?? '', 10);
     if (stated !== view.checksum()) throw new Error(`jspurefix: CheckSum ${stated} is not ${view.checksum()}`);
-    sink = foldResult(path === 'view' ? readView(msgType, view, strings) : readObject(msgType, view.toObject() as FixObject, strings));
+    if (reading === 'parse-only') {
+      if (path === 'toObject') view.toObject();
+      sink = foldResult(msgType.charCodeAt(0) + stated);
+    } else {
+      sink = foldResult(path === 'view' ? readView(msgType, view, strings) : readObject(msgType, view.toObject() as FixObject, strings));
+    }
     emitted++;
   });
   return (message) => {

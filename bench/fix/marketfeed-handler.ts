@@ -17,6 +17,12 @@ export function marketfeedHandler(dictionary: FixDictionary, reading: FieldReadi
   const entries = groupOf(dictionary, 'X', NO_MD_ENTRIES);
   const members = memberTable(entries);
   const strings = reading === 'handler-fields';
+  if (reading === 'parse-only') {
+    return (message) => {
+      const view = parser.parse(message);
+      return foldResult(view.buffer[view.valueStarts[2]] + view.intAt(view.count - 1));
+    };
+  }
   return (message) => {
     const view = parser.parse(message);
     // MsgType is the third field (the parser checks); the three types read here are one character.

@@ -29,6 +29,7 @@ const BENCHES: Record<string, Record<string, string[]>> = {
   },
   operator: { 'reconcile-200': ['marketfeed'] },
   fix: {
+    'new-order-single-parse': FIX_IMPLS,
     'new-order-single': FIX_IMPLS,
     'execution-report': FIX_IMPLS,
     'md-incremental-8': FIX_IMPLS,
