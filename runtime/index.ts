@@ -40,3 +40,14 @@ export {
   type LobsterBookRow,
   type LobsterOutcome,
 } from './book/lobster.ts';
+
+// Feed handler, capture files and replay.
+export { ReplayInputError, type ReplaySource } from './replay/replay-source.ts';
+export { CaptureReader } from './replay/capture-reader.ts';
+export { CaptureWriter, type CaptureWriterOptions } from './replay/capture-writer.ts';
+export { CaptureFormatError, CAPTURE_EXTENSION, type CaptureHeader, type CaptureEnd } from './replay/capture-file.ts';
+export { openReplaySource, detectReplayInput, type ReplayInputOptions, type ReplayInputKind } from './replay/open-replay-source.ts';
+export { LobsterFeedHandler, type InstrumentOptions } from './replay/lobster-feed-handler.ts';
+export { openLobsterSource, LobsterSource, LOBSTER_PRICE_SCALE, lobsterTradingDate, lobsterOrderbookPathFor, type LobsterSourceOptions } from './replay/lobster-source.ts';
+export { LobsterMessageReader, type LobsterMessageReaderOptions } from './replay/lobster-message-reader.ts';
+export { OrderEventType, emptyOrderEvent, type OrderEvent } from './replay/order-event.ts';

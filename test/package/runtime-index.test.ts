@@ -1,6 +1,9 @@
 // The library entry point (runtime/index.ts) exposes each component's working API: a
 // FIX message encoded, parsed and validated, and an order book fed, through the exports
 // alone.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as marketfeed from '../../runtime/index.ts';
 
@@ -27,5 +30,27 @@ describe('runtime/index.ts', () => {
     expect(book.add(1, 'buy', 100, 10)).toBe('duplicate-order');
     expect(book.add(2, 'sell', 100, 5)).not.toBe('ok');
     expect(book.bestBidPrice()).toBe(100);
+  });
+});
+
+describe('runtime/index.ts replay exports', () => {
+  it('writes a capture and reads the same records back through the exports', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mf-index-'));
+    try {
+      const file = join(dir, `x${marketfeed.CAPTURE_EXTENSION}`);
+      const writer = new marketfeed.CaptureWriter(file, { feed: 'x', source: 'test', startWallNs: 0, startMonotonicNs: 0 });
+      const record = new marketfeed.MarketDataRecord();
+      record.setQuote(1, 2, 7, marketfeed.RecordType.quote, 0, 100, 101, 5, 6);
+      writer.append(record);
+      writer.finish(3);
+      const source = marketfeed.openReplaySource(file, { instrumentId: 0 });
+      const out = new marketfeed.MarketDataRecord();
+      expect(source.next(out)).toBe(true);
+      expect(out.toFields()).toEqual({ ...record.toFields(), sequence: out.sequence });
+      expect(source.next(out)).toBe(false);
+      source.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
