@@ -13,7 +13,7 @@ import type { BookDriver } from './book-driver.ts';
 import { ALLOCATION_CASE, BOOK_CASE_TITLES, LATENCY_CASE, THROUGHPUT_CASE } from './book-cases.ts';
 import { allocationOfPasses, runPasses, timeEmptyIntervals, timeOperations } from './book-measure.ts';
 import { checkBookTargets } from './book-targets.ts';
-import { collectGarbage } from './heap-allocation.ts';
+import { collectGarbage } from '../lib/heap-allocation.ts';
 import { LOBSTER_MESSAGES, type LobsterWorkload, hasLobsterSample, loadLobsterWorkload } from './lobster-workload.ts';
 import { MarketfeedBookDriver } from './marketfeed-driver.ts';
 import { PEER_IMPL, PeerBookDriver } from './peer-driver.ts';

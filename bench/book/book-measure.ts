@@ -4,7 +4,7 @@
 import { monotonicNs } from '../../runtime/clock/clock.ts';
 import type { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
 import type { BookDriver } from './book-driver.ts';
-import { type AllocationResult, measureAllocation } from './heap-allocation.ts';
+import { type AllocationResult, measureAllocation } from '../lib/heap-allocation.ts';
 
 export interface Throughput {
   operations: number;

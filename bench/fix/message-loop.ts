@@ -4,7 +4,7 @@
 // the clock's own cost is measured in the same run.
 import { monotonicNs } from '../../runtime/clock/clock.ts';
 import { type LatencySummary, LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
-import { countAllocation } from './allocation-probe.ts';
+import { measureAllocation } from '../lib/heap-allocation.ts';
 
 /**
  * Parses and validates one message and reads its fields; returns foldResult of a sum of
@@ -68,7 +68,7 @@ export function measureThroughput(handle: MessageHandler, messages: readonly Buf
   const rate = warmUp(handle, messages, warmupS);
   const count = Math.max(1, Math.round((rate * durationS) / messages.length)) * messages.length;
   let elapsedNs = 0;
-  const { gcCount, allocatedBytes } = countAllocation(() => {
+  const { gcCount, bytes: allocatedBytes } = measureAllocation(() => {
     const start = monotonicNs();
     handlerResults = runMessages(handle, messages, 0, count);
     elapsedNs = monotonicNs() - start;

@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { measureAllocation } from '../../bench/lib/heap-allocation.ts';
 import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
 import { LobsterFeedHandler } from '../../runtime/replay/lobster-feed-handler.ts';
 import { LOBSTER_PRICE_SCALE, type LobsterSource, openLobsterSource } from '../../runtime/replay/lobster-source.ts';
@@ -17,28 +16,22 @@ import { emptyOrderEvent } from '../../runtime/replay/order-event.ts';
 const T0 = 34_200_000_000_000;
 
 describe('allocation', () => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-
   /**
-   * Heap growth per message over `run` (which returns its message count) after a full
-   * collection, and the collections during it; `prepare` runs before each run. The first
-   * runs only warm up (compiled code and its feedback live on the heap too); of the
+   * Bytes allocated per message over `run` (which returns its message count) after a full
+   * collection (bench/lib/heap-allocation.ts), and the collections during it; `prepare`
+   * runs before each run. The first runs only warm up (compiled code and its feedback live on the heap too); of the
    * measured runs the least growth counts, since a per-message allocation shows in all.
    */
   function heapGrowth(run: () => number, prepare = () => {}): { bytesPerMessage: number; collections: number } {
     let least = { bytesPerMessage: Infinity, collections: 0 };
     for (let round = 0; round < 6; round++) {
       prepare();
-      gc();
-      const profiler = new v8.GCProfiler();
-      profiler.start();
-      const before = v8.getHeapStatistics().used_heap_size;
-      const messages = run();
-      const after = v8.getHeapStatistics().used_heap_size;
-      const collections = profiler.stop()?.statistics.length ?? 0;
-      const bytesPerMessage = (after - before) / messages;
-      if (round >= 3 && bytesPerMessage < least.bytesPerMessage) least = { bytesPerMessage, collections };
+      let messages = 0;
+      const { bytes, gcCount } = measureAllocation(() => {
+        messages = run();
+      });
+      const bytesPerMessage = bytes / messages;
+      if (round >= 3 && bytesPerMessage < least.bytesPerMessage) least = { bytesPerMessage, collections: gcCount };
     }
     return least;
   }

@@ -33,5 +33,5 @@ export function measureAllocation(run: () => void): AllocationResult {
   const result = profiler.stop();
   let freed = 0;
   for (const gc of result.statistics) freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
-  return { bytes: after - before + freed, gcCount: result.statistics.length };
+  return { bytes: Math.max(0, after - before + freed), gcCount: result.statistics.length };
 }
