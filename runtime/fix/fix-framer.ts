@@ -2,8 +2,8 @@
 // reads, file chunks): a message may be split at any byte and a chunk may hold several
 // messages. The frame length comes from BodyLength (9); the framer checks only the shape
 // of the header and trailer, and the parser validates the rest. Bytes between messages
-// that are whitespace (log-file line ends) are skipped; anything else is reported and the
-// framer resynchronises at the next "8=".
+// that are whitespace (log-file line ends) are skipped; anything else is reported once and
+// the framer resynchronises at the next "8=" that is not the end of a longer tag (108=, 58=).
 import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte } from './fix-bytes.ts';
 import { FixError } from './fix-error.ts';
 
@@ -26,6 +26,10 @@ export class FixFramer {
   private pendingLength = 0;
   /** Stream offset of pending[0], for error offsets. */
   private streamOffset = 0;
+  /** Inside reported garbage, looking for the next message start (possibly across chunks). */
+  private skipping = false;
+  /** Whether the byte just before pending[0] (or the next chunk) is a digit: "8=" after one is a tag like 108=. */
+  private digitBefore = false;
 
   constructor(options: FixFramerOptions) {
     this.delimiter = delimiterByte(options.delimiter);
@@ -45,11 +49,13 @@ export class FixFramer {
       // Common case: frame straight out of the chunk and keep only its tail.
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       const used = this.frame(buffer, 0, buffer.length);
+      if (used > 0) this.digitBefore = isDigit(buffer[used - 1]);
       this.keep(buffer, used, buffer.length);
       return;
     }
     this.append(chunk);
     const used = this.frame(this.pending, 0, this.pendingLength);
+    if (used > 0) this.digitBefore = isDigit(this.pending[used - 1]);
     this.pending.copyWithin(0, used, this.pendingLength);
     this.pendingLength -= used;
     this.streamOffset += used;
@@ -78,6 +84,12 @@ export class FixFramer {
   private frame(buffer: Buffer, start: number, end: number): number {
     let i = start;
     while (i < end) {
+      if (this.skipping) {
+        while (i < end && !this.isMessageStart(buffer, start, i, end)) i++;
+        // At the end, or an "8" whose next byte has not come yet: keep skipping when it does.
+        if (i + 1 >= end) return i;
+        this.skipping = false;
+      }
       const byte = buffer[i];
       if (byte === 0x0a || byte === 0x0d || byte === 0x20 || byte === 0x09) {
         i++;
@@ -90,13 +102,18 @@ export class FixFramer {
         i += length;
         continue;
       }
-      // Garbage: report it and resynchronise at the next "8=" after this byte.
-      let next = i + 1;
-      while (next < end && !(buffer[next] === 0x38 && (next + 1 === end || buffer[next + 1] === EQUALS))) next++;
-      this.onError(new FixError(this.errorCode, this.streamOffset + i, `${this.errorDetail}; skipped ${next - i} bytes`));
-      i = next;
+      // Garbage: report it once and resynchronise at the next message start after this byte.
+      this.onError(new FixError(this.errorCode, this.streamOffset + i, `${this.errorDetail}; skipping to the next message`));
+      this.skipping = true;
+      i++;
     }
     return i;
+  }
+
+  /** "8=" (or an "8" at the end of the bytes so far) not preceded by a digit. */
+  private isMessageStart(buffer: Buffer, start: number, at: number, end: number): boolean {
+    if (buffer[at] !== 0x38 || (at + 1 < end && buffer[at + 1] !== EQUALS)) return false;
+    return !(at === start ? this.digitBefore : isDigit(buffer[at - 1]));
   }
 
   private errorCode: FixError['code'] = 'Garbled';
@@ -142,4 +159,8 @@ export class FixFramer {
     }
     return total;
   }
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= DIGIT_0 && byte <= DIGIT_9;
 }

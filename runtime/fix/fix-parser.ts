@@ -107,8 +107,9 @@ export class FixParser {
         throw new FixError('BadCheckSum', bodyEnd, 'last field is not CheckSum (10)');
       }
     } else {
-      // 10=<3 digits><d> right after the body, and nothing after it.
-      if (bodyEnd + 7 > end || buffer[bodyEnd] !== 0x31 || buffer[bodyEnd + 1] !== 0x30 || buffer[bodyEnd + 2] !== EQUALS ||
+      // 10=<3 digits><d> right after the body, and nothing after it. A BodyLength that does
+      // lead to "10=" is right even when the CheckSum value after it is not.
+      if (bodyEnd + 3 > end || buffer[bodyEnd] !== 0x31 || buffer[bodyEnd + 1] !== 0x30 || buffer[bodyEnd + 2] !== EQUALS ||
         (bodyEnd > bodyStart && buffer[bodyEnd - 1] !== delimiter)) {
         const found = this.findCheckSumField(buffer, bodyStart, end);
         throw new FixError('BadBodyLength', lengthValue,
@@ -117,11 +118,11 @@ export class FixParser {
       }
       let checksumStated = 0;
       for (let k = checksumValue; k < checksumValue + 3; k++) {
-        const byte = buffer[k];
+        const byte = k < end ? buffer[k] : 0;
         if (byte < DIGIT_0 || byte > DIGIT_9) throw new FixError('BadCheckSum', checksumValue, 'CheckSum is not 3 digits');
         checksumStated = checksumStated * 10 + byte - DIGIT_0;
       }
-      if (buffer[checksumValue + 3] !== delimiter) throw new FixError('BadCheckSum', checksumValue + 3, 'CheckSum is not 3 digits followed by the delimiter');
+      if (checksumValue + 3 >= end || buffer[checksumValue + 3] !== delimiter) throw new FixError('BadCheckSum', checksumValue + 3, 'CheckSum is not 3 digits followed by the delimiter');
       if (checksumValue + 4 !== end) throw new FixError('Garbled', checksumValue + 4, 'bytes after CheckSum (10)');
       stated = checksumStated;
     }

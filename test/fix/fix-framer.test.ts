@@ -83,4 +83,18 @@ describe('FixFramer', () => {
     expect(messages).toEqual([soh(lines[2]).toString('latin1')]);
     expect(errors.map((e) => e.code)).toEqual(['BadBodyLength']);
   });
+
+  it('reports garbage once and does not take the 8= of a longer tag (108=, 58=) for a message start, however the stream is cut', () => {
+    const broken = soh(lines.find((line) => line.includes('|108='))!.replace(/\|9=\d+\|/, '|9=5|'));
+    const stream = Buffer.concat([broken, Buffer.from('58=noise 108=1\x01', 'latin1'), soh(lines[2])]);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 6 }), (points) => {
+        const { framer, messages, errors } = collect('\x01');
+        for (const chunk of cut(stream, points)) framer.push(chunk);
+        expect(messages).toEqual([soh(lines[2]).toString('latin1')]);
+        expect(errors.map((e) => [e.code, e.offset])).toEqual([['BadBodyLength', 0]]);
+      }),
+      { numRuns: 200, endOnFailure: true },
+    );
+  });
 });

@@ -1,12 +1,21 @@
-// Fuzz: arbitrary bytes and mutated real messages fed to the parser, the typed accessors
-// and the framer never crash and never hang, and the only error ever thrown is FixError.
+// Fuzz: arbitrary bytes and mutated real messages fed to the parser, the typed accessors,
+// the framer and the dictionary-driven group decoder and formatter, and mutated QuickFIX
+// dictionaries fed to the dictionary loader, never crash and never hang, and the only error
+// ever thrown is FixError.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadFixDictionary, parseFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { FixEncoder } from '../../runtime/fix/fix-encoder.ts';
 import { FixError } from '../../runtime/fix/fix-error.ts';
+import { formatFixMessage } from '../../runtime/fix/fix-format.ts';
 import { FixFramer } from '../../runtime/fix/fix-framer.ts';
+import { decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 import { readFixLines, soh } from './fix-data.ts';
+
+const fix44 = loadFixDictionary(dataPath('fix/dictionaries/FIX44.xml'));
 
 const samples = [
   ...readFixLines('fix/jspurefix-examples/examples/FIX.4.4/fixsim/fix.txt'),
@@ -16,6 +25,18 @@ const samples = [
 const withData = new FixEncoder();
 withData.begin('A').int(98, 0).data(95, 96, Buffer.from('x\x01y=1\x01', 'latin1')).int(108, 30).finish();
 samples.push(withData.toBuffer());
+// The generated FIX 4.4 messages with deep repeating groups (CheckSum made right for SOH), so
+// mutations reach the group decoder: counts, delimiters and nesting.
+for (const line of readFixLines('fix/jspurefix-examples/examples/FIX.4.4/fix.txt').slice(0, 20)) samples.push(fixChecksum(soh(line)));
+
+/** Returns normally or throws FixError: nothing else is allowed out of the FIX code. */
+function onlyFixError(run: () => unknown): void {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(FixError);
+  }
+}
 
 /** Runs everything a consumer could do with the bytes; returns normally or throws FixError. */
 function exercise(bytes: Buffer): void {
@@ -36,13 +57,11 @@ function exercise(bytes: Buffer): void {
   for (let i = 0; i < view.count; i++) {
     const tag = view.tags[i];
     for (const read of [() => view.getInt(tag), () => view.getPrice(tag), () => view.getScaledPrice(tag, 4), () => view.getChar(tag), () => view.getUtcTimestamp(tag), () => view.getString(tag)]) {
-      try {
-        read();
-      } catch (error) {
-        expect(error).toBeInstanceOf(FixError);
-      }
+      onlyFixError(read);
     }
   }
+  onlyFixError(() => decodeFixMessage(view, fix44));
+  expect(typeof formatFixMessage(view, fix44)).toBe('string');
 }
 
 /** Sets the checksum of a mutated message right, so mutations reach the field parser. */
@@ -89,6 +108,44 @@ describe('FIX fuzz', () => {
       }),
       { numRuns: 3000, endOnFailure: true },
     );
+  });
+
+  it('mutated QuickFIX dictionaries load or give FixError', () => {
+    const lines = readFileSync(dataPath('fix/dictionaries/FIX42.xml'), 'utf8').split('\n');
+    // Line-level edits (the files hold one element per line) keep much of the XML well formed,
+    // so the loader's own checks are reached: unknown fields and components, groups without
+    // members, repeated or missing elements; byte-level edits reach the XML reader.
+    const lineEdit = fc.oneof(
+      fc.record({ kind: fc.constant('delete' as const), line: fc.nat({ max: lines.length - 1 }) }),
+      fc.record({ kind: fc.constant('duplicate' as const), line: fc.nat({ max: lines.length - 1 }) }),
+      fc.record({ kind: fc.constant('move' as const), line: fc.nat({ max: lines.length - 1 }), to: fc.nat({ max: lines.length - 1 }) }),
+      fc.record({ kind: fc.constant('attribute' as const), line: fc.nat({ max: lines.length - 1 }), value: fc.oneof(fc.constantFrom('', 'Y', 'N', '0', '-1', 'NoMDEntries', 'Parties', 'X'), fc.string({ maxLength: 4 })) }),
+      fc.record({ kind: fc.constant('bytes' as const), line: fc.nat({ max: lines.length - 1 }), at: fc.nat({ max: 80 }), text: fc.oneof(fc.constantFrom(...'<>/="\' !?-&;'.split('')), fc.string({ maxLength: 3 })), removed: fc.nat({ max: 6 }) }),
+    );
+    let loaded = 0;
+    fc.assert(
+      fc.property(fc.array(lineEdit, { minLength: 1, maxLength: 3 }), (edits) => {
+        const edited = [...lines];
+        for (const edit of edits) {
+          const line = edited[edit.line % edited.length];
+          if (edit.kind === 'delete') edited.splice(edit.line % edited.length, 1);
+          else if (edit.kind === 'duplicate') edited.splice(edit.line % edited.length, 0, line);
+          else if (edit.kind === 'move') edited.splice(edit.to % edited.length, 0, ...edited.splice(edit.line % edited.length, 1));
+          else if (edit.kind === 'attribute') edited[edit.line % edited.length] = line.replace(/"[^"]*"/, JSON.stringify(edit.value));
+          else edited[edit.line % edited.length] = line.slice(0, edit.at) + edit.text + line.slice(edit.at + edit.removed);
+        }
+        try {
+          parseFixDictionary(edited.join('\n'));
+          loaded++;
+        } catch (error) {
+          expect(error).toBeInstanceOf(FixError);
+        }
+      }),
+      { numRuns: 200, endOnFailure: true },
+    );
+    // Both outcomes are exercised, not only the XML reader's rejections.
+    expect(loaded).toBeGreaterThan(20);
+    expect(loaded).toBeLessThan(200);
   });
 
   it('a correct message with repaired checksum after a value mutation still parses', () => {

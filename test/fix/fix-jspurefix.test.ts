@@ -3,21 +3,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
-import { type DecodedField, decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
+import { decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
 import { dataDir, readFixLines, soh } from './fix-data.ts';
+import { groupsOf } from './fix-groups.ts';
 import { makeJspurefixParser } from './jspurefix-oracle.ts';
 
 const EXAMPLES = 'fix/jspurefix-examples/examples/FIX.4.4';
-
-function groupsOf(fields: DecodedField[], out: string[] = []): string[] {
-  for (const field of fields) {
-    if (!('entries' in field)) continue;
-    out.push(`${field.name}:${field.entries.length}`);
-    for (const entry of field.entries) groupsOf(entry, out);
-  }
-  return out;
-}
 
 describe('FixParser against jspurefix', () => {
   it('decodes every sample message to the same tags, values and repeating groups', async () => {

@@ -42,7 +42,7 @@ describe('FixParser skipFramingChecks', () => {
   it('is off by default: wrong BodyLength and CheckSum are errors', () => {
     expect(codeOf(strict, good)).toBe('parsed');
     expect(codeOf(strict, wrongLength)).toBe('BadBodyLength');
-    expect(codeOf(strict, wrongSum)).toBe('BadBodyLength');
+    expect(codeOf(strict, wrongSum)).toBe('BadCheckSum');
     expect(codeOf(strict, good.replace(/10=\d{3}\|$/, '10=000|'))).toBe('BadCheckSum');
   });
 

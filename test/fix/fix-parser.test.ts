@@ -111,8 +111,11 @@ describe('FixParser validation', () => {
     const wrong = text.slice(0, sumAt) + String((stated + 1) % 256).padStart(3, '0') + '\x01';
     const checksum = errorOf(() => parser.parse(Buffer.from(wrong, 'latin1')));
     expect([checksum.code, checksum.offset]).toEqual(['BadCheckSum', sumAt]);
+    // BodyLength leads to "10=", so a short CheckSum is the CheckSum's fault, not the length's.
     const twoDigits = errorOf(() => parser.parse(Buffer.from(text.slice(0, sumAt) + '12\x01', 'latin1')));
-    expect(twoDigits.code).toBe('BadBodyLength');
+    expect([twoDigits.code, twoDigits.offset, twoDigits.message]).toEqual(['BadCheckSum', sumAt, expect.stringMatching(/CheckSum is not 3 digits/)]);
+    const cutInCheckSum = errorOf(() => parser.parse(Buffer.from(text.slice(0, sumAt + 1), 'latin1')));
+    expect([cutInCheckSum.code, cutInCheckSum.offset]).toEqual(['BadCheckSum', sumAt]);
     const msgType = errorOf(() => parser.parse(withTrailer('49=A\x0135=D\x01')));
     expect(msgType.code).toBe('BadMsgType');
     const garbled = errorOf(() => parser.parse(withTrailer('35=D\x01abc\x01')));
