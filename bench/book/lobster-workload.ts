@@ -7,7 +7,8 @@
 // (levels coming into view, see lobster.ts) are in the stream like any other.
 import { readFileSync } from 'node:fs';
 import { LimitOrderBook, type DepthLevels, type Side } from '../../runtime/book/limit-order-book.ts';
-import { type LobsterBookRow, LobsterReplay, lobsterLines, parseLobsterBookRow, parseLobsterMessage } from '../../runtime/book/lobster.ts';
+import type { BookResult } from '../../runtime/book/book-result.ts';
+import { type LobsterBookRow, LobsterReplay, type LobsterReplayBook, lobsterLines, parseLobsterBookRow, parseLobsterMessage } from '../../runtime/book/lobster.ts';
 import { dataPath, hasDataFile } from '../../test/helpers/shared-data.ts';
 import { ADD, BUY, type BookOp, type BookWorkload, CANCEL, EXECUTE, REDUCE, REPLACE, SELL, packOps } from './book-ops.ts';
 
@@ -29,10 +30,9 @@ export function loadLobsterWorkload(): LobsterWorkload {
   const rows = lobsterLines(readFileSync(dataPath(LOBSTER_ORDERBOOK), 'utf8'));
   if (rows.length !== messages.length) throw new Error(`LOBSTER sample: ${messages.length} messages but ${rows.length} orderbook rows`);
   const recorder = new RecordingBook();
-  // LobsterReplay only calls the methods RecordingBook forwards. The recorder wraps a plain
-  // LimitOrderBook instead of subclassing it, so the timed books' methods only ever see
-  // one hidden class.
-  const replay = new LobsterReplay(recorder as unknown as LimitOrderBook);
+  // The recorder wraps a plain LimitOrderBook instead of subclassing it, so the timed
+  // books' methods only ever see one hidden class.
+  const replay = new LobsterReplay(recorder);
   // Orderbook row 0 is the book after message 0: the seed (as in the oracle test).
   replay.seed(parseLobsterBookRow(rows[0], 1));
   const seedOps = recorder.takeOps();
@@ -61,7 +61,7 @@ export function loadLobsterWorkload(): LobsterWorkload {
 }
 
 /** Forwards to a LimitOrderBook and records every operation that changed it. */
-class RecordingBook {
+class RecordingBook implements LobsterReplayBook {
   readonly live = new Set<number>();
   rejected = 0;
   private readonly book = new LimitOrderBook();
@@ -83,22 +83,22 @@ class RecordingBook {
     this.live.clear();
   }
 
-  add(id: number, side: Side, price: number, quantity: number): string {
+  add(id: number, side: Side, price: number, quantity: number): BookResult {
     const result = this.book.add(id, side, price, quantity);
     if (result === 'ok') this.record(ADD, id, side, price, quantity);
     else this.rejected++;
     return result;
   }
 
-  reduce(id: number, quantity: number): string {
+  reduce(id: number, quantity: number): BookResult {
     return this.take(REDUCE, id, quantity);
   }
 
-  execute(id: number, quantity: number): string {
+  execute(id: number, quantity: number): BookResult {
     return this.take(EXECUTE, id, quantity);
   }
 
-  cancel(id: number): string {
+  cancel(id: number): BookResult {
     const order = this.book.order(id);
     const result = this.book.cancel(id);
     if (result === 'ok' && order !== undefined) this.record(CANCEL, id, order.side, order.price, order.quantity);
@@ -106,7 +106,7 @@ class RecordingBook {
     return result;
   }
 
-  replace(id: number, newId: number, price: number, quantity: number): string {
+  replace(id: number, newId: number, price: number, quantity: number): BookResult {
     if (newId !== id) throw new Error('the bench records replaces that keep the order id only');
     const order = this.book.order(id);
     const result = this.book.replace(id, newId, price, quantity);
@@ -115,8 +115,12 @@ class RecordingBook {
     return result;
   }
 
-  hasOrder(id: number): boolean {
-    return this.book.hasOrder(id);
+  orderPrice(id: number): number | undefined {
+    return this.book.orderPrice(id);
+  }
+
+  orderSide(id: number): Side | undefined {
+    return this.book.orderSide(id);
   }
 
   orderQuantity(id: number): number | undefined {
@@ -135,7 +139,7 @@ class RecordingBook {
     return this.book.depth(side, out);
   }
 
-  private take(kind: number, id: number, quantity: number): string {
+  private take(kind: number, id: number, quantity: number): BookResult {
     const order = this.book.order(id);
     const result = kind === REDUCE ? this.book.reduce(id, quantity) : this.book.execute(id, quantity);
     if (result === 'ok' && order !== undefined) this.record(kind, id, order.side, order.price, quantity);

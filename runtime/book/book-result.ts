@@ -8,7 +8,10 @@ export type BookRejection =
   | 'bad-order-id'
   /** The price is not a safe integer number of ticks. */
   | 'bad-price'
-  /** The quantity is not a positive safe integer, or exceeds what the order has left. */
+  /**
+   * The quantity is not a positive safe integer, exceeds what the order has left, or would
+   * take the side's resting total past 2^53 - 1 (where level totals would stop being exact).
+   */
   | 'bad-quantity'
   /** No resting order has this id. */
   | 'unknown-order'
@@ -24,7 +27,7 @@ export type BookResult = 'ok' | BookRejection;
 const descriptions: Record<BookRejection, string> = {
   'bad-order-id': 'order id is not a safe integer',
   'bad-price': 'price is not a safe integer number of ticks',
-  'bad-quantity': 'quantity is not a positive safe integer within the order',
+  'bad-quantity': 'quantity is not a positive safe integer within the order and the side total',
   'unknown-order': 'no resting order has this id',
   'duplicate-order': 'a resting order already has this id',
   'crosses-book': 'order would cross the book',

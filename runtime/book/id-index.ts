@@ -34,6 +34,13 @@ export class IdIndex {
     return this.get(id) !== EMPTY;
   }
 
+  /** Slots a lookup of `id` examines (1 = its home slot): for tests and diagnostics of the hash. */
+  probeLength(id: number): number {
+    let probes = 1;
+    for (let slot = this.home(id); this.rows[slot] !== EMPTY && this.keys[slot] !== id; slot = (slot + 1) & this.mask) probes++;
+    return probes;
+  }
+
   /** Stores `row` for `id` (replacing any row stored for it). */
   set(id: number, row: number): void {
     if ((this.size + 1) * 2 > this.rows.length) this.grow();
@@ -81,11 +88,16 @@ export class IdIndex {
     this.size = 0;
   }
 
+  /** murmur3's 32-bit finalizer over both halves: every bit of the id reaches the low bits the mask keeps. */
   private home(id: number): number {
     const low = id | 0;
     const high = Math.floor(id / 4294967296) | 0;
-    let hash = Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1);
-    hash ^= hash >>> 15;
+    let hash = low ^ Math.imul(high, 0x9e3779b1);
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
     return hash & this.mask;
   }
 

@@ -98,7 +98,7 @@ export class LimitOrderBook {
     if (newId !== id && this.rowById.has(newId)) return 'duplicate-order';
     const side = this.orders.sides[row];
     // The old order is on the same side, so it never takes part in the cross check.
-    const check = this.checkPlacement(side, price, quantity);
+    const check = this.checkPlacement(side, price, quantity, this.orders.quantities[row]);
     if (check !== 'ok') return check;
     this.remove(id, row);
     this.insert(newId, side, price, quantity);
@@ -180,6 +180,13 @@ export class LimitOrderBook {
     return ladder.levelPrices[this.orders.levels[row]];
   }
 
+  /** Side of a resting order; undefined for an unknown id. */
+  orderSide(id: number): Side | undefined {
+    const row = this.rowById.get(id);
+    if (row === NONE) return undefined;
+    return this.orders.sides[row] === BUY ? 'buy' : 'sell';
+  }
+
   /** A copy of a resting order (allocates), or undefined. */
   order(id: number): OrderView | undefined {
     const row = this.rowById.get(id);
@@ -205,9 +212,12 @@ export class LimitOrderBook {
     return side === 'buy' ? this.bids : this.asks;
   }
 
-  private checkPlacement(side: number, price: number, quantity: number): BookResult {
+  /** `leaving`: quantity of an order on the same side that the operation removes first (replace). */
+  private checkPlacement(side: number, price: number, quantity: number, leaving = 0): BookResult {
     if (!Number.isSafeInteger(price)) return 'bad-price';
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return 'bad-quantity';
+    // Level totals must stay exact: bounded through the side's total, one addition instead of a level lookup.
+    if ((side === BUY ? this.bids : this.asks).totalQuantity - leaving + quantity > Number.MAX_SAFE_INTEGER) return 'bad-quantity';
     const opposite = side === BUY ? this.asks.bestPrice() : this.bids.bestPrice();
     if (opposite !== undefined) {
       if (price === opposite) return 'locks-book';

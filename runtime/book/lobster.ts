@@ -20,17 +20,21 @@
 // Initial book: orders resting before the file starts (e.g. placed before 09:30) are not
 // in the message file, and the orderbook file shows only its top levels of them. A replay
 // therefore seeds the book from an orderbook line: one synthetic order per visible level,
-// with negative ids that LOBSTER never uses. A later reduce, delete or execution of an id
+// with negative ids that LOBSTER never uses (a message naming an id below 1 on types 1–4
+// is a 'bad-event', so it cannot touch them). A later reduce, delete or execution of an id
 // the book does not know is such a pre-existing order, and is taken from the seed order at
 // its price and side (a price-level adjustment). If no seed order is there (the level was
 // deeper than the snapshot showed), the message is counted as `unseen` and skipped.
 //
-// Levels come into view from below as the top levels empty, and their pre-existing
-// orders were never in any message. `learnDeepestLevel(row k)` therefore looks at the last
-// level of orderbook row k (10 in the sample) and seeds whatever that level holds beyond
-// the book's own quantity there; it never reads the other levels. A level that has just
-// come into view is always the last one (a message changes one level), so comparing the
-// levels above the last with the file after every message still checks the replay. The
+// A LOBSTER message file of N levels holds only the events inside the top N levels
+// ("in the requested price range"): what happens deeper is in no message. Levels come into
+// view from below as the top levels empty, and their pre-existing orders were never in any
+// message. `learnDeepestLevel(row k)` therefore looks at the last level of orderbook row k
+// (10 in the sample) and seeds whatever that level holds beyond the book's own quantity
+// there; it reads only the row's last two levels and changes only prices beyond the
+// second-to-last. A level that has just come into view is always the last one (a message
+// changes one level), so comparing the levels above the last with the file after every
+// message still checks the replay. The
 // sample needs this for levels deeper than the first row shows, and once for a level
 // inside it: 200 at 5873000 (ask) shows up after the opening cross (line 48, time
 // 34200.275072491) with no message that adds it. Likewise levels leave while out of view
@@ -134,14 +138,24 @@ export function lobsterLines(text: string): string[] {
 /**
  * What one message did: 'order' (applied to a known order or added one), 'level' (taken
  * from a seeded level: a pre-existing order), 'unchanged' (types 5, 6, 7), 'unseen' (a
- * pre-existing order below the seeded depth, skipped), or the book's rejection.
+ * pre-existing order below the seeded depth, skipped), 'bad-event' (not a LOBSTER event:
+ * a type other than 1–7, a direction other than ±1, a trading status other than -1, 0, 1,
+ * an order id below 1 on types 1–4, where the replay's own seed orders live, or a price or
+ * side that disagrees with the resting order it names), or the
+ * book's rejection. Anything but the first four changed nothing.
  */
-export type LobsterOutcome = 'order' | 'level' | 'unchanged' | 'unseen' | BookRejection;
+export type LobsterOutcome = 'order' | 'level' | 'unchanged' | 'unseen' | 'bad-event' | BookRejection;
 
 export type TradingState = 'trading' | 'halted' | 'quoting';
 
-export class LobsterReplay {
-  readonly book: LimitOrderBook;
+/** What a replay needs of a book: a LimitOrderBook, or something that forwards to one (the book bench's recorder). */
+export type LobsterReplayBook = Pick<
+  LimitOrderBook,
+  'add' | 'reduce' | 'execute' | 'cancel' | 'replace' | 'clear' | 'orderPrice' | 'orderSide' | 'orderQuantity' | 'quantityAt' | 'queueAt' | 'depth'
+>;
+
+export class LobsterReplay<Book extends LobsterReplayBook = LimitOrderBook> {
+  readonly book: Book;
   tradingState: TradingState = 'trading';
   /** Messages skipped as 'unseen'. */
   unseen = 0;
@@ -158,7 +172,7 @@ export class LobsterReplay {
   private readonly seeds = { buy: new Map<number, number>(), sell: new Map<number, number>() };
   private nextSeedId = -1;
 
-  constructor(book: LimitOrderBook) {
+  constructor(book: Book) {
     this.book = book;
   }
 
@@ -248,8 +262,11 @@ export class LobsterReplay {
 
   private outcomeOf(message: LobsterMessage): LobsterOutcome {
     const book = this.book;
+    // Readers of other venues fill events too: check what the LOBSTER parser would have.
+    if (message.direction !== 1 && message.direction !== -1) return 'bad-event';
     const side: Side = message.direction === 1 ? 'buy' : 'sell';
     const id = message.orderId;
+    if (message.type >= 1 && message.type <= 4 && !(id >= 1)) return 'bad-event';
     switch (message.type) {
       case 1: {
         const result = book.add(id, side, message.price, message.size);
@@ -258,17 +275,26 @@ export class LobsterReplay {
       case 2:
       case 3:
       case 4: {
-        if (book.hasOrder(id)) {
+        const restingPrice = book.orderPrice(id);
+        if (restingPrice !== undefined) {
+          // The message names the order's price and side: one that disagrees with the book is not applied.
+          if (restingPrice !== message.price || book.orderSide(id) !== side) return 'bad-event';
           const result = message.type === 3 ? book.cancel(id) : message.type === 2 ? book.reduce(id, message.size) : book.execute(id, message.size);
           return result === 'ok' ? 'order' : result;
         }
         return this.takeFromSeed(side, message.price, message.size);
       }
+      case 5:
+      case 6:
+        return 'unchanged';
       case 7:
-        this.tradingState = message.price === -1 ? 'halted' : message.price === 0 ? 'quoting' : 'trading';
+        if (message.price === -1) this.tradingState = 'halted';
+        else if (message.price === 0) this.tradingState = 'quoting';
+        else if (message.price === 1) this.tradingState = 'trading';
+        else return 'bad-event';
         return 'unchanged';
       default:
-        return 'unchanged';
+        return 'bad-event';
     }
   }
 

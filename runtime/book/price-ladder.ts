@@ -26,6 +26,11 @@ export class PriceLadder {
   private sortedLevels: Int32Array;
   /** Number of non-empty levels. */
   size = 0;
+  /**
+   * Quantity resting on the whole side. The book keeps it a safe integer, so that every
+   * level total (a part of it) stays an exact sum.
+   */
+  totalQuantity = 0;
 
   constructor(sign: number, orders: OrderPool, initialLevels = 256) {
     const capacity = Math.max(1, initialLevels);
@@ -50,8 +55,9 @@ export class PriceLadder {
     return this.size === 0 ? undefined : this.levelPrices[this.sortedLevels[this.size - 1]];
   }
 
-  /** Level row holding this price, or NONE. */
+  /** Level row holding this price, or NONE (also for a price that is no integer: NaN compares with nothing). */
   find(price: number): number {
+    if (!Number.isSafeInteger(price)) return NONE;
     const index = this.search(this.sign * price);
     return index >= 0 ? this.sortedLevels[index] : NONE;
   }
@@ -69,12 +75,14 @@ export class PriceLadder {
     this.levelTails[level] = row;
     this.levelOrderCounts[level]++;
     this.levelQuantities[level] += orders.quantities[row];
+    this.totalQuantity += orders.quantities[row];
   }
 
   /** Takes quantity off an order that stays in its queue. */
   reduce(row: number, quantity: number): void {
     this.orders.quantities[row] -= quantity;
     this.levelQuantities[this.orders.levels[row]] -= quantity;
+    this.totalQuantity -= quantity;
   }
 
   /** Unlinks an order row from its queue, dropping the level when it empties. */
@@ -88,6 +96,7 @@ export class PriceLadder {
     if (next === NONE) this.levelTails[level] = prev;
     else orders.prev[next] = prev;
     this.levelQuantities[level] -= orders.quantities[row];
+    this.totalQuantity -= orders.quantities[row];
     if (--this.levelOrderCounts[level] === 0) this.removeLevel(level);
   }
 

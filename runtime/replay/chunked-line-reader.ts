@@ -2,7 +2,9 @@
 // LOBSTER days are gigabytes). A line is handed out as a byte range of the reader's own
 // buffer (valid until the next call), so reading allocates nothing per line: a line cut by
 // the end of a chunk is moved to the front of the buffer and the rest is read after it.
-// "\n" and "\r\n" both end a line; the last line may lack its newline.
+// "\n" and "\r\n" both end a line; the last line may lack its newline. Lines of up to
+// `chunkBytes` bytes are read (the buffer has room for their line end too); a longer one
+// is an error at its offset.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ReplayInputError } from './replay-source.ts';
 
@@ -28,12 +30,14 @@ export class ChunkedLineReader {
   /** File offset of buffer[0]. */
   private bufferOffset = 0;
   private endOfFile = false;
+  private readonly maxLineBytes: number;
 
   constructor(file: string, chunkBytes = DEFAULT_CHUNK_BYTES) {
     this.file = file;
     this.fd = openSync(file, 'r');
     this.totalBytes = fstatSync(this.fd).size;
-    this.buffer = Buffer.allocUnsafe(chunkBytes);
+    this.maxLineBytes = chunkBytes;
+    this.buffer = Buffer.allocUnsafe(chunkBytes + 2);
   }
 
   /** Bytes up to the end of the current line (its newline included). */
@@ -66,20 +70,24 @@ export class ChunkedLineReader {
 
   /** Hands out buffer[scan, end) as the current line and continues at `after`. */
   private take(end: number, after: number): void {
+    const lineEnd = end > this.scan && this.buffer[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
+    if (lineEnd - this.scan > this.maxLineBytes) this.tooLong();
     this.lineStart = this.scan;
-    this.lineEnd = end > this.scan && this.buffer[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
+    this.lineEnd = lineEnd;
     this.lineOffset = this.bufferOffset + this.scan;
     this.lineNumber++;
     this.scan = after;
+  }
+
+  private tooLong(): never {
+    throw new ReplayInputError(this.file, this.bufferOffset + this.scan, `line ${this.lineNumber + 1} is longer than ${this.maxLineBytes} bytes`);
   }
 
   /** Keeps the unfinished line, moved to the front, and reads after it. */
   private refill(): void {
     if (this.fd < 0) throw new Error(`${this.file} is closed`);
     const kept = this.filled - this.scan;
-    if (kept === this.buffer.length) {
-      throw new ReplayInputError(this.file, this.bufferOffset + this.scan, `line ${this.lineNumber + 1} is longer than ${this.buffer.length} bytes`);
-    }
+    if (kept === this.buffer.length) this.tooLong();
     this.buffer.copyWithin(0, this.scan, this.filled);
     this.bufferOffset += this.scan;
     this.scan = 0;

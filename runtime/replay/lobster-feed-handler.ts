@@ -51,7 +51,10 @@ class InstrumentBook {
 }
 
 export class LobsterFeedHandler {
-  /** Events applied, quotes written, events the book rejected, and pre-existing orders below the seeded depth (skipped). */
+  /**
+   * Events applied, quotes written, events rejected (by the book, or as no LOBSTER event:
+   * see LobsterOutcome), and pre-existing orders below the seeded depth (skipped).
+   */
   messages = 0;
   quotes = 0;
   rejected = 0;

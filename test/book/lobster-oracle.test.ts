@@ -1,9 +1,13 @@
 // Oracle test: LOBSTER's AAPL sample (../shared/data/lobster, see its README section 3)
 // replayed through LimitOrderBook. The book is seeded from orderbook row 0; after each
 // later message k the top 9 levels of both sides must equal orderbook row k. Level 10 is
-// not compared: it can be filled from deeper levels that no message ever showed, and it is
-// the only level the replay learns from (LobsterReplay.learnDeepestLevel, after the
-// comparison), so levels 1-9 follow from the messages alone.
+// not compared. LOBSTER's message_10 file holds only the events inside the top 10 levels,
+// so what happens deeper (orders that drift out of view and are cancelled or filled there,
+// levels that come into view from below) is in no message: after the comparison,
+// LobsterReplay.learnDeepestLevel takes it from row k's level 10 and from the gap between
+// its levels 9 and 10, and changes only prices beyond level 9's. So each comparison of
+// levels 1-9 checks what the messages did to the book, on top of what earlier rows showed
+// of the depths no message reaches; how often the replay had to learn is pinned below.
 // Also: LOBSTER's conventions (hidden executions, halts, pre-existing orders) on small
 // hand-written streams, and parse errors.
 import { readFileSync } from 'node:fs';
@@ -16,6 +20,7 @@ import {
   LobsterFormatError,
   LobsterReplay,
   type LobsterBookRow,
+  type LobsterMessage,
   type LobsterOutcome,
   emptyMessage,
   lobsterLines,
@@ -135,8 +140,37 @@ describe('LobsterReplay conventions', () => {
     expect(apply(replay, '34200.1,1,5,10,1000,-1')).toBe('locks-book');
     expect(apply(replay, '34200.1,1,6,10,1010,1')).toBe('locks-book');
     expect(apply(replay, '34200.1,1,7,10,1020,1')).toBe('crosses-book');
-    expect(apply(replay, '34200.2,4,-1,6,1000,1')).toBe('bad-quantity');
+    // A pre-existing order executed for more than its seeded level holds (7 at 1000).
+    expect(apply(replay, '34200.2,4,777,8,1000,1')).toBe('bad-quantity');
     expect(replay.rejected).toBe(4);
+    expect(differences(replay.book, seedRow, 2)).toEqual([]);
+  });
+
+  it('refuses events that are not LOBSTER events, whoever filled them, and changes nothing', () => {
+    const replay = replayOf();
+    expect(apply(replay, '34200.1,1,5,10,1005,-1')).toBe('order');
+    const event = (fields: Partial<LobsterMessage>): LobsterMessage => ({ ...emptyMessage(), time: 34200.2, type: 3, orderId: 5, size: 10, price: 1005, direction: -1, ...fields });
+    const bad: Partial<LobsterMessage>[] = [
+      // The seed orders' ids: a message must not reach them.
+      { orderId: -1, price: 1010 },
+      { type: 1, orderId: 0, price: 1030 },
+      // Not a type, direction or trading status of LOBSTER's.
+      { type: 9 },
+      { type: 0 },
+      { direction: 0 },
+      { type: 7, orderId: 0, size: 0, price: 5 },
+      // Order 5 rests at 1005 on the sell side: a message naming another price or side disagrees.
+      { price: 1006 },
+      { direction: 1 },
+      { type: 4, size: 1, price: 1004 },
+    ];
+    for (const fields of bad) expect(replay.apply(event(fields)), JSON.stringify(fields)).toBe('bad-event');
+    expect(replay.rejected).toBe(bad.length);
+    expect(replay.tradingState).toBe('trading');
+    expect(replay.book.orderQuantity(5)).toBe(10);
+    expect(replay.book.orderCount).toBe(5);
+    expect(replay.apply(event({}))).toBe('order');
+    expect(replay.book.hasOrder(5)).toBe(false);
     expect(differences(replay.book, seedRow, 2)).toEqual([]);
   });
 

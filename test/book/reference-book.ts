@@ -47,7 +47,7 @@ export class ReferenceBook {
     if (order === undefined) return 'unknown-order';
     if (!Number.isSafeInteger(newId)) return 'bad-order-id';
     if (newId !== id && this.find(newId) !== undefined) return 'duplicate-order';
-    const check = this.placement(order.side, price, quantity);
+    const check = this.placement(order.side, price, quantity, order.quantity);
     if (check !== 'ok') return check;
     this.orders = this.orders.filter((other) => other.id !== id);
     this.orders.push({ id: newId, side: order.side, price, quantity });
@@ -79,9 +79,14 @@ export class ReferenceBook {
     return this.orders.filter((order) => order.side === side && order.price === price).map((order) => order.id);
   }
 
-  private placement(side: Side, price: number, quantity: number): BookResult {
+  /** `leaving`: the quantity of the order a replace takes off the same side first. */
+  private placement(side: Side, price: number, quantity: number, leaving = 0): BookResult {
     if (!Number.isSafeInteger(price)) return 'bad-price';
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return 'bad-quantity';
+    // The side's resting total must stay a safe integer (summed exactly, in BigInt).
+    let total = BigInt(quantity) - BigInt(leaving);
+    for (const order of this.orders) if (order.side === side) total += BigInt(order.quantity);
+    if (total > BigInt(Number.MAX_SAFE_INTEGER)) return 'bad-quantity';
     const opposite = this.levels(side === 'buy' ? 'sell' : 'buy')[0];
     if (opposite !== undefined) {
       if (price === opposite.price) return 'locks-book';

@@ -131,11 +131,19 @@ describe('LobsterFeedHandler against a reference book', () => {
     return [bid?.price ?? 0, bid?.quantity ?? 0, ask?.price ?? 0, ask?.quantity ?? 0];
   }
 
-  /** LOBSTER semantics on the reference book (no seed: an unknown id is skipped). */
+  /**
+   * LOBSTER semantics on the reference book (no seed: an unknown id is skipped; a message
+   * naming another price or side than its resting order's is refused).
+   */
   function applyToReference(book: ReferenceBook, event: OrderEvent): void {
     const side = event.direction === 1 ? 'buy' : 'sell';
-    if (event.type === OrderEventType.add) book.add(event.orderId, side, event.price, event.size);
-    else if (event.type === OrderEventType.reduce || event.type === OrderEventType.execute) book.reduce(event.orderId, event.size);
+    if (event.type === OrderEventType.add) {
+      book.add(event.orderId, side, event.price, event.size);
+      return;
+    }
+    const resting = book.find(event.orderId);
+    if (resting === undefined || resting.price !== event.price || resting.side !== side) return;
+    if (event.type === OrderEventType.reduce || event.type === OrderEventType.execute) book.reduce(event.orderId, event.size);
     else if (event.type === OrderEventType.cancel) book.cancel(event.orderId);
   }
 
