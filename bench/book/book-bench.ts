@@ -85,12 +85,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       'seed top-up = modify(id, { price, size }); ids are strings built before the run. marketfeed: add/reduce/cancel/execute/replace with numeric ids',
     `each row: ${warmupS} s warm-up, then ${durationS} s measured, in turns of ${ROUND_S} s alternating between the books. msgs/s = stream operations ÷ time inside the timed passes. ` +
       `Per-update p50…max = the interval between two monotonicNs() reads around one operation, so each includes one clock read: ` +
-      `clock_p50_ns (${clockP50} ns) is two back-to-back reads measured in this run; it is not subtracted. ` +
-      'Each monotonicNs() read allocates a 16-byte heap number, so the timed runs have young-generation collections of their own',
+      `clock_p50_ns (${clockP50} ns) is two back-to-back reads measured in this run; it is not subtracted`,
     `allocation: as many passes as the throughput run did, no clock; heap_bytes = V8 heap used after − before + bytes freed by every collection ` +
       `during the run (from v8.GCProfiler); heap_bytes_per_msg = heap_bytes ÷ every book operation applied (seed, stream and clean-up, ${operationsPerPass} a pass), after a forced full GC; ` +
       'a run allocates a fixed few tens of kB of its own (profiler, compiled code) whatever its length, so 0.00x B is that, not the book',
-    'one thread applies the operations: p99.9 and max also hold the OS scheduler, V8 collections (the peer\'s and the clock\'s own garbage) and compiler threads',
+    'one thread applies the operations: p99.9 and max also hold the OS scheduler, V8 collections (the peer\'s garbage) and compiler threads',
     // machineNotes' note on cores speaks of a sender and a receiver, which this bench does not have.
     ...machineNotes(busyBefore).filter((line) => line.startsWith('other processes')),
   ];

@@ -115,6 +115,7 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
     } catch (error) {
       failure = error;
       service.logger.error({ err: error }, (error as Error).message);
+      service.stop('error');
       runner.stop();
     }
   };

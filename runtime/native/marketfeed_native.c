@@ -4,6 +4,9 @@
 //  - unmapSegment: munmap now and detach the ArrayBuffer (instead of waiting for GC).
 //  - setAffinity / getAffinity: sched_setaffinity / sched_getaffinity.
 //  - monotonicNs / realtimeNs: clock_gettime as a double (no BigInt allocation).
+//  - bindClockCell / tickMonotonic / tickRealtime: clock_gettime written into a bound
+//    Float64Array instead of returned, so a hot loop reads it without V8 allocating a heap
+//    number for the result (a double returned from a native call always is one).
 //  - yieldCpu: sched_yield, for idle strategies.
 //  - setSocketBuffers: SO_SNDBUF / SO_RCVBUF on a socket (Node's net cannot size them).
 // Node-API only (ABI-stable across Node versions); no dependencies.
@@ -300,6 +303,75 @@ static napi_value monotonic_ns(napi_env env, napi_callback_info info) {
   return clock_ns(env, CLOCK_MONOTONIC);
 }
 
+// Per environment (the main thread and each worker load the addon apart): the bound cell.
+typedef struct clock_cell {
+  double* values;
+  napi_ref array;
+} clock_cell_t;
+
+static void free_clock_cell(napi_env env, void* data, void* hint) {
+  (void)hint;
+  clock_cell_t* cell = data;
+  if (cell->array != NULL) napi_delete_reference(env, cell->array);
+  free(cell);
+}
+
+static clock_cell_t* clock_cell_of(napi_env env) {
+  void* data = NULL;
+  napi_get_instance_data(env, &data);
+  return data;
+}
+
+// bindClockCell(f64): index 0 receives CLOCK_MONOTONIC, index 1 CLOCK_REALTIME, in ns.
+// The array is held by a reference, so its memory stays where the cell points.
+static napi_value bind_clock_cell(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = NULL;
+  bool is_typed = false;
+  if (argc < 1 || napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_float64_array || length < 2) {
+    napi_throw_type_error(env, NULL, "bindClockCell expects a Float64Array of at least 2 elements");
+    return NULL;
+  }
+  clock_cell_t* cell = clock_cell_of(env);
+  if (cell == NULL) {
+    cell = calloc(1, sizeof *cell);
+    if (cell == NULL) return throw_errno(env, "calloc", NULL, ENOMEM);
+    napi_set_instance_data(env, cell, free_clock_cell, NULL);
+  }
+  if (cell->array != NULL) napi_delete_reference(env, cell->array);
+  napi_create_reference(env, argv[0], 1, &cell->array);
+  cell->values = data;
+  return NULL;
+}
+
+static napi_value tick_clock(napi_env env, clockid_t id, int index) {
+  clock_cell_t* cell = clock_cell_of(env);
+  if (cell == NULL || cell->values == NULL) {
+    napi_throw_error(env, NULL, "no clock cell bound: call bindClockCell first");
+    return NULL;
+  }
+  struct timespec ts;
+  clock_gettime(id, &ts);
+  cell->values[index] = (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+  return NULL;
+}
+
+static napi_value tick_monotonic(napi_env env, napi_callback_info info) {
+  (void)info;
+  return tick_clock(env, CLOCK_MONOTONIC, 0);
+}
+
+static napi_value tick_realtime(napi_env env, napi_callback_info info) {
+  (void)info;
+  return tick_clock(env, CLOCK_REALTIME, 1);
+}
+
 static napi_value realtime_ns(napi_env env, napi_callback_info info) {
   (void)info;
   return clock_ns(env, CLOCK_REALTIME);
@@ -350,6 +422,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"getAffinity", NULL, get_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
       {"monotonicNs", NULL, monotonic_ns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bindClockCell", NULL, bind_clock_cell, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tickMonotonic", NULL, tick_monotonic, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tickRealtime", NULL, tick_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
       {"yieldCpu", NULL, yield_cpu, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setSocketBuffers", NULL, set_socket_buffers, NULL, NULL, NULL, napi_enumerable, NULL},
   };

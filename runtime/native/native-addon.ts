@@ -26,6 +26,11 @@ export interface NativeAddon {
   monotonicNs(this: void): number;
   /** CLOCK_REALTIME in nanoseconds since the epoch, as a double (256 ns granularity today). */
   realtimeNs(this: void): number;
+  /** Binds this thread's clock cell: tickMonotonic writes index 0, tickRealtime index 1 (ns, as above). */
+  bindClockCell(this: void, cell: Float64Array): void;
+  /** Writes CLOCK_MONOTONIC into the bound cell: nothing is returned, so nothing is allocated. */
+  tickMonotonic(this: void): void;
+  tickRealtime(this: void): void;
   /** sched_yield(): lets another runnable thread on this core run. */
   yieldCpu(this: void): void;
   /** SO_SNDBUF / SO_RCVBUF of a socket fd (0 = unchanged); returns the sizes the kernel set. */

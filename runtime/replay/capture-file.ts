@@ -44,7 +44,7 @@ export interface CaptureHeader {
   recordSize: number;
   /** Most records in one block. */
   blockRecords: number;
-  /** When recording started: CLOCK_REALTIME and CLOCK_MONOTONIC ns of the recording host. */
+  /** When the file was started (with the first record): CLOCK_REALTIME and CLOCK_MONOTONIC ns of the recording host. */
   startWallNs: number;
   startMonotonicNs: number;
   /** The feed's name, and where it was read from ("shm /dev/shm/feed", "tcp host:port"). */
@@ -90,9 +90,10 @@ export function decodeHeader(bytes: Buffer): CaptureHeader {
   }
   if (bytes.length < HEADER_SIZE) throw new CaptureFormatError(bytes.length, `truncated header: ${bytes.length} of ${HEADER_SIZE} bytes`);
   const version = bytes.readUInt16LE(8);
+  const crcOk = crc32(bytes.subarray(0, HEADER_CRC_AT)) === bytes.readUInt32LE(HEADER_CRC_AT);
+  // A corrupt header is named as such, whatever byte was hit; a whole header of another version as that.
+  if (!crcOk) throw new CaptureFormatError(0, `header CRC mismatch: the header is corrupt${version === CAPTURE_VERSION ? '' : ` (it reads as version ${version})`}`);
   if (version !== CAPTURE_VERSION) throw new CaptureFormatError(8, `unsupported capture version ${version} (this build reads ${CAPTURE_VERSION})`);
-  const expectedCrc = bytes.readUInt32LE(HEADER_CRC_AT);
-  if (crc32(bytes.subarray(0, HEADER_CRC_AT)) !== expectedCrc) throw new CaptureFormatError(0, 'header CRC mismatch: the header is corrupt');
   const headerSize = bytes.readUInt16LE(10);
   const recordSize = bytes.readUInt16LE(12);
   const blockRecords = bytes.readUInt16LE(14);

@@ -72,8 +72,10 @@ export class CaptureReader implements ReplaySource {
     }
   }
 
+  /** Up to the last record handed out (or the part last read), for the progress bar. */
   get bytesRead(): number {
-    return this.input.position;
+    const input = this.input;
+    return this.blockBytes === 0 ? input.position : input.position + (this.nextRecordByte - input.start);
   }
 
   get totalBytes(): number {
@@ -109,7 +111,10 @@ export class CaptureReader implements ReplaySource {
     const offset = input.position;
     const buffer = input.buffer;
     const headerBytes = input.fill(BLOCK_HEADER_SIZE);
-    if (headerBytes === 0) return this.fail(offset, `truncated: the file ends after block ${this.blocks - 1} (${this.records} records) without its end marker; the recorder did not finish`);
+    if (headerBytes === 0) {
+      const after = this.blocks === 0 ? 'its header (0 records)' : `block ${this.blocks - 1} (${this.records} records)`;
+      return this.fail(offset, `truncated: the file ends after ${after} without its end marker; the recorder did not finish`);
+    }
     if (headerBytes >= 4 && buffer.readUInt32LE(input.start) === END_MAGIC) return this.readEnd(offset);
     if (headerBytes < BLOCK_HEADER_SIZE) return this.fail(offset, `truncated block header: ${headerBytes} of ${BLOCK_HEADER_SIZE} bytes`);
     const at = input.start;
@@ -118,7 +123,8 @@ export class CaptureReader implements ReplaySource {
     if (count === 0 || count > this.header.blockRecords) return this.fail(offset, `corrupt block ${this.blocks}: record count ${count} (1 to ${this.header.blockRecords})`);
     const length = BLOCK_HEADER_SIZE + count * RECORD_SIZE;
     const available = input.fill(length);
-    if (available < length) return this.fail(offset, `truncated block ${this.blocks}: ${available} of ${length} bytes (${count} records)`);
+    // The count is read before the CRC can be checked: a corrupt one looks like truncation.
+    if (available < length) return this.fail(offset, `truncated block ${this.blocks}: ${available} of ${length} bytes (${count} records), or its record count is corrupt`);
     // fill() may have moved the bytes to the front of the buffer.
     const block = buffer.subarray(input.start, input.start + length);
     if (blockCrc(block, length) !== block.readUInt32LE(12)) return this.fail(offset, `corrupt block ${this.blocks} (${count} records): CRC mismatch`);

@@ -56,6 +56,8 @@ export class CaptureWriter {
   }
 
   append(record: MarketDataRecord): void {
+    // A full block whose write failed is tried again before it takes another record.
+    if (this.pending === this.blockRecords) this.flush();
     const to = this.blockWords;
     const toBase = BLOCK_HEADER_WORDS + this.pending * RECORD_WORDS;
     const from = record.words;
@@ -65,7 +67,7 @@ export class CaptureWriter {
     if (++this.pending === this.blockRecords) this.flush();
   }
 
-  /** Writes the records appended since the last block as a (possibly short) block. */
+  /** Writes the records appended since the last block as a (possibly short) block; a failed write can be tried again. */
   flush(): void {
     if (this.pending === 0 || this.closed) return;
     const length = sealBlock(this.block, this.pending, this.blocks);
@@ -88,9 +90,14 @@ export class CaptureWriter {
     }
   }
 
+  /**
+   * Writes at the file offset after the last whole part, not at the end of the file: if a
+   * write fails part-way (a full disk) and is tried again, the part overwrites its own
+   * partial bytes instead of following them.
+   */
   private write(bytes: Buffer, length: number): void {
     let done = 0;
-    while (done < length) done += fs.writeSync(this.fd, bytes, done, length - done);
+    while (done < length) done += fs.writeSync(this.fd, bytes, done, length - done, this.bytesWritten + done);
     this.bytesWritten += length;
   }
 }

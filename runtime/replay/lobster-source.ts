@@ -17,7 +17,7 @@ import { NEW_YORK, localMidnightUtcMs } from './exchange-time.ts';
 import { LobsterFeedHandler } from './lobster-feed-handler.ts';
 import { LobsterMessageReader } from './lobster-message-reader.ts';
 import { LobsterOrderbookReader } from './lobster-orderbook-reader.ts';
-import { ReplayInputError, type ReplaySource } from './replay-source.ts';
+import { ReplayInputError, type ReplaySource, type SourceEventCounts } from './replay-source.ts';
 
 /** LOBSTER prices are USD × 10,000: one tick is PRICE_SCALE / 10,000 record units. */
 export const LOBSTER_PRICE_SCALE = PRICE_SCALE / 10_000;
@@ -31,17 +31,20 @@ export interface LobsterSourceOptions {
 }
 
 const LOBSTER_NAME = /_(\d{4}-\d{2}-\d{2})_\d+_\d+_message_\d+/;
+/** What detection takes for a LOBSTER message file name; its orderbook file has _orderbook_ instead. */
+export const LOBSTER_MESSAGE_NAME = /_message_\d+/;
 
 /** The trading date in a LOBSTER file name, or undefined. */
 export function lobsterTradingDate(file: string): string | undefined {
   return LOBSTER_NAME.exec(path.basename(file))?.[1];
 }
 
-/** The orderbook file LOBSTER ships next to a message file, if it is there. */
+/** The orderbook file LOBSTER ships next to a message file (same name, _orderbook_ for _message_), if it is there. */
 export function lobsterOrderbookPathFor(messagePath: string): string | undefined {
   const name = path.basename(messagePath);
-  if (!LOBSTER_NAME.test(name)) return undefined;
-  const candidate = path.join(path.dirname(messagePath), name.replace('_message_', '_orderbook_'));
+  const at = name.search(LOBSTER_MESSAGE_NAME);
+  if (at < 0) return undefined;
+  const candidate = path.join(path.dirname(messagePath), `${name.slice(0, at)}_orderbook_${name.slice(at + '_message_'.length)}`);
   return existsSync(candidate) ? candidate : undefined;
 }
 
@@ -111,6 +114,11 @@ export class LobsterSource implements ReplaySource {
   close(): void {
     this.messages.close();
     this.rows?.close();
+  }
+
+  eventCounts(): SourceEventCounts {
+    const handler = this.handler;
+    return { events: handler.messages, rejected: handler.rejected, unseen: handler.unseen };
   }
 
   /** The orderbook row of the message just read (row k is the book after message k). */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { looksLikeCapture } from './capture-file.ts';
 import { CaptureReader } from './capture-reader.ts';
-import { lobsterOrderbookPathFor, openLobsterSource } from './lobster-source.ts';
+import { LOBSTER_MESSAGE_NAME, lobsterOrderbookPathFor, openLobsterSource } from './lobster-source.ts';
 import { ReplayInputError, type ReplaySource } from './replay-source.ts';
 
 export interface ReplayInputOptions {
@@ -34,7 +34,7 @@ export function detectReplayInput(file: string): ReplayInputKind | undefined {
   const bytes = first.subarray(0, length);
   if (looksLikeCapture(bytes)) return 'capture';
   const firstLine = bytes.toString('latin1').split('\n', 1)[0];
-  if (LOBSTER_ROW.test(firstLine) || /_message_\d+/.test(path.basename(file))) return 'lobster';
+  if (LOBSTER_ROW.test(firstLine) || LOBSTER_MESSAGE_NAME.test(path.basename(file))) return 'lobster';
   return undefined;
 }
 

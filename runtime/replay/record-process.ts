@@ -2,6 +2,7 @@
 // following restarts and gap accounting; or TCP: consume tcp's reconnecting client) whose
 // every record goes into a capture file, closed cleanly with its end marker on --count,
 // --duration, --exit-on-end, SIGTERM or SIGINT.
+import fs from 'node:fs';
 import path from 'node:path';
 import { monotonicNs, wallClockNs } from '../clock/clock.ts';
 import { runShmConsumer, type ShmConsumerConfig } from '../consumer/shm-consumer-process.ts';
@@ -26,14 +27,20 @@ export async function runRecord(target: RecordTarget, from: RecordFrom): Promise
     from.kind === 'shm'
       ? { feed: from.consumer.feed, source: `shm ${path.join(from.consumer.shmDir, from.consumer.feed)}` }
       : { feed: '', source: `tcp ${from.consumer.host}:${from.consumer.port}` };
-  const writer = new CaptureWriter(target.out, {
-    feed,
-    source,
-    startWallNs: wallClockNs(),
-    startMonotonicNs: monotonicNs(),
-    overwrite: target.overwrite,
-    ...(target.blockRecords === undefined ? {} : { blockRecords: target.blockRecords }),
-  });
-  const tap = captureTap(writer, target.flushIntervalMs);
+  // Refused before anything starts; the file itself is opened (created, or replaced with
+  // --force) by the tap once there is something to write.
+  if (!target.overwrite && fs.existsSync(target.out)) {
+    throw Object.assign(new Error(`EEXIST: ${target.out} exists; give --force to overwrite it`), { code: 'EEXIST' });
+  }
+  const openWriter = (): CaptureWriter =>
+    new CaptureWriter(target.out, {
+      feed,
+      source,
+      startWallNs: wallClockNs(),
+      startMonotonicNs: monotonicNs(),
+      overwrite: target.overwrite,
+      ...(target.blockRecords === undefined ? {} : { blockRecords: target.blockRecords }),
+    });
+  const tap = captureTap(openWriter, target.flushIntervalMs);
   return from.kind === 'shm' ? runShmConsumer({ ...from.consumer, tap }) : runTcpConsumer({ ...from.consumer, tap });
 }

@@ -2,7 +2,10 @@
 // is due. Due = its sourceTimeNs, measured from the first record's, divided by the speed
 // (Infinity = flat out), has elapsed on the pacing clock since the first record went out.
 // A record that comes late (stall, full ring) goes at once and the rest catch up in a
-// burst, as in the generator; a source time that goes backwards re-anchors the pacing.
+// burst, as in the generator, so lateness never adds up. A record whose source time is a
+// little before the previous one's (interleaved venues' clocks) is due already and goes at
+// once; a jump back of more than REANCHOR_BACKWARDS_NS (a capture spanning days, or a
+// source clock reset) re-anchors the pacing: that record is due when the previous one was.
 // Each record keeps every captured field but: sequence (the transmitter's), publishTimeNs
 // (stamped now) and the replayed flag (set). A ReplayInputError ends the replay after the
 // records before it were published: it is kept as `failure`, not thrown.
@@ -25,6 +28,8 @@ export interface ReplaySettings {
 const CHUNK = 1024;
 /** Flat out, the clock is read once per this many records (a read costs ~40 ns). */
 const STAMP_EVERY = 64;
+/** Source time going back by more than this is a new stretch of time, not reordering. */
+export const REANCHOR_BACKWARDS_NS = 1_000_000_000;
 
 export class ReplayAgent implements PublishingAgent {
   sent = 0;
@@ -77,7 +82,7 @@ export class ReplayAgent implements PublishingAgent {
     let written = 0;
     while (written < CHUNK) {
       if (!this.hasPending && !this.take(now)) break;
-      if (paced && this.anchorClockNs + (pending.sourceTimeNs - this.anchorSourceNs) * this.nsPerSourceNs > now) break;
+      if (paced && this.dueNs(pending.sourceTimeNs) > now) break;
       const slot = transmitter.tryClaim();
       if (slot === null) break;
       if (written > 0 && (paced || (written & (STAMP_EVERY - 1)) === 0)) now = this.clock();
@@ -118,10 +123,16 @@ export class ReplayAgent implements PublishingAgent {
       this.startedNs = now;
       this.firstSourceNs = sourceNs;
       this.anchor(sourceNs, now);
-    } else if (sourceNs < this.lastSourceNs) {
-      this.anchor(sourceNs, now);
+    } else if (sourceNs < this.lastSourceNs - REANCHOR_BACKWARDS_NS) {
+      // Due when the previous record was due, not "now": a late previous record must not delay the rest.
+      this.anchor(sourceNs, this.dueNs(this.lastSourceNs));
     }
     return true;
+  }
+
+  /** When a record of this source time is due on the pacing clock (paced only). */
+  private dueNs(sourceNs: number): number {
+    return this.anchorClockNs + (sourceNs - this.anchorSourceNs) * this.nsPerSourceNs;
   }
 
   private anchor(sourceNs: number, now: number): void {

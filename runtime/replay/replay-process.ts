@@ -45,6 +45,7 @@ export async function runReplay(config: ReplayConfig, source: ReplaySource, term
           totalBytes: source.totalBytes,
           replayS: Math.round(durationS * 1000) / 1000,
           sourceSpanS: replay.firstSourceNs < 0 ? 0 : (replay.lastSourceNs - replay.firstSourceNs) / 1e9,
+          ...(source.eventCounts === undefined ? {} : { events: source.eventCounts() }),
           ...(replay.failure === undefined ? {} : { error: { message: replay.failure.message, file: replay.failure.file, offset: replay.failure.offset } }),
         };
         close();
@@ -54,6 +55,8 @@ export async function runReplay(config: ReplayConfig, source: ReplaySource, term
   } finally {
     close();
   }
-  if (agent !== undefined) terminal.write(formatReplaySummary({ records: agent.sent, durationS, description: source.description, error: agent.failure }));
+  if (agent !== undefined) {
+    terminal.write(formatReplaySummary({ records: agent.sent, durationS, description: source.description, error: agent.failure, events: source.eventCounts?.() }));
+  }
   return code;
 }

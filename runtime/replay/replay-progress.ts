@@ -2,7 +2,7 @@
 // it runs (only on a terminal) and one summary line at the end (always). The bar line ends
 // with a carriage return, so a log line written meanwhile overwrites it and the next
 // redraw starts on a fresh line.
-import type { ReplaySource } from './replay-source.ts';
+import type { ReplaySource, SourceEventCounts } from './replay-source.ts';
 
 export interface ProgressState {
   bytesRead: number;
@@ -29,13 +29,22 @@ export interface ReplayOutcome {
   durationS: number;
   description: string;
   error: Error | undefined;
+  events?: SourceEventCounts | undefined;
 }
 
+/** Below this a rate says more about the clock than about the replay. */
+const MIN_RATE_DURATION_S = 0.01;
+
 export function formatReplaySummary(outcome: ReplayOutcome): string {
-  const rate = outcome.records / Math.max(outcome.durationS, 1e-9);
-  const line = `replayed ${formatCount(outcome.records)} records in ${outcome.durationS.toFixed(3)} s (${formatCount(Math.round(rate))} records/s) from ${outcome.description}`;
-  if (outcome.error === undefined) return `${line}\n`;
-  return `${line}\nerror: ${outcome.error.message}\n  every record before that point was published; the replay stopped there\n`;
+  const rate = outcome.records > 1 && outcome.durationS >= MIN_RATE_DURATION_S ? ` (${formatCount(Math.round(outcome.records / outcome.durationS))} records/s)` : '';
+  let text = `replayed ${formatCount(outcome.records)} records in ${outcome.durationS.toFixed(3)} s${rate} from ${outcome.description}\n`;
+  const events = outcome.events;
+  if (events !== undefined) {
+    text += `  ${formatCount(events.events)} events read, ${formatCount(events.rejected)} refused, ${formatCount(events.unseen)} for orders below the seeded depth (skipped)\n`;
+    if (events.rejected > 0) text += `warning: ${formatCount(events.rejected)} events were refused (the book or the event itself was inconsistent) and changed nothing\n`;
+  }
+  if (outcome.error === undefined) return text;
+  return `${text}error: ${outcome.error.message}\n  every record before that point was published; the replay stopped there\n`;
 }
 
 export interface ProgressBar {

@@ -21,6 +21,18 @@ export interface ReplaySource {
   next(out: MarketDataRecord): boolean;
   /** Releases the file. */
   close(): void;
+  /**
+   * For sources that turn input events into records (LOBSTER): how many events were read,
+   * and how many of them were refused (by the book, or as no valid event) or skipped (a
+   * change to an order below the seeded depth). Shown in the summary, with a warning.
+   */
+  eventCounts?(): SourceEventCounts;
+}
+
+export interface SourceEventCounts {
+  events: number;
+  rejected: number;
+  unseen: number;
 }
 
 /** Input that cannot be read: names the file, the byte offset and what is wrong there. */

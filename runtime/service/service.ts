@@ -110,6 +110,7 @@ export class Service {
     } catch (error) {
       failure = error;
       this.logger.error({ err: error }, `${this.options.role} failed`);
+      this.stop('error');
     }
     return { elapsedS: (performance.now() - startedMs) / 1000, failure };
   }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
 import { RECORD_WORDS } from '../../runtime/record/record-layout.ts';
 import { CAPTURE_MAGIC, HEADER_SIZE, END_MARKER_SIZE, looksLikeCapture } from '../../runtime/replay/capture-file.ts';
@@ -215,6 +215,71 @@ describe('capture file', () => {
     expect(reader.bytesRead).toBe(reader.totalBytes);
     expect(reader.end).toMatchObject({ records: count, blocks: writer.blocks });
     reader.close();
+  });
+
+  it('names a header-only file, a corrupt header byte and the progress within a block', () => {
+    const file = freshPath();
+    const writer = new CaptureWriter(file, { ...START, blockRecords: 100 });
+    const record = new MarketDataRecord();
+    for (let i = 0; i < 250; i++) {
+      record.sequence = i;
+      writer.append(record);
+    }
+    writer.finish(0);
+    const bytes = fs.readFileSync(file);
+    // Progress counts the records handed out, not only whole blocks.
+    const reader = CaptureReader.open(file);
+    for (let i = 0; i < 10; i++) reader.next(record);
+    expect(reader.bytesRead).toBe(HEADER_SIZE + 16 + 10 * 64);
+    while (reader.next(record));
+    expect(reader.bytesRead).toBe(bytes.length);
+    reader.close();
+    // The header alone: "after its header", not "after block -1".
+    fs.writeFileSync(file, bytes.subarray(0, HEADER_SIZE));
+    expect(readAll(file).error?.message).toMatch(/the file ends after its header \(0 records\) without its end marker/);
+    // Any corrupt header byte, the version's included, is a corrupt header.
+    for (const at of [8, 9, 20, 200]) {
+      const corrupt = Buffer.from(bytes);
+      corrupt[at] ^= 0x01;
+      fs.writeFileSync(file, corrupt);
+      expect(readAll(file).error?.message, `byte ${at}`).toMatch(/header CRC mismatch: the header is corrupt/);
+    }
+  });
+
+  it('a block whose write failed part-way is written again over its partial bytes, not after them', () => {
+    const file = freshPath();
+    const writer = new CaptureWriter(file, { ...START, blockRecords: 4 });
+    const record = new MarketDataRecord();
+    const original = fs.writeSync;
+    let failNext = false;
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, buffer: Buffer, offset: number, length: number, position: number) => {
+      if (failNext) {
+        failNext = false;
+        // Half the block reaches the file, then the disk is full.
+        original(fd, buffer, offset, length >> 1, position);
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      }
+      return original(fd, buffer, offset, length, position);
+    }) as typeof fs.writeSync);
+    try {
+      for (let i = 0; i < 3; i++) {
+        record.sequence = i;
+        writer.append(record);
+      }
+      record.sequence = 3;
+      failNext = true;
+      expect(() => writer.append(record)).toThrow(/ENOSPC/);
+      for (let i = 4; i < 6; i++) {
+        record.sequence = i;
+        writer.append(record);
+      }
+      writer.finish(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const read = readAll(file);
+    expect(read.error).toBeUndefined();
+    expect(read.records.map((words) => words[0])).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('refuses to overwrite a file unless asked', () => {

@@ -78,6 +78,10 @@ describe('lobster file names', () => {
     expect(lobsterTradingDate('BRK.A_2019-01-02_34200000_57600000_message_5.first998.csv')).toBe('2019-01-02');
     expect(lobsterTradingDate('/x/messages.csv')).toBeUndefined();
     expect(lobsterOrderbookPathFor(path.join(dir, 'AAPL_2012-06-21_1_2_message_1.csv'))).toBeUndefined();
+    // Any name replay takes for a message file finds its sibling, the full LOBSTER pattern or not.
+    writeFileSync(path.join(dir, 'AAPL_message_10.csv'), '');
+    writeFileSync(path.join(dir, 'AAPL_orderbook_10.csv'), '');
+    expect(lobsterOrderbookPathFor(path.join(dir, 'AAPL_message_10.csv'))).toBe(path.join(dir, 'AAPL_orderbook_10.csv'));
   });
 
   it('asks for the trading date when the name has none', () => {

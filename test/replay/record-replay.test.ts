@@ -2,6 +2,7 @@
 // capture file → `replay` → `record` again, a truncated capture replayed to a consumer, a
 // recorder killed mid-way, pacing, and a LOBSTER file replayed to a consumer.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
@@ -183,6 +184,9 @@ describe('record and replay across processes', () => {
     const play = replay(feed, dataPath(LOBSTER_MESSAGES), '--speed', 'max', '--instrument-id', '42');
     const playSummary = await succeeded(play);
     expect(playSummary.source).toMatch(/LOBSTER .*instrument 42.*seeded from .*_orderbook_/);
+    // Every message read, none refused or skipped; the text summary says so too.
+    expect(playSummary.events).toEqual({ events: 999, rejected: 0, unseen: 0 });
+    expect(play.stderr.join('\n')).toMatch(/999 events read, 0 refused, 0 for orders below the seeded depth/);
     const records = playSummary.records as number;
     expect(records).toBeGreaterThan(100);
     expect(await succeeded(rec)).toMatchObject({ records, gaps: 0, lost: 0 });
@@ -220,6 +224,7 @@ describe('record and replay usage', () => {
     [['replay'], /--file is required/],
     [['replay', '--file', 'x', '--speed', '0'], /--speed must be a rate per second .* or "max"|--speed must be a positive rate/],
     [['replay', '--file', 'x', '--capacity', '1000'], /--capacity must be a power of two/],
+    [['replay', '--file', 'x', '--date', '2012-13-45'], /--date must be a YYYY-MM-DD calendar date, got "2012-13-45"/],
   ])('%j exits 2 and says what is wrong', async (args, message) => {
     const run = await runCliToEnd(args);
     expect(run.code).toBe(2);
@@ -235,5 +240,22 @@ describe('record and replay usage', () => {
     const rec = await runCliToEnd(['record', '--out', text, '--shm-dir', dir]);
     expect(rec.code).toBe(1);
     expect(rec.stderr.join('\n')).toMatch(/EEXIST/);
+    expect(fs.readFileSync(text, 'utf8')).toBe('hello\n');
+  });
+
+  it('record --force that fails to start (its metrics port is taken) leaves the file it would replace as it was', async () => {
+    const existing = path.join(dir, 'keep.mfcap');
+    fs.writeFileSync(existing, 'a capture worth keeping');
+    const port = await freePort();
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '0.0.0.0', resolve));
+    try {
+      const rec = await runCliToEnd(['record', '--feed', uniqueFeed('keep'), '--shm-dir', dir, '--out', existing, '--force', '--metrics-port', String(port)]);
+      expect(rec.code).toBe(1);
+      expect(rec.stderr.join('\n')).toMatch(/EADDRINUSE/);
+    } finally {
+      holder.close();
+    }
+    expect(fs.readFileSync(existing, 'utf8')).toBe('a capture worth keeping');
   });
 });

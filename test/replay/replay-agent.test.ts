@@ -95,19 +95,36 @@ describe('ReplayAgent', () => {
     expect(agent.lastSourceNs - agent.firstSourceNs).toBe(2_000 * MS);
   });
 
-  it('re-anchors when source time goes backwards (a capture spanning a publisher restart)', () => {
+  it('a jump back in source time (a capture spanning days) starts a new schedule where the previous record was due', () => {
     const transmitter = new ArrayTransmitter();
     const clock = fakeClock(0);
-    const agent = new ReplayAgent(transmitter, arraySource([500 * MS, 600 * MS, 100 * MS, 200 * MS]), { speed: 1, count: 0, clock: clock.read });
+    const S = 1000 * MS;
+    const agent = new ReplayAgent(transmitter, arraySource([36_000 * S, 36_000 * S + 100 * MS, 3_600 * S, 3_600 * S + 50 * MS]), { speed: 1, count: 0, clock: clock.read });
     const sentAt = (ms: number): number => {
       clock.now = ms * MS;
       agent.doWork();
       return transmitter.published.length;
     };
     expect(sentAt(0)).toBe(1);
-    expect(sentAt(100)).toBe(3); // 600 ms is due; 100 ms is in the past: it goes at once and becomes the new anchor
-    expect(sentAt(199)).toBe(3);
-    expect(sentAt(200)).toBe(4);
+    // The second record is late (published at 130 ms, due at 100): the jump back is due at 100, not 130.
+    expect(sentAt(130)).toBe(3);
+    expect(sentAt(149)).toBe(3);
+    expect(sentAt(150)).toBe(4);
+  });
+
+  it('source times a little out of order (interleaved venue clocks) go at once and never delay the schedule', () => {
+    const transmitter = new ArrayTransmitter();
+    const clock = fakeClock(0);
+    // 2,000 records 1 ms apart, every other one 0.8 ms before the one it follows.
+    const times = Array.from({ length: 2000 }, (_, i) => 10_000 * MS + (i % 2 === 0 ? i : i - 1.8) * MS);
+    const agent = new ReplayAgent(transmitter, arraySource(times), { speed: 1, count: 0, clock: clock.read });
+    // Work every 0.1 ms: no record may go before it is due, and the last one is due at 1998 ms.
+    for (let at = 0; at <= 1998 * 10; at++) {
+      clock.now = (at * MS) / 10;
+      agent.doWork();
+    }
+    expect(transmitter.published).toHaveLength(2000);
+    expect(agent.finishedNs).toBe(1998 * MS);
   });
 
   it('keeps every captured field but sequence, publish time and the replayed flag', () => {

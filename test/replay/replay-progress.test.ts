@@ -42,6 +42,17 @@ describe('replay progress', () => {
     expect(formatReplaySummary({ records: 20_000, durationS: 2, description: 'capture x.mfcap', error: undefined })).toBe(
       'replayed 20,000 records in 2.000 s (10,000 records/s) from capture x.mfcap\n',
     );
+    // No rate from one record or a few microseconds: it would say more about the clock than the replay.
+    expect(formatReplaySummary({ records: 1, durationS: 0, description: 'capture x.mfcap', error: undefined })).toBe('replayed 1 records in 0.000 s from capture x.mfcap\n');
+    expect(formatReplaySummary({ records: 3, durationS: 0.000_004, description: 'c', error: undefined })).toBe('replayed 3 records in 0.000 s from c\n');
+    // Sources of events say what they made of them, and warn of refused ones.
+    const events = { events: 998, rejected: 2, unseen: 7 };
+    expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'LOBSTER f.csv', error: undefined, events })).toBe(
+      'replayed 485 records in 0.500 s (970 records/s) from LOBSTER f.csv\n' +
+        '  998 events read, 2 refused, 7 for orders below the seeded depth (skipped)\n' +
+        'warning: 2 events were refused (the book or the event itself was inconsistent) and changed nothing\n',
+    );
+    expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'L', error: undefined, events: { ...events, rejected: 0 } })).not.toMatch(/warning/);
     const error = new ReplayInputError('x.mfcap', 65_808, 'truncated block 1: 40 of 65552 bytes (1024 records)');
     expect(formatReplaySummary({ records: 1024, durationS: 0.5, description: 'capture x.mfcap', error })).toMatch(
       /^replayed 1,024 records .*\nerror: x\.mfcap: at byte 65808: truncated block 1.*\n {2}every record before that point was published/,

@@ -1,3 +1,4 @@
+import { NEW_YORK, localMidnightUtcMs } from '../../replay/exchange-time.ts';
 import { lobsterTradingDate } from '../../replay/lobster-source.ts';
 import { detectReplayInput, openReplaySource } from '../../replay/open-replay-source.ts';
 import { runReplay } from '../../replay/replay-process.ts';
@@ -27,7 +28,7 @@ export const replayCommand = defineCommand({
     const file = options.file;
     if (file === undefined) throw new UsageError('marketfeed replay: --file is required');
     const settings = publisherSettings('replay', options);
-    if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new UsageError(`marketfeed replay: --date must be YYYY-MM-DD, got "${options.date}"`);
+    if (options.date !== undefined && !isCalendarDate(options.date)) throw new UsageError(`marketfeed replay: --date must be a YYYY-MM-DD calendar date, got "${options.date}"`);
     if (detectReplayInput(file) === 'lobster' && options.date === undefined && lobsterTradingDate(file) === undefined) {
       throw new UsageError(`marketfeed replay: ${file} is a LOBSTER file whose name has no date: give --date YYYY-MM-DD`);
     }
@@ -35,3 +36,12 @@ export const replayCommand = defineCommand({
     return runReplay({ ...settings, speed: options.speed, count: options.count }, source);
   },
 });
+
+function isCalendarDate(text: string): boolean {
+  try {
+    localMidnightUtcMs(text, NEW_YORK);
+    return true;
+  } catch {
+    return false;
+  }
+}
