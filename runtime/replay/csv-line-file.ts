@@ -23,9 +23,12 @@ export abstract class CsvLineFile {
   get totalBytes(): number {
     return this.lines.totalBytes;
   }
-  /** 1-based number of the last line read. */
+  /** 1-based number of the last line read, and the file offset of its first byte. */
   get lineNumber(): number {
     return this.lines.lineNumber;
+  }
+  get lineOffset(): number {
+    return this.lines.lineOffset;
   }
 
   close(): void {

@@ -7,6 +7,10 @@
 // yields a snapshot quote; after each later message k the deepest level of row k is learnt
 // (LobsterReplay.learnDeepestLevel), so the book stays equal to the file. Without it, the
 // book starts empty and changes to orders it never saw are counted as unseen and skipped.
+// The two files must belong together: LOBSTER writes a message only for events inside the
+// levels its orderbook file shows, so the price of every add, cancel or execution is a
+// level of its side in the row before the message or the row after it. A message that is
+// in neither is a ReplayInputError at its line (an orderbook file of another day or symbol).
 // Times: LOBSTER counts seconds after midnight New York time on the trading date, which
 // comes from the file name (TICKER_YYYY-MM-DD_start_end_message_LEVEL.csv) unless given.
 import { existsSync } from 'node:fs';
@@ -17,6 +21,7 @@ import { NEW_YORK, localMidnightUtcMs } from './exchange-time.ts';
 import { LobsterFeedHandler } from './lobster-feed-handler.ts';
 import { LobsterMessageReader } from './lobster-message-reader.ts';
 import { LobsterOrderbookReader } from './lobster-orderbook-reader.ts';
+import { OrderEventType } from './order-event.ts';
 import { ReplayInputError, type ReplaySource, type SourceEventCounts } from './replay-source.ts';
 
 /** LOBSTER prices are USD × 10,000: one tick is PRICE_SCALE / 10,000 record units. */
@@ -72,6 +77,9 @@ export class LobsterSource implements ReplaySource {
   readonly handler: LobsterFeedHandler;
   private readonly messages: LobsterMessageReader;
   private readonly rows: LobsterOrderbookReader | undefined;
+  /** The previous row's prices (copied: the reader reuses its row). */
+  private previousAskPrices = new Float64Array(0);
+  private previousBidPrices = new Float64Array(0);
 
   constructor(messages: LobsterMessageReader, rows: LobsterOrderbookReader | undefined, handler: LobsterFeedHandler, tradingDate: string) {
     this.messages = messages;
@@ -102,11 +110,14 @@ export class LobsterSource implements ReplaySource {
       this.nextRow();
       if (messages.lineNumber === 1) {
         handler.seedFrom(event, rows.row);
+        this.keepPrices();
         if (handler.quoteIfTopChanged(event, out, RecordFlag.snapshot)) return true;
         continue;
       }
+      this.checkAgainstRows();
       handler.apply(event);
       handler.learnDeepestLevel(event.instrumentId, rows.row);
+      this.keepPrices();
       if (handler.quoteIfTopChanged(event, out)) return true;
     }
   }
@@ -121,6 +132,32 @@ export class LobsterSource implements ReplaySource {
     return { events: handler.messages, rejected: handler.rejected, unseen: handler.unseen };
   }
 
+  private keepPrices(): void {
+    const row = this.rows!.row;
+    if (this.previousAskPrices.length !== row.askPrices.length) {
+      this.previousAskPrices = new Float64Array(row.askPrices.length);
+      this.previousBidPrices = new Float64Array(row.bidPrices.length);
+    }
+    this.previousAskPrices.set(row.askPrices);
+    this.previousBidPrices.set(row.bidPrices);
+  }
+
+  /** Throws unless the message's price is a level of its side in the row before it or after it. */
+  private checkAgainstRows(): void {
+    const event = this.messages.event;
+    if (event.type < OrderEventType.add || event.type > OrderEventType.execute) return;
+    const row = this.rows!.row;
+    const buy = event.direction === 1;
+    if (includes(buy ? row.bidPrices : row.askPrices, event.price) || includes(buy ? this.previousBidPrices : this.previousAskPrices, event.price)) return;
+    const line = this.messages.lineNumber;
+    throw new ReplayInputError(
+      this.messages.file,
+      this.messages.lineOffset,
+      `line ${line}: its ${buy ? 'bid' : 'ask'} price ${event.price} is a level of neither orderbook row ${line - 1} nor row ${line} ` +
+        `(${path.basename(this.rows!.file)}): the orderbook file is not this message file's`,
+    );
+  }
+
   /** The orderbook row of the message just read (row k is the book after message k). */
   private nextRow(): void {
     const rows = this.rows!;
@@ -131,4 +168,9 @@ export class LobsterSource implements ReplaySource {
       `the orderbook file ends after ${rows.lineNumber} rows but the message file goes on (line ${this.messages.lineNumber})`,
     );
   }
+}
+
+function includes(prices: Float64Array, price: number): boolean {
+  for (let level = 0; level < prices.length; level++) if (prices[level] === price) return true;
+  return false;
 }

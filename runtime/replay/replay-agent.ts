@@ -82,10 +82,12 @@ export class ReplayAgent implements PublishingAgent {
     let written = 0;
     while (written < CHUNK) {
       if (!this.hasPending && !this.take(now)) break;
+      // After take(), which may have read from the file: paced, every record is due and
+      // stamped by the clock as it is now; flat out, every STAMP_EVERY records.
+      if (paced || (written & (STAMP_EVERY - 1)) === 0) now = this.clock();
       if (paced && this.dueNs(pending.sourceTimeNs) > now) break;
       const slot = transmitter.tryClaim();
       if (slot === null) break;
-      if (written > 0 && (paced || (written & (STAMP_EVERY - 1)) === 0)) now = this.clock();
       // Words 0-1 are the sequence, which the transmitter has stamped into the slot.
       const from = pending.words;
       const to = slot.words;

@@ -1,7 +1,8 @@
 // What `marketfeed replay` shows a person on stderr: a progress bar redrawn in place while
 // it runs (only on a terminal) and one summary line at the end (always). The bar line ends
 // with a carriage return, so a log line written meanwhile overwrites it and the next
-// redraw starts on a fresh line.
+// redraw starts on a fresh line. It is cut to the terminal's width: a line that wrapped
+// would leave its first row behind at every redraw.
 import type { ReplaySource, SourceEventCounts } from './replay-source.ts';
 
 export interface ProgressState {
@@ -62,7 +63,9 @@ export function startProgressBar(out: NodeJS.WriteStream, source: ReplaySource, 
     const ratePerS = ((count - lastRecords) * 1000) / Math.max(nowMs - lastMs, 1);
     lastRecords = count;
     lastMs = nowMs;
-    out.write(`${formatProgress({ bytesRead: source.bytesRead, totalBytes: source.totalBytes, records: count, ratePerS })}\x1b[K\r`);
+    const line = formatProgress({ bytesRead: source.bytesRead, totalBytes: source.totalBytes, records: count, ratePerS });
+    const width = out.columns > 1 ? out.columns - 1 : line.length;
+    out.write(`${line.slice(0, width)}\x1b[K\r`);
   };
   const timer = setInterval(draw, REDRAW_MS);
   return {

@@ -153,6 +153,21 @@ describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('openLobsterS
     expect(quotes).toEqual(full.filter((quote) => quote.message < line - 1));
   });
 
+  it("an orderbook file that is not the message file's is an error at the first message it cannot hold, after the quotes before it", () => {
+    // The same day's rows, but 50 messages later: the first rows still share levels with the messages' prices.
+    const orderbook = path.join(dir, 'later_orderbook.csv');
+    writeFileSync(orderbook, `${rows.slice(50).join('\n')}\n${rows.slice(0, 50).join('\n')}\n`);
+    const { quotes, error } = drain(openLobsterSource(dataPath(MESSAGES), { instrumentId: 1, orderbookPath: orderbook }));
+    expect(error).toBeInstanceOf(ReplayInputError);
+    const failure = error as ReplayInputError;
+    expect(failure.file).toBe(dataPath(MESSAGES));
+    const line = Number(/^.*: line (\d+): /.exec(failure.message)?.[1]);
+    expect(failure.message).toMatch(/price \d+ is a level of neither orderbook row \d+ nor row \d+ \(later_orderbook\.csv\): the orderbook file is not this message file's/);
+    expect(failure.offset).toBe(messages.slice(0, line - 1).reduce((bytes, text) => bytes + text.length + 1, 0));
+    expect(line).toBeGreaterThan(1);
+    expect(quotes.every((quote) => quote.message < line - 1)).toBe(true);
+  });
+
   it('an orderbook file shorter than the message file is an error at its end', () => {
     const bytes = readFileSync(dataPath(ORDERBOOK));
     const tenRows = bytes.subarray(0, bytes.indexOf(rows[10]));

@@ -7,9 +7,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function fakeTerminal(isTTY: boolean): NodeJS.WriteStream & { written: string[] } {
+function fakeTerminal(isTTY: boolean, columns = 200): NodeJS.WriteStream & { written: string[] } {
   const written: string[] = [];
-  return { isTTY, written, write: (text: string) => written.push(text) > 0 } as unknown as NodeJS.WriteStream & { written: string[] };
+  return { isTTY, columns, written, write: (text: string) => written.push(text) > 0 } as unknown as NodeJS.WriteStream & { written: string[] };
 }
 
 const source: ReplaySource = { description: 'capture x.mfcap', bytesRead: 3 * 1024 * 1024, totalBytes: 12 * 1024 * 1024, next: () => false, close: () => undefined };
@@ -31,6 +31,12 @@ describe('replay progress', () => {
     expect(tty.written[0]).toMatch(/^\[#+-+\] +25\.0% .*1,000 records .*\[K\r$/);
     expect(tty.written[0].endsWith('\x1b[K\r')).toBe(true);
     expect(tty.written[2]).toBe('\x1b[K');
+    // On a narrow terminal the line is cut short of the last column, so it never wraps.
+    const narrow = fakeTerminal(true, 40);
+    const cut = startProgressBar(narrow, source, () => 1000);
+    vi.advanceTimersByTime(250);
+    cut.stop();
+    expect(narrow.written[0]).toBe(`${formatProgress({ bytesRead: source.bytesRead, totalBytes: source.totalBytes, records: 1000, ratePerS: 5000 }).slice(0, 39)}\x1b[K\r`);
     const pipe = fakeTerminal(false);
     const none = startProgressBar(pipe, source, () => 1000);
     vi.advanceTimersByTime(1000);
