@@ -73,6 +73,14 @@ export function parseFixDictionary(xml: string, transportXml?: string): FixDicti
       if (!Number.isInteger(number) || number <= 0 || name === undefined) continue;
       const values = new Map<string, string>();
       for (const value of field.children) if (value.attributes.enum !== undefined) values.set(value.attributes.enum, value.attributes.description ?? '');
+      // A field both files define (MsgType, ApplVerID…) keeps the first file's definition, and
+      // gains the enumeration values only the other lists: FIXT 1.1 knows just the session MsgTypes.
+      const known = fieldsByNumber.get(number);
+      if (known !== undefined) {
+        for (const [code, meaning] of values) if (!known.values.has(code)) known.values.set(code, meaning);
+        fieldsByName.set(name, known);
+        continue;
+      }
       const def: FixFieldDef = { number, name, type: field.attributes.type ?? 'STRING', values };
       fieldsByNumber.set(number, def);
       fieldsByName.set(name, def);

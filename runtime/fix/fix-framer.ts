@@ -1,25 +1,42 @@
 // Finds FIX message boundaries in a byte stream that arrives in arbitrary pieces (TCP
 // reads, file chunks): a message may be split at any byte and a chunk may hold several
 // messages. The frame length comes from BodyLength (9); the framer checks only the shape
-// of the header and trailer, and the parser validates the rest. Bytes between messages
-// that are whitespace (log-file line ends) are skipped; anything else is reported once and
-// the framer resynchronises at the next "8=" that is not the end of a longer tag (108=, 58=).
-import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte } from './fix-bytes.ts';
+// of the header (BeginString FIX.n.m or FIXT.n.m, BodyLength digits) and of the trailer,
+// and the parser validates the rest. Bytes between messages that are whitespace (log-file
+// line ends) are skipped. Anything else is reported once, and the framer picks up again at
+// the next "8=" that is not the end of a longer tag (108=, 58=), or at the next "8=FIX"
+// whatever comes before it (a sender that died mid-field, "34=12", then a new message).
+// The same messages and errors come out however the stream is cut. end() reports a last
+// message cut short and still frames what follows its first byte (a BodyLength too large
+// would otherwise hide the messages after it).
+import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte, isBeginString } from './fix-bytes.ts';
 import { FixError } from './fix-error.ts';
 
 export interface FixFramerOptions {
   delimiter?: FixDelimiter;
   /** Largest message accepted (default 1 MiB); a larger BodyLength is reported and skipped. */
   maxMessageBytes?: number;
+  /**
+   * Log files: text before "8=FIX" at the start of a line (a time stamp, a direction) is
+   * skipped without an error, if it is at most MAX_LINE_PREFIX bytes and holds no delimiter.
+   */
+  linePrefixes?: boolean;
   /** Receives each complete message as bytes [start, end) of `buffer`, valid only during the call. */
   onMessage: (buffer: Buffer, start: number, end: number) => void;
   /** Receives framing problems; the framer has already skipped past them. */
   onError: (error: FixError) => void;
 }
 
+const NEWLINE = 0x0a;
+/** Longest line prefix skipped in front of a message in a log file. */
+export const MAX_LINE_PREFIX = 256;
+/** "8=FIX": enough bytes to tell a message start from text. */
+const START_MARK = [0x38, EQUALS, 0x46, 0x49, 0x58];
+
 export class FixFramer {
   private readonly delimiter: number;
   private readonly maxMessageBytes: number;
+  private readonly linePrefixes: boolean;
   private readonly onMessage: FixFramerOptions['onMessage'];
   private readonly onError: FixFramerOptions['onError'];
   private pending: Buffer;
@@ -28,12 +45,13 @@ export class FixFramer {
   private streamOffset = 0;
   /** Inside reported garbage, looking for the next message start (possibly across chunks). */
   private skipping = false;
-  /** Whether the byte just before pending[0] (or the next chunk) is a digit: "8=" after one is a tag like 108=. */
-  private digitBefore = false;
+  /** The byte just before pending[0] (or the next chunk); NEWLINE at the start of the stream. */
+  private previousByte = NEWLINE;
 
   constructor(options: FixFramerOptions) {
     this.delimiter = delimiterByte(options.delimiter);
     this.maxMessageBytes = options.maxMessageBytes ?? 1 << 20;
+    this.linePrefixes = options.linePrefixes ?? false;
     this.onMessage = options.onMessage;
     this.onError = options.onError;
     this.pending = Buffer.allocUnsafe(4096);
@@ -48,23 +66,37 @@ export class FixFramer {
     if (this.pendingLength === 0) {
       // Common case: frame straight out of the chunk and keep only its tail.
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      const used = this.frame(buffer, 0, buffer.length);
-      if (used > 0) this.digitBefore = isDigit(buffer[used - 1]);
-      this.keep(buffer, used, buffer.length);
+      const used = this.frame(buffer, 0, buffer.length, false);
+      if (used > 0) this.previousByte = buffer[used - 1];
+      this.streamOffset += used;
+      this.append(buffer.subarray(used));
       return;
     }
     this.append(chunk);
-    const used = this.frame(this.pending, 0, this.pendingLength);
-    if (used > 0) this.digitBefore = isDigit(this.pending[used - 1]);
+    this.consume(this.frame(this.pending, 0, this.pendingLength, false));
+  }
+
+  /**
+   * The end of the input: bytes still held back are a message cut short, reported; the
+   * bytes after its first one are framed again, so whole messages among them still come out.
+   */
+  end(): void {
+    while (this.pendingLength > 0) {
+      if (!this.skipping) {
+        this.onError(new FixError('Garbled', this.streamOffset, `the input ends inside a message: ${this.pendingLength} bytes from here are not a whole message; skipping to the next one`));
+      }
+      this.skipping = true;
+      this.consume(1);
+      this.consume(this.frame(this.pending, 0, this.pendingLength, true));
+    }
+  }
+
+  private consume(used: number): void {
+    if (used === 0) return;
+    this.previousByte = this.pending[used - 1];
     this.pending.copyWithin(0, used, this.pendingLength);
     this.pendingLength -= used;
     this.streamOffset += used;
-  }
-
-  private keep(buffer: Buffer, from: number, to: number): void {
-    this.streamOffset += from;
-    this.pendingLength = 0;
-    this.append(buffer.subarray(from, to));
   }
 
   private append(bytes: Uint8Array): void {
@@ -80,27 +112,44 @@ export class FixFramer {
     this.pendingLength = needed;
   }
 
-  /** Emits every complete message in [start, end) and returns how many bytes were consumed. */
-  private frame(buffer: Buffer, start: number, end: number): number {
+  /**
+   * Emits every complete message in [start, end) and returns how many bytes were consumed.
+   * `final`: no more bytes will come, so a possible start cut by the end is garbage too.
+   */
+  private frame(buffer: Buffer, start: number, end: number, final: boolean): number {
     let i = start;
     while (i < end) {
       if (this.skipping) {
-        while (i < end && !this.isMessageStart(buffer, start, i, end)) i++;
-        // At the end, or an "8" whose next byte has not come yet: keep skipping when it does.
-        if (i + 1 >= end) return i;
+        let found = -1;
+        for (; i < end; i++) {
+          found = this.startAt(buffer, start, i, end);
+          if (found !== 0) break;
+        }
+        // At the end, or a start whose bytes have not all come yet: keep skipping when they do.
+        if (i === end || (found < 0 && !final)) return i;
+        if (found < 0) return end;
         this.skipping = false;
       }
       const byte = buffer[i];
-      if (byte === 0x0a || byte === 0x0d || byte === 0x20 || byte === 0x09) {
+      if (byte === NEWLINE || byte === 0x0d || byte === 0x20 || byte === 0x09) {
         i++;
         continue;
       }
       const length = this.messageLength(buffer, i, end);
+      // More bytes are needed (at the end of the input, end() reports it).
       if (length === 0) return i;
       if (length > 0) {
         this.onMessage(buffer, i, i + length);
         i += length;
         continue;
+      }
+      if (this.linePrefixes && (i === start ? this.previousByte : buffer[i - 1]) === NEWLINE) {
+        const prefix = this.linePrefixEnd(buffer, start, i, end);
+        if (prefix > 0) {
+          i = prefix;
+          continue;
+        }
+        if (prefix === 0 && !final) return i;
       }
       // Garbage: report it once and resynchronise at the next message start after this byte.
       this.onError(new FixError(this.errorCode, this.streamOffset + i, `${this.errorDetail}; skipping to the next message`));
@@ -110,10 +159,35 @@ export class FixFramer {
     return i;
   }
 
-  /** "8=" (or an "8" at the end of the bytes so far) not preceded by a digit. */
-  private isMessageStart(buffer: Buffer, start: number, at: number, end: number): boolean {
-    if (buffer[at] !== 0x38 || (at + 1 < end && buffer[at + 1] !== EQUALS)) return false;
-    return !(at === start ? this.digitBefore : isDigit(buffer[at - 1]));
+  /**
+   * Whether a message may start at `at`: 1 yes, 0 no, -1 cannot tell yet (the bytes end
+   * inside "8=FIX"). "8=" counts unless a digit comes before it (the end of a tag like
+   * 108=); "8=FIX" counts whatever comes before it.
+   */
+  private startAt(buffer: Buffer, start: number, at: number, end: number): number {
+    if (buffer[at] !== 0x38) return 0;
+    let matched = 1;
+    while (matched < START_MARK.length && at + matched < end && buffer[at + matched] === START_MARK[matched]) matched++;
+    if (matched === START_MARK.length) return 1;
+    if (at + matched < end) {
+      if (matched < 2) return 0;
+      return isDigit(at === start ? this.previousByte : buffer[at - 1]) ? 0 : 1;
+    }
+    return -1;
+  }
+
+  /**
+   * Where "8=FIX" begins on the line that starts at `at`, if only a short prefix without
+   * a delimiter comes before it: > 0 that offset, -1 none, 0 cannot tell yet.
+   */
+  private linePrefixEnd(buffer: Buffer, start: number, at: number, end: number): number {
+    const limit = Math.min(end, at + MAX_LINE_PREFIX);
+    for (let i = at; i < limit; i++) {
+      const byte = buffer[i];
+      if (byte === NEWLINE || byte === this.delimiter) return -1;
+      if (i > at && isStartMark(buffer, i, end)) return i;
+    }
+    return limit === end && end - at < MAX_LINE_PREFIX ? 0 : -1;
   }
 
   private errorCode: FixError['code'] = 'Garbled';
@@ -136,6 +210,7 @@ export class FixFramer {
       i++;
     }
     if (i === end) return 0;
+    if (!isBeginString(buffer, at + 2, i)) return this.fail('BadBeginString', 'BeginString is not FIX.n.m or FIXT.n.m');
     i++;
     if (i + 1 >= end) return 0;
     if (buffer[i] !== 0x39 || buffer[i + 1] !== EQUALS) return this.fail('BadBodyLength', 'second field is not BodyLength (9)');
@@ -159,6 +234,12 @@ export class FixFramer {
     }
     return total;
   }
+}
+
+function isStartMark(buffer: Buffer, at: number, end: number): boolean {
+  if (at + START_MARK.length > end) return false;
+  for (let k = 0; k < START_MARK.length; k++) if (buffer[at + k] !== START_MARK[k]) return false;
+  return true;
 }
 
 function isDigit(byte: number): boolean {

@@ -2,7 +2,10 @@
 // per message, for `marketfeed fix decode`: framed by FixFramer, validated by FixParser,
 // named by a data dictionary when there is one. A message that fails framing or
 // validation becomes an error line naming the check and the byte; the rest still decode.
+// Log lines may start with a prefix (QuickFIX's "20241013-14:03:55.006 : "); the
+// dictionary's own LENGTH/DATA field pairs are read as data (a venue's SecurityXML).
 import type { FixDelimiter } from './fix-bytes.ts';
+import { dataFieldsOf } from './fix-data-fields.ts';
 import type { FixDictionary } from './fix-dictionary.ts';
 import { FixError } from './fix-error.ts';
 import { formatFixMessage } from './fix-format.ts';
@@ -26,13 +29,17 @@ export class FixLogDecoder {
   private readonly framer: FixFramer;
   private readonly parser: FixParser;
   private readonly options: FixLogDecoderOptions;
-  private offset = 0;
 
   constructor(options: FixLogDecoderOptions) {
     this.options = options;
-    this.parser = new FixParser({ delimiter: options.delimiter, checksumOver: options.checksumOver });
+    this.parser = new FixParser({
+      delimiter: options.delimiter,
+      checksumOver: options.checksumOver,
+      ...(options.dictionary === undefined ? {} : { dataFields: dataFieldsOf(options.dictionary) }),
+    });
     this.framer = new FixFramer({
       delimiter: options.delimiter,
+      linePrefixes: true,
       onMessage: (buffer, start, end) => this.message(buffer, start, end),
       onError: (error) => this.error(`in the stream: ${error.message}`),
     });
@@ -40,13 +47,11 @@ export class FixLogDecoder {
 
   push(chunk: Uint8Array): void {
     this.framer.push(chunk);
-    this.offset += chunk.length;
   }
 
-  /** Reports bytes left over at the end of the input (a truncated last message). */
+  /** The end of the input: a last message cut short is reported, and whole messages after its start still decode. */
   end(): void {
-    const left = this.framer.buffered;
-    if (left > 0) this.error(`the input ends inside a message: its last ${left} bytes, from byte ${this.offset - left}, are not a whole message`);
+    this.framer.end();
   }
 
   private message(buffer: Buffer, start: number, end: number): void {
@@ -76,7 +81,18 @@ function rawLine(view: FixMessageView): string {
   return parts.join(' | ');
 }
 
-/** SOH when the input holds one, else '|' (a human-readable log). */
-export function detectDelimiter(sample: Uint8Array): FixDelimiter {
+/**
+ * The delimiter of a log from its first bytes: the byte after the first BeginString value
+ * (SOH or '|'); undefined while the sample holds no BeginString and its delimiter yet.
+ * `complete`: the sample is all there is, so decide anyway (SOH if it holds one, else '|').
+ */
+export function detectDelimiter(sample: Uint8Array, complete = true): FixDelimiter | undefined {
+  for (let at = sample.indexOf(0x38); at >= 0 && at + 1 < sample.length; at = sample.indexOf(0x38, at + 1)) {
+    if (sample[at + 1] !== 0x3d) continue;
+    let i = at + 2;
+    while (i < sample.length && i - at < 34 && sample[i] !== 0x01 && sample[i] !== 0x7c && sample[i] !== 0x0a) i++;
+    if (i < sample.length && (sample[i] === 0x01 || sample[i] === 0x7c)) return sample[i] === 0x01 ? '\x01' : '|';
+  }
+  if (!complete) return undefined;
   return sample.includes(0x01) ? '\x01' : '|';
 }

@@ -101,14 +101,16 @@ export class FixMessageView {
     return this.intAt(this.require(tag));
   }
 
-  /** A signed integer within ±(2^53 − 1), exact as a double. */
+  /** A signed integer within ±(2^53 − 1), exact as a double; leading zeros are allowed (FIX int: "00023" is 23). */
   intAt(index: number): number {
     const buffer = this.buffer;
     let i = this.valueStarts[index];
     const end = this.valueEnds[index];
     const negative = i < end && buffer[i] === MINUS;
     if (negative) i++;
-    if (i === end || end - i > 16) throw this.malformed(index, 'an integer');
+    if (i === end) throw this.malformed(index, 'an integer');
+    while (end - i > 1 && buffer[i] === 0x30) i++;
+    if (end - i > 16) throw this.malformed(index, 'an integer');
     let value = 0;
     for (; i < end; i++) {
       const digit = buffer[i] - 0x30;
@@ -160,6 +162,8 @@ export class FixMessageView {
     let value = 0;
     let digits = 0;
     let scale = -1;
+    // Zeros after the point count only once a non-zero digit follows them: "1.50000000000000000000" is 1.5.
+    let zeros = 0;
     for (; i < end; i++) {
       const byte = buffer[i];
       if (byte === DOT && scale < 0) {
@@ -168,6 +172,17 @@ export class FixMessageView {
       }
       const digit = byte - 0x30;
       if (digit < 0 || digit > 9) throw this.malformed(index, 'a decimal');
+      if (scale >= 0 && digit === 0) {
+        zeros++;
+        continue;
+      }
+      if (zeros > 0) {
+        if (zeros > 22) throw this.malformed(index, 'a decimal of at most 22 decimal places');
+        value *= POWERS_OF_TEN[zeros];
+        if (digits > 0) digits += zeros;
+        scale += zeros;
+        zeros = 0;
+      }
       if (digits > 0 || digit > 0) digits++;
       value = value * 10 + digit;
       if (scale >= 0) scale++;

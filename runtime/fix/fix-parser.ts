@@ -1,9 +1,11 @@
-// Validating tag=value parser: checks BeginString (8) first, BodyLength (9) second and
-// equal to the body's size, MsgType (35) third and CheckSum (10) last and correct, then
+// Validating tag=value parser: checks BeginString (8) first and of the form FIX.n.m or
+// FIXT.n.m, BodyLength (9) second and equal to the body's size, MsgType (35) third,
+// CheckSum (10) last and correct, and that no body tag has a leading zero or is 8, 9 or 10
+// (a second CheckSum would be read instead of the checked one), then
 // records every field's tag and value offsets in a reused FixMessageView. Nothing is
 // allocated per message or per field; the returned view is overwritten by the next parse.
 // skipFramingChecks (fixtures only) drops the BodyLength and CheckSum checks.
-import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte } from './fix-bytes.ts';
+import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte, isBeginString } from './fix-bytes.ts';
 import { STANDARD_DATA_FIELDS } from './fix-data-fields.ts';
 import { FixError } from './fix-error.ts';
 import { FixMessageView } from './fix-message-view.ts';
@@ -74,6 +76,7 @@ export class FixParser {
     const beginValue = i;
     while (i < end && buffer[i] !== delimiter) i++;
     if (i === end || i === beginValue) throw new FixError('BadBeginString', beginValue, 'BeginString is empty or not terminated');
+    if (!this.skipFramingChecks && !isBeginString(buffer, beginValue, i)) throw new FixError('BadBeginString', beginValue, 'BeginString is not FIX.n.m or FIXT.n.m');
     view.push(8, beginValue, i);
     i++;
 
@@ -146,6 +149,8 @@ export class FixParser {
         i++;
       }
       if (i === bodyEnd || i === fieldStart || tag === 0) this.fieldError(buffer, start, bodyEnd, stated, checksumValue, fieldStart, 'field is not <tag>=<value>');
+      if (buffer[fieldStart] === DIGIT_0) this.fieldError(buffer, start, bodyEnd, stated, checksumValue, fieldStart, `tag ${tag} is written with a leading zero`);
+      if (tag <= 10 && (tag === 8 || tag === 9 || tag === 10)) this.fieldError(buffer, start, bodyEnd, stated, checksumValue, fieldStart, `tag ${tag} belongs to the header or trailer, not the body`);
       sum += EQUALS;
       i++;
       const valueStart = i;

@@ -10,17 +10,17 @@ import { dataDir, readFixLines, soh } from './fix-data.ts';
 const sessionLog = path.join(dataDir, 'fix', 'jspurefix-examples', 'examples', 'FIX.4.4', 'fixsim', 'fix.txt');
 const dictionary = path.join(dataDir, 'fix', 'dictionaries', 'FIX44.xml');
 
-function decodeStdin(input: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Decodes `input` from stdin, written in two pieces split at `splitAt` (the second after a pause, as a pipe may deliver it). */
+function decodeStdin(input: Buffer, args: string[] = [], splitAt = 50): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'fix', 'decode'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'fix', 'decode', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    // Split in two writes, mid-message, as a pipe may deliver it.
-    child.stdin.write(input.subarray(0, 50));
-    child.stdin.end(input.subarray(50));
+    child.stdin.write(input.subarray(0, splitAt));
+    setTimeout(() => child.stdin.end(input.subarray(splitAt)), 200);
   });
 }
 
@@ -43,7 +43,31 @@ describe('marketfeed fix decode', () => {
     expect(code).toBe(1);
     expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(/^8=FIX\.4\.4 \| 9=\d+ \| 35=A \|/), expect.stringMatching(/^8=FIX\.4\.4 \| 9=\d+ \| 35=0 \|/)]);
     expect(stderr).toMatch(/error: message 2: BadCheckSum at byte \d+ of the message/);
-    expect(stderr).toMatch(/error: the input ends inside a message: its last 30 bytes/);
+    expect(stderr).toMatch(/error: in the stream: Garbled at byte \d+: the input ends inside a message: 30 bytes from here are not a whole message/);
     expect(stderr).toContain('2 messages, 2 errors');
+  });
+
+  it('reads QuickFIX log lines with their time stamps, the delimiter told from the first BeginString even when the first piece is 5 bytes', async () => {
+    const lines = readFixLines(path.join('fix', 'jspurefix-examples', 'examples', 'FIX.4.4', 'fixsim', 'fix.txt')).slice(0, 3);
+    const log = Buffer.from(lines.map((line, i) => `20241013-14:03:5${i}.006 : ${line.replaceAll('|', '\x01')}\n`).join(''), 'latin1');
+    const { code, stdout, stderr } = await decodeStdin(log, ['--dictionary', dictionary], 5);
+    expect(stderr).toContain('3 messages, 0 errors');
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').map((line) => line.split(' ')[0])).toEqual(['Logon', 'Heartbeat', 'Heartbeat']);
+  });
+
+  it("reads a venue dictionary's LENGTH/DATA pairs as data: FIX 5.0 SP2 SecurityXML holding a delimiter", async () => {
+    const dictionaries = path.join(dataDir, 'fix', 'dictionaries');
+    const xml = '<a\x01/>';
+    const body = `35=d\x0149=A\x0156=B\x0134=2\x0152=20240101-00:00:00\x01320=R1\x01322=S1\x01323=1\x011184=${xml.length}\x011185=${xml}\x01`;
+    const head = `8=FIXT.1.1\x019=${body.length}\x01${body}`;
+    let sum = 0;
+    for (const c of head) sum += c.charCodeAt(0);
+    const message = Buffer.from(`${head}10=${String(sum & 0xff).padStart(3, '0')}\x01`, 'latin1');
+    const { code, stdout, stderr } = await decodeStdin(message, ['--dictionary', path.join(dictionaries, 'FIX50SP2.xml'), '--transport', path.join(dictionaries, 'FIXT11.xml')]);
+    expect(stderr).toContain('1 messages, 0 errors');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^SecurityDefinition \(d\) \| .*MsgType\(35\)=d \[SECURITY_DEFINITION\] \| .*SecurityXMLLen\(1184\)=5 \| /);
+    expect(stdout).toContain(`SecurityXML(1185)=${xml} | CheckSum(10)=`);
   });
 });

@@ -37,6 +37,14 @@ describe('FIX data dictionary', () => {
     expect(parties?.delimiterTag).toBe(448);
     expect(parties?.groups.get(802)?.delimiterTag).toBe(523);
     expect(fix50.header.tags.has(1128)).toBe(true);
+    // Fields both files define keep the application file's enumerations (FIXT 1.1 lists only the session MsgTypes).
+    const application = loadFixDictionary(join(dictionaries, 'FIX50SP2.xml'));
+    for (const tag of [35, 1128, 1409]) {
+      const merged = fix50.fieldsByNumber.get(tag)!.values;
+      for (const [code, meaning] of application.fieldsByNumber.get(tag)!.values) expect(merged.get(code), `tag ${tag} value ${code}`).toBe(meaning);
+    }
+    expect(fix50.fieldsByNumber.get(35)?.values.get('W')).toBe('MARKET_DATA_SNAPSHOT_FULL_REFRESH');
+    expect(fix50.fieldsByNumber.get(35)?.values.get('A')).toBe('LOGON');
   });
 
   it('rejects a dictionary that refers to an unknown field', () => {

@@ -97,4 +97,68 @@ describe('FixFramer', () => {
       { numRuns: 200, endOnFailure: true },
     );
   });
+
+  /** Frames `stream` cut at `points` with end() at the end: the messages and the errors' codes and offsets. */
+  function frameAll(stream: Buffer, points: number[], options: { delimiter?: '\x01' | '|'; linePrefixes?: boolean } = {}): { messages: string[]; errors: [string, number][] } {
+    const messages: string[] = [];
+    const errors: [string, number][] = [];
+    const framer = new FixFramer({
+      delimiter: options.delimiter ?? '\x01',
+      linePrefixes: options.linePrefixes ?? false,
+      onMessage: (buffer, start, end) => messages.push(buffer.toString('latin1', start, end)),
+      onError: (error) => errors.push([error.code, error.offset]),
+    });
+    for (const chunk of cut(stream, points)) framer.push(chunk);
+    framer.end();
+    expect(framer.buffered).toBe(0);
+    return { messages, errors };
+  }
+
+  /** The same result however the stream is cut: the property every stream below must have. */
+  function expectCutInvariant(stream: Buffer, expected: { messages: string[]; errors: [string, number][] }, options: { delimiter?: '\x01' | '|'; linePrefixes?: boolean } = {}): void {
+    expect(frameAll(stream, [], options)).toEqual(expected);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 8 }), (points) => {
+        expect(frameAll(stream, points, options)).toEqual(expected);
+      }),
+      { numRuns: 200, endOnFailure: true },
+    );
+  }
+
+  const good = [lines[1], lines[2], lines[3]].map((line) => soh(line).toString('latin1'));
+
+  it('a sender that died mid-field ("34=12") loses no message that follows, even right after a digit', () => {
+    const stream = Buffer.from(`8=FIX.4.4\x019=30\x0135=D\x0134=12${good[0]}${good[1]}`, 'latin1');
+    expectCutInvariant(stream, { messages: [good[0], good[1]], errors: [['BadBodyLength', 0]] });
+  });
+
+  it('a line cut inside its BeginString does not swallow the next message', () => {
+    const stream = Buffer.from(`8=FIX.4\n${good[0]}`, 'latin1');
+    expectCutInvariant(stream, { messages: [good[0]], errors: [['BadBeginString', 0]] });
+    // Text that merely holds "8=" is no message either.
+    expectCutInvariant(Buffer.from(`8=hello\x019=5\x01${good[0]}`, 'latin1'), { messages: [good[0]], errors: [['BadBeginString', 0]] });
+  });
+
+  it('a BodyLength too large: at the end of the input it is reported, and the messages it hid still come out', () => {
+    const stream = Buffer.from(`8=FIX.4.4\x019=5000\x0135=0\x01${good.join('')}`, 'latin1');
+    expectCutInvariant(stream, { messages: good, errors: [['Garbled', 0]] });
+    // A last message cut short is reported at its start.
+    const cutShort = Buffer.from(`${good[0]}${good[1].slice(0, 40)}`, 'latin1');
+    expectCutInvariant(cutShort, { messages: [good[0]], errors: [['Garbled', good[0].length]] });
+  });
+
+  it('log lines that start with a time stamp: the prefix is skipped without an error when asked; a line of text is still an error', () => {
+    const log = Buffer.from(
+      `20241013-14:03:55.006 : ${lines[1]}\n20241013-14:03:55.107 : ${lines[2]}\nnot a message at all\n<outgoing> ${lines[3]}\n`,
+      'latin1',
+    );
+    const messages = [lines[1], lines[2], lines[3]];
+    const textLine = log.indexOf('not a message');
+    expectCutInvariant(log, { messages, errors: [['BadBeginString', textLine]] }, { delimiter: '|', linePrefixes: true });
+    // Without the option every prefix is garbage, reported once for each run of it (the text line and the prefix after it are one run).
+    const plain = frameAll(log, [], { delimiter: '|' });
+    expect(plain.messages).toEqual(messages);
+    const secondLine = log.indexOf('\n') + 1;
+    expect(plain.errors).toEqual([['BadBeginString', 0], ['BadBeginString', secondLine], ['BadBeginString', textLine]]);
+  });
 });

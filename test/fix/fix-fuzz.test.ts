@@ -40,13 +40,18 @@ function onlyFixError(run: () => unknown): void {
 
 /** Runs everything a consumer could do with the bytes; returns normally or throws FixError. */
 function exercise(bytes: Buffer): void {
-  const framer = new FixFramer({
-    maxMessageBytes: 4096,
-    onMessage: () => undefined,
-    onError: (error) => expect(error).toBeInstanceOf(FixError),
-  });
-  framer.push(bytes.subarray(0, bytes.length >> 1));
-  framer.push(bytes.subarray(bytes.length >> 1));
+  for (const linePrefixes of [false, true]) {
+    const framer = new FixFramer({
+      maxMessageBytes: 4096,
+      linePrefixes,
+      onMessage: () => undefined,
+      onError: (error) => expect(error).toBeInstanceOf(FixError),
+    });
+    framer.push(bytes.subarray(0, bytes.length >> 1));
+    framer.push(bytes.subarray(bytes.length >> 1));
+    framer.end();
+    expect(framer.buffered).toBe(0);
+  }
   let view;
   try {
     view = new FixParser().parse(bytes);

@@ -96,6 +96,43 @@ describe('FixParser validation', () => {
     expect(errorOf(() => day.getUtcTimestamp(52)).code).toBe('MalformedValue');
   });
 
+  it('takes leading zeros of ints and trailing zeros of decimals for what they are, not as digits over the limit', () => {
+    const view = new FixParser().parse(withTrailer('35=D\x0138=00000000000000000042\x0144=1.00000000000000000000\x0199=123.4500000000000000\x01100=-0007\x01101=0.000120\x01'));
+    expect(view.getInt(38)).toBe(42);
+    expect(view.getPrice(44)).toBe(1);
+    expect(view.getPrice(99)).toBe(123.45);
+    expect(view.getScaledPrice(99, 2)).toBe(12345);
+    expect(view.getInt(100)).toBe(-7);
+    expect(view.getPrice(101)).toBe(0.00012);
+    expect(view.getScaledPrice(101, 5)).toBe(12);
+    // Significant digits still count: 17 of them are more than a double holds exactly.
+    const wide = new FixParser().parse(withTrailer('35=D\x0138=12345678901234567\x0144=1.2345678901234567\x01'));
+    expect(errorOf(() => wide.getInt(38)).code).toBe('MalformedValue');
+    expect(errorOf(() => wide.getPrice(44)).code).toBe('MalformedValue');
+  });
+
+  it('refuses a BeginString that is not FIX.n.m or FIXT.n.m, tags with leading zeros, and header or trailer tags in the body', () => {
+    for (const begin of ['FIX.4.4', 'FIXT.1.1', 'FIX.5.0SP2', 'FIX.10.12']) {
+      const body = '35=0\x01';
+      const head = `8=${begin}\x019=${body.length}\x01${body}`;
+      let sum = 0;
+      for (const c of head) sum += c.charCodeAt(0);
+      expect(new FixParser().parse(Buffer.from(`${head}10=${String(sum & 0xff).padStart(3, '0')}\x01`, 'latin1')).getString(8)).toBe(begin);
+    }
+    for (const begin of ['hello', 'FIX 4.4', 'FIX4.4', 'FIX.4', 'FIX.4.4 ', 'FIX.4.4SP', 'FIX.4.x']) {
+      const text = good.toString('latin1').replace('8=FIX.4.4', `8=${begin}`);
+      const error = errorOf(() => new FixParser().parse(Buffer.from(text, 'latin1')));
+      expect([error.code, error.offset], begin).toEqual(['BadBeginString', 2]);
+    }
+    // 035=D would be taken for MsgType, and a second 10= would be read instead of the checked CheckSum.
+    const leadingZero = errorOf(() => new FixParser().parse(withTrailer('35=D\x01035=8\x01')));
+    expect([leadingZero.code, leadingZero.message]).toEqual(['Garbled', expect.stringMatching(/tag 35 is written with a leading zero/)]);
+    for (const tag of [8, 9, 10]) {
+      const misplaced = errorOf(() => new FixParser().parse(withTrailer(`35=D\x01${tag}=999\x01`)));
+      expect([misplaced.code, misplaced.message], String(tag)).toEqual(['Garbled', expect.stringMatching(new RegExp(`tag ${tag} belongs to the header or trailer`))]);
+    }
+  });
+
   it('reports which check failed and where', () => {
     const text = good.toString('latin1');
     const parser = new FixParser();

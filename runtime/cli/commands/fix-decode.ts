@@ -24,15 +24,33 @@ export const fixDecodeCommand = defineCommand({
     const dictionary = options.dictionary === undefined ? undefined : loadFixDictionary(options.dictionary, options.transport);
     const input = options.file === undefined ? process.stdin : fs.createReadStream(options.file);
     let decoder: FixLogDecoder | undefined;
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      decoder ??= new FixLogDecoder({
-        delimiter: options.delimiter === 'auto' ? detectDelimiter(chunk) : options.delimiter === 'soh' ? '\x01' : '|',
+    // With --delimiter auto, the first bytes are held until they show the delimiter after a BeginString.
+    const held: Buffer[] = [];
+    const start = (delimiter: '\x01' | '|'): FixLogDecoder =>
+      new FixLogDecoder({
+        delimiter,
         checksumOver: options.checksum,
         dictionary,
         onMessage: (line) => process.stdout.write(`${line}\n`),
         onError: (description) => process.stderr.write(`error: ${description}\n`),
       });
+    const fixed = options.delimiter === 'auto' ? undefined : options.delimiter === 'soh' ? '\x01' : '|';
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      if (decoder === undefined) {
+        held.push(chunk);
+        const sample = Buffer.concat(held);
+        // Past 64 KiB without a BeginString the input is no FIX log to wait on: decide now.
+        const delimiter = fixed ?? detectDelimiter(sample, sample.length > 65_536);
+        if (delimiter === undefined) continue;
+        decoder = start(delimiter);
+        for (const piece of held.splice(0)) decoder.push(piece);
+        continue;
+      }
       decoder.push(chunk);
+    }
+    if (decoder === undefined && held.length > 0) {
+      decoder = start(fixed ?? detectDelimiter(Buffer.concat(held))!);
+      for (const piece of held.splice(0)) decoder.push(piece);
     }
     decoder?.end();
     process.stderr.write(`${decoder?.messages ?? 0} messages, ${decoder?.errors ?? 0} errors\n`);
