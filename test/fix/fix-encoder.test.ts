@@ -1,5 +1,8 @@
 // Encoder tests: the sample sessions re-encoded field by field give the same fields, and
-// generated messages survive encode → parse with every typed value intact (fast-check).
+// generated messages survive encode → parse with every typed value intact (fast-check);
+// price() rounds the decimal a person reads half away from zero (checked against BigInt
+// arithmetic on decimal strings) and timestamps match Date. Errors, message state and
+// capacity: fix-encoder-errors.test.ts; allocation: fix-encoder-allocation.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixEncoder } from '../../runtime/fix/fix-encoder.ts';
@@ -14,6 +17,11 @@ function fields(view: FixMessageView): [number, string][] {
   return result;
 }
 
+/** From MsgType through the delimiter before CheckSum, of a message written with '|'. */
+function body(message: string): string {
+  return message.slice(message.indexOf('|35=') + 1, message.lastIndexOf('|10=') + 1);
+}
+
 describe('FixEncoder', () => {
   it('re-encodes every sample session message to the same fields with valid BodyLength and CheckSum', () => {
     const lines = [
@@ -23,16 +31,30 @@ describe('FixEncoder', () => {
     const parser = new FixParser();
     const check = new FixParser();
     const encoder = new FixEncoder({ beginString: 'FIX.4.4' });
+    let identical = 0;
     for (const line of lines) {
       const original = fields(parser.parse(soh(line)));
+      // FIX has no empty values, but fixsim's messages carry an empty TargetSubID (57=): the
+      // encoder refuses it and the message goes on as if it had not been asked.
+      const present = original.filter(([, value]) => value.length > 0);
       encoder.begin(original[1][1]);
-      for (const [tag, value] of original.slice(2)) encoder.string(tag, value);
+      for (const [tag, value] of original.slice(2)) {
+        if (value.length > 0) encoder.string(tag, value);
+        else expect(() => encoder.string(tag, value)).toThrow(FixError);
+      }
       encoder.finish();
       const encoded = check.parse(encoder.buffer, encoder.start, encoder.end);
-      expect(fields(encoded)).toEqual(original);
-      // Where the sample's BodyLength is not zero-padded the bytes are identical.
-      if (!line.includes('9=0')) expect(encoder.toBuffer().toString('latin1')).toBe(soh(line).toString('latin1'));
+      expect(fields(encoded)).toEqual(present);
+      // The body is the sample's without its empty fields; where the sample's BodyLength is not
+      // zero-padded and nothing was left out the whole message is identical.
+      const text = encoder.toBuffer().toString('latin1');
+      expect(body(text.replaceAll('\x01', '|'))).toBe(body(line).replace(/(?<=\|)\d+=\|/g, ''));
+      if (!line.includes('9=0') && present.length === original.length) {
+        expect(text).toBe(soh(line).toString('latin1'));
+        identical++;
+      }
     }
+    expect(identical).toBeGreaterThan(0);
   });
 
   it('writes prices, integers and timestamps that parse back exactly', () => {
@@ -54,7 +76,8 @@ describe('FixEncoder', () => {
   });
 
   const value = fc.oneof(
-    fc.record({ kind: fc.constant('string' as const), text: fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 20 }) }),
+    // FIX has no empty values: the encoder refuses them (fix-encoder-errors.test.ts).
+    fc.record({ kind: fc.constant('string' as const), text: fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 }) }),
     fc.record({ kind: fc.constant('int' as const), int: fc.maxSafeInteger() }),
     fc.record({ kind: fc.constant('price' as const), units: fc.integer({ min: -1e12, max: 1e12 }), decimals: fc.integer({ min: 0, max: 8 }) }),
     fc.record({ kind: fc.constant('time' as const), millis: fc.integer({ min: 0, max: 253402300799999 }) }),
@@ -96,6 +119,136 @@ describe('FixEncoder', () => {
         });
       }),
       { numRuns: 300, endOnFailure: true },
+    );
+  });
+});
+
+/**
+ * `decimal` (optional sign, digits, optional fraction and exponent, as String(number) prints)
+ * rounded half away from zero to `decimals` places and written as FIX writes it; undefined when
+ * that is more than 2^53 − 1 units of 10^-decimals.
+ */
+function roundHalfAway(decimal: string, decimals: number): string | undefined {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(decimal);
+  if (match === null) throw new Error(`not a decimal: ${decimal}`);
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const digits = BigInt(whole + fraction);
+  const shift = Number(exponent) - fraction.length + decimals;
+  let units = digits * 10n ** BigInt(Math.max(shift, 0));
+  if (shift < 0) {
+    const divisor = 10n ** BigInt(-shift);
+    units = digits / divisor + ((digits % divisor) * 2n >= divisor ? 1n : 0n);
+  }
+  if (units > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  const padded = units.toString().padStart(decimals + 1, '0');
+  const written = decimals === 0 ? padded : `${padded.slice(0, -decimals)}.${padded.slice(-decimals)}`;
+  return sign === '-' && units !== 0n ? `-${written}` : written;
+}
+
+function errorCode(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof FixError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('FixEncoder prices', () => {
+  const encoder = new FixEncoder({ delimiter: '|' });
+  /** What price() writes for the value, or the error code it throws. */
+  function written(value: number, decimals: number): string {
+    const code = errorCode(() => encoder.begin('D').price(44, value, decimals).finish());
+    return code ?? /\|44=([^|]*)\|/.exec(encoder.toBuffer().toString('latin1'))![1];
+  }
+
+  it('rounds the decimal a person reads half away from zero, the same for negatives', () => {
+    const cases: [number, number, string][] = [
+      [1.005, 2, '1.01'], [1.045, 2, '1.05'], [2.675, 2, '2.68'], [1.5, 0, '2'], [-1.5, 0, '-2'], [2.5, 0, '3'], [-2.5, 0, '-3'],
+      [-1.005, 2, '-1.01'], [0.125, 2, '0.13'], [0.1 + 0.2, 8, '0.30000000'], [101.25, 3, '101.250'], [-0.001, 2, '0.00'], [-0, 1, '0.0'],
+      [1e-7, 8, '0.00000010'], [5e-7, 6, '0.000001'], [4.5e-7, 6, '0.000000'], [1.5e-7, 7, '0.0000002'], [9007199254740991, 0, '9007199254740991'],
+      [1.5e21, 0, 'InvalidValue'], [2 ** 53, 0, 'InvalidValue'], [90071992547.40993, 5, 'InvalidValue'], [NaN, 2, 'InvalidValue'], [Infinity, 0, 'InvalidValue'], [-Infinity, 0, 'InvalidValue'],
+    ];
+    for (const [value, decimals, expected] of cases) expect(written(value, decimals), `${value} to ${decimals}`).toBe(expected);
+  });
+
+  it('writes decimal strings rounded as BigInt arithmetic on the string rounds them (property)', () => {
+    const digits = (maxLength: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength });
+    // At most 15 significant digits, so String(Number(text)) is the same decimal as text.
+    const unsigned = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 99_999 }), digits(8), fc.constantFrom('', '5', '05', '45', '49', '50', '51')).map(([whole, fraction, tail]) => `${whole}.${fraction}${tail}0`),
+      fc.tuple(fc.integer({ min: 0, max: 999_999_999_999 }), digits(3)).map(([whole, fraction]) => `${whole}.${fraction}0`),
+      fc.tuple(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 999 }), fc.constantFrom('', '5')).map(([zeros, tail, five]) => `0.${'0'.repeat(zeros)}${tail}${five}`),
+    );
+    fc.assert(
+      fc.property(fc.boolean(), unsigned, fc.integer({ min: 0, max: 8 }), (negative, text, decimals) => {
+        const decimal = negative ? `-${text}` : text;
+        const value = Number(decimal);
+        const expected = roundHalfAway(decimal, decimals) ?? 'InvalidValue';
+        expect(roundHalfAway(String(value), decimals) ?? 'InvalidValue').toBe(expected);
+        expect(written(value, decimals)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('writes any double as its String() form rounded half away from zero, or refuses it (property)', () => {
+    const value = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.integer({ min: -10_000_000, max: 10_000_000 }).map((n) => n / 1000),
+      fc.integer({ min: -10_000_000, max: 10_000_000 }).map((n) => (n + 0.5) / 10_000),
+    );
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 15 }), (x, decimals) => {
+        expect(written(x, decimals)).toBe(roundHalfAway(String(x), decimals) ?? 'InvalidValue');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('rounds doubles a few ulps either side of a half as their String() form (property)', () => {
+    const view = new DataView(new ArrayBuffer(8));
+    const nudge = (x: number, ulps: number): number => {
+      view.setFloat64(0, x);
+      view.setBigInt64(0, view.getBigInt64(0) + BigInt(ulps));
+      return view.getFloat64(0);
+    };
+    const nearHalf = fc
+      .tuple(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 0, max: 15 }), fc.integer({ min: -4, max: 4 }), fc.boolean())
+      .map(([k, decimals, ulps, negative]) => ({ value: (negative ? -1 : 1) * nudge((k + 0.5) / 10 ** decimals, ulps), decimals }));
+    fc.assert(
+      fc.property(nearHalf, ({ value, decimals }) => {
+        expect(written(value, decimals)).toBe(roundHalfAway(String(value), decimals) ?? 'InvalidValue');
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('refuses decimals that are not an integer 0..15 and writes nothing for them', () => {
+    for (const decimals of [1.5, -1, 16, NaN, Infinity]) {
+      encoder.begin('D').int(38, 1);
+      expect(errorCode(() => encoder.price(44, 1.25, decimals)), `price ${decimals}`).toBe('InvalidValue');
+      expect(errorCode(() => encoder.scaledPrice(44, 125, decimals)), `scaledPrice ${decimals}`).toBe('InvalidValue');
+      encoder.finish();
+      expect(encoder.toBuffer().toString('latin1')).toMatch(/^8=FIX\.4\.4\|9=10\|35=D\|38=1\|10=\d{3}\|$/);
+    }
+    expect(written(1.25, 15)).toBe('1.250000000000000');
+  });
+});
+
+describe('FixEncoder timestamps', () => {
+  it('writes the UTCTimestamp Date gives for any millisecond of years 1970..9999 (property)', () => {
+    const encoder = new FixEncoder({ delimiter: '|' });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253402300799999 }), (millis) => {
+        encoder.begin('D').utcTimestamp(52, millis).finish();
+        const iso = new Date(millis).toISOString();
+        const expected = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 23)}`;
+        expect(encoder.toBuffer().toString('latin1')).toContain(`|52=${expected}|`);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
