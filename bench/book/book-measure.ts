@@ -4,7 +4,7 @@
 import { monotonicNs } from '../../runtime/clock/clock.ts';
 import type { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
 import type { BookDriver } from './book-driver.ts';
-import { type AllocationResult, measureAllocation } from '../lib/heap-allocation.ts';
+import { type MarginalAllocation, marginalAllocation } from '../lib/heap-allocation.ts';
 
 export interface Throughput {
   operations: number;
@@ -55,12 +55,16 @@ export function timeEmptyIntervals(count: number, seconds: number, recorder: Lat
   } while (monotonicNs() < end);
 }
 
-/** `passes` passes with no clock at all, under measureAllocation. */
-export function allocationOfPasses(driver: BookDriver, passes: number): AllocationResult {
-  return measureAllocation(() => {
-    for (let pass = 0; pass < passes; pass++) {
+/**
+ * Heap bytes per pass beyond the run's fixed cost: `passes` passes and 2 × `passes` passes
+ * with no clock at all, each under measureAllocation, the difference ÷ `passes`
+ * (marginalAllocation: the profiler's and the JIT's fixed bytes cancel).
+ */
+export function marginalAllocationOfPasses(driver: BookDriver, passes: number): MarginalAllocation {
+  return marginalAllocation((count) => {
+    for (let pass = 0; pass < count; pass++) {
       driver.prepare();
       driver.applyStream();
     }
-  });
+  }, passes);
 }

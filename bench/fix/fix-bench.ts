@@ -1,29 +1,56 @@
 // `npm run bench -- fix`: parse + validate + read of a NewOrderSingle, an ExecutionReport
 // and a MarketDataIncrementalRefresh by our FixParser (marketfeed) and by jspurefix on the
-// same bytes, in the same run, and a long mixed loop that counts GCs and heap bytes.
+// same bytes, in the same run, and a long mixed loop of typed reads. Every handler of every
+// case is warmed up before the first measurement; then, case by case, throughput and
+// per-message latency in turns alternating between the impls, and each impl's marginal
+// heap allocation per message.
 import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
-import type { LatencySummary } from '../../runtime/stats/latency-recorder.ts';
+import { type LatencySummary, LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
 import { dataPath } from '../../test/helpers/shared-data.ts';
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
+import { type MarginalAllocation, reportedBytesPerUnit } from '../lib/heap-allocation.ts';
 import { measurementTimes } from '../lib/load-spec.ts';
 import { cpuBusyShare } from '../lib/machine.ts';
-import { measureCases } from '../lib/measure-cases.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { formatNs, formatRatio } from '../lib/table-printer.ts';
 import { type FixCase, FIX_CASES } from './fix-cases.ts';
 import { FIX44_DICTIONARY, type FixMessages, loadFixMessages, MD_ENTRIES, SESSION_LOG } from './fix-corpus.ts';
 import { BASELINE_IMPL, type Dictionaries, FIX_IMPLS, type FixImpl } from './fix-impls.ts';
 import { marketfeedHandler } from './marketfeed-handler.ts';
-import { measureClockPair, measureLatency, measureThroughput, type MessageHandler, type ThroughputResult } from './message-loop.ts';
+import {
+  type Contender,
+  MIN_ALLOCATION_MESSAGES,
+  MIN_COUNTED_MESSAGES,
+  measureClockPair,
+  measureLatencyInTurns,
+  measureMarginalAllocation,
+  measureThroughputInTurns,
+  type MessageHandler,
+  recordLatency,
+  type ThroughputResult,
+  TURN_S,
+  warmUp,
+} from './message-loop.ts';
 import { checkFixTargets } from './fix-targets.ts';
 
 const CLOCK_CASE = 'clock';
 /** CPU share other processes may take before the run without a warning (as the other benches). */
 const BUSY_MACHINE_SHARE = 0.1;
+/** Share of the warm-up spent warming the latency loop, and warming again right before a case. */
+const LATENCY_WARMUP_SHARE = 0.5;
+const CASE_REWARM_SHARE = 0.5;
 
 interface Measured {
   throughput: ThroughputResult;
+  allocation: MarginalAllocation;
   latency?: LatencySummary;
+}
+
+/** One impl's handler for one case, built and checked before anything is timed. */
+interface Prepared {
+  impl: FixImpl;
+  handle: MessageHandler;
+  messages: readonly Buffer[];
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -32,17 +59,61 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const corpus = loadFixMessages();
   const dictionaryPath = dataPath(FIX44_DICTIONARY);
   const dictionaries: Dictionaries = { dictionary: loadFixDictionary(dictionaryPath), dictionaryPath };
-  const measured = new Map<string, Measured>();
-  const { rows, errors } = await measureCases(FIX_CASES, FIX_IMPLS, async (fixCase, impl) => {
+  const errors: string[] = [];
+
+  const prepared = new Map<FixCase, Prepared[]>();
+  for (const fixCase of FIX_CASES) {
     const messages = fixCase.messages(corpus);
-    const handle = await impl.createHandler(dictionaries, fixCase.reading);
-    checkSameValues(handle, impl, fixCase, messages, dictionaries);
-    const factor = fixCase.lengthFactor ?? 1;
-    const throughput = measureThroughput(handle, messages, warmupS * factor, durationS * factor);
-    const latency = fixCase.perMessageLatency ? await measureLatency(handle, messages, durationS) : undefined;
-    measured.set(key(fixCase.name, impl.name), { throughput, latency });
-    return { received: throughput.messages, msgsPerS: throughput.msgsPerS };
-  });
+    const impls: Prepared[] = [];
+    for (const impl of FIX_IMPLS) {
+      try {
+        const handle = await impl.createHandler(dictionaries, fixCase.reading);
+        checkSameValues(handle, impl, fixCase, messages, dictionaries);
+        impls.push({ impl, handle, messages });
+      } catch (error) {
+        errors.push(`${fixCase.name} ${impl.name}: ${(error as Error).message}`);
+      }
+    }
+    prepared.set(fixCase, impls);
+  }
+
+  // Every handler of every case warm before the first measurement, so that no impl's first
+  // case is measured while its code (or the peer's lazily built dictionary paths) is cold.
+  process.stdout.write('warming up every impl of every case…\n');
+  const scratch = await LatencyRecorder.create();
+  for (const [fixCase, impls] of prepared) {
+    for (const { handle, messages } of impls) {
+      warmUp(handle, messages, warmupS * (fixCase.lengthFactor ?? 1));
+      if (fixCase.perMessageLatency) recordLatency(scratch, handle, messages, warmupS * LATENCY_WARMUP_SHARE);
+    }
+  }
+  scratch.destroy();
+
+  const rows: ResultRow[] = [];
+  const measured = new Map<string, Measured>();
+  for (const [fixCase, impls] of prepared) {
+    if (impls.length === 0) continue;
+    process.stdout.write(`measuring ${fixCase.name}: ${impls.map(({ impl }) => impl.name).join(', ')} in turns…\n`);
+    try {
+      const factor = fixCase.lengthFactor ?? 1;
+      // Warm again briefly: the cases measured since the first warm-up ran many full GCs,
+      // after which V8 may have flushed code that did not run; this also gives the first turn's size.
+      const contenders: Contender[] = impls.map(({ handle, messages }) => ({
+        handle,
+        messages,
+        warmupRate: warmUp(handle, messages, warmupS * factor * CASE_REWARM_SHARE),
+      }));
+      const throughput = measureThroughputInTurns(contenders, durationS * factor);
+      const latency = fixCase.perMessageLatency ? await measureLatencyInTurns(contenders, durationS) : undefined;
+      impls.forEach(({ impl, handle, messages }, index) => {
+        const allocation = measureMarginalAllocation(handle, messages, throughput[index].msgsPerS, durationS * factor);
+        measured.set(key(fixCase.name, impl.name), { throughput: throughput[index], allocation, latency: latency?.[index] });
+        rows.push(resultRow(fixCase.name, impl.name, { received: throughput[index].messages, msgsPerS: throughput[index].msgsPerS }));
+      });
+    } catch (error) {
+      errors.push(`${fixCase.name}: ${(error as Error).message}`);
+    }
+  }
   // Throughput ratios while the rows have no p50: with one, addBaselineRatios compares p50s instead.
   addBaselineRatios(rows, BASELINE_IMPL);
   for (const row of rows) addMeasuredFigures(row, measured.get(key(row.case, row.impl)));
@@ -82,9 +153,10 @@ function msgTypeOf(message: Buffer): string {
 
 function addMeasuredFigures(row: ResultRow, measured: Measured | undefined): void {
   if (measured === undefined) return;
-  const { throughput, latency } = measured;
+  const { throughput, allocation, latency } = measured;
   row.gc_count = throughput.gcCount;
-  row.heap_bytes_per_msg = Math.round((throughput.allocatedBytes / throughput.messages) * 100) / 100;
+  row.heap_bytes_per_msg = reportedBytesPerUnit(allocation.bytesPerUnit);
+  row.marginal_msgs = allocation.units;
   row.counted_msgs = throughput.messages;
   if (latency !== undefined) {
     const { p50_ns, p99_ns, p999_ns, max_ns } = resultRow(row.case, row.impl, { received: latency.count, latency });
@@ -94,6 +166,7 @@ function addMeasuredFigures(row: ResultRow, measured: Measured | undefined): voi
 
 function notes(quick: boolean, corpus: FixMessages, clock: LatencySummary, rows: readonly ResultRow[], busyBefore: number | undefined): string[] {
   const { warmupS, durationS } = measurementTimes(quick);
+  const longFactor = FIX_CASES.find((fixCase) => fixCase.lengthFactor !== undefined)?.lengthFactor ?? 1;
   const lines = [
     `messages: the NewOrderSingle (${corpus.newOrderSingle.length} bytes) and ExecutionReport (${corpus.executionReport.length} bytes) are the first of each in ` +
       `${SESSION_LOG} (a real FIX 4.4 session with FIXSIM's demo acceptor); the samples have no MarketDataIncrementalRefresh with prices, so that one ` +
@@ -105,14 +178,25 @@ function notes(quick: boolean, corpus: FixMessages, clock: LatencySummary, rows:
       "validated as jspurefix validates: its parser checks the order of 8, 9, 35 and CheckSum is compared with view.checksum() as its session does; it never checks " +
       'BodyLength, so it does less checking than marketfeed; jspurefix-toObject = the same, then view.toObject() and the fields read from that object',
     'the handlers of all impls fold the values they read into one number, checked equal before timing: every impl reads the same fields',
-    `each row: ${warmupS} s warm-up; a loop of counted_msgs messages (about ${durationS} s) with no clock read per message gives msgs/s, and v8.GCProfiler around it ` +
-      `(after a full GC) gives gc_count and heap_bytes_per_msg (V8 heap bytes allocated ÷ counted_msgs); then ${durationS} s with each message between two monotonicNs reads ` +
-      `gives p50…max (HdrHistogram); steady-state-allocation runs ${FIX_CASES.find((fixCase) => fixCase.lengthFactor !== undefined)?.lengthFactor ?? 1}× longer; the same message is parsed again and again, so caches and branch predictors are warm for every impl (as in jspurefix's own benchmark)`,
+    `warm-up: every impl of every case runs ${warmupS} s (and ${warmupS * LATENCY_WARMUP_SHARE} s in the latency loop) before the first case is measured, ` +
+      `and again ${warmupS * CASE_REWARM_SHARE} s right before its own case; the same message is parsed again and again, so caches and branch predictors are warm ` +
+      "for every impl (as in jspurefix's own benchmark); one loop function calls every impl's handler, so no impl is inlined into it",
+    `msgs/s: the impls of a case take turns of ${TURN_S} s each, in order, a full GC before each turn, each turn a loop of a fixed count with no clock read per message, ` +
+      `timed at its ends; an impl's msgs/s = its counted_msgs ÷ the sum of its turns; rounds go on until every impl has run at least ${durationS} s and at least ` +
+      `${MIN_COUNTED_MESSAGES.toLocaleString('en-US')} messages, so all impls of a case run equally long; gc_count = collections during those turns, ` +
+      "reported only, not judged: each turn starts from a full GC's empty young generation, which V8 has grown (to tens of MB) after the peers' garbage, " +
+      'so a turn can allocate tens of MB without one collection',
+    `heap_bytes_per_msg: the marginal allocation, measured apart after the turns with no clock: V8 heap bytes allocated (heap used after − before + bytes freed by ` +
+      `each collection, v8.GCProfiler, after a full GC) by a loop of 2N messages minus those of a loop of N messages, ÷ N (N = marginal_msgs: a third of ` +
+      `${durationS} s at the impl's rate, at least ${MIN_ALLOCATION_MESSAGES.toLocaleString('en-US')}, whole passes over the case's messages); the loop's fixed cost (profiler, compiled code) is in both and cancels, ` +
+      'so one 16-byte object every 32 messages shows as 0.5 B; differences below 0 (noise of a few kB over N) show as 0',
+    `p50…max: each message between two monotonicNs reads (HdrHistogram), ${durationS} s per impl in turns of about ${TURN_S} s; ` +
+      `steady-state-allocation runs ${longFactor}× longer (warm-up, turns and both allocation loops) and has no latency loop`,
     `per-message percentiles include the clock pair (case ${CLOCK_CASE}: p50 ${formatNs(clock.p50_ns)}, p99 ${formatNs(clock.p99_ns)}), not subtracted: a percentile of a ` +
       'difference is not the difference of percentiles; 1e9 ÷ msgs/s is the mean cost without it',
-    "marketfeed's handler-field rows allocate only the strings they ask for (ClOrdID, Symbol, …); new-order-single-parse shows parse + validate alone; " +
-      'steady-state-allocation reads no strings: any bytes it shows are doubles (timestamps, prices) returned by an accessor V8 did not inline and so boxed (16 B each), ' +
-      'which depends on the JIT, not on our code (in a loop of its own, parse plus each accessor measured 0 B per message)',
+    "marketfeed's new-order-single and execution-report rows allocate the strings they ask for (ClOrdID, Symbol, …); new-order-single-parse (parse + validate), " +
+      `md-incremental-${MD_ENTRIES} (chars and decimals only; a one-character string comes from V8's table, not the heap) and steady-state-allocation read no ` +
+      'string and are held to < 0.5 B per message',
     ratioSummary(rows),
   ];
   if (busyBefore !== undefined && busyBefore > BUSY_MACHINE_SHARE) {
