@@ -67,6 +67,8 @@ export class FixParser {
     view.end = end;
     view.count = 0;
     if (start < 0 || end > buffer.length || start >= end) throw new FixError('BadBeginString', start, 'empty message');
+    // Every field takes at least 3 bytes ("t=" and its delimiter): room for all of them, once.
+    view.reserve(((end - start) / 3 + 1) | 0);
 
     // 8=<version><d>
     if (buffer[start] !== 0x38 || start + 1 >= end || buffer[start + 1] !== EQUALS) {
