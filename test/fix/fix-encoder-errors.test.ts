@@ -5,18 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixEncoder } from '../../runtime/fix/fix-encoder.ts';
-import { FixError } from '../../runtime/fix/fix-error.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
-
-function errorCode(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FixError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+import { errorCode } from './fix-errors.ts';
 
 const text = (encoder: FixEncoder): string => encoder.toBuffer().toString('latin1');
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FixEncoder } from '../../runtime/fix/fix-encoder.ts';
 import { FixError } from '../../runtime/fix/fix-error.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
+import { errorCode } from './fix-errors.ts';
 import type { FixMessageView } from '../../runtime/fix/fix-message-view.ts';
 import { readFixLines, soh } from './fix-data.ts';
 
@@ -143,16 +144,6 @@ function roundHalfAway(decimal: string, decimals: number): string | undefined {
   const padded = units.toString().padStart(decimals + 1, '0');
   const written = decimals === 0 ? padded : `${padded.slice(0, -decimals)}.${padded.slice(-decimals)}`;
   return sign === '-' && units !== 0n ? `-${written}` : written;
-}
-
-function errorCode(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FixError) return error.code;
-    throw error;
-  }
-  return undefined;
 }
 
 describe('FixEncoder prices', () => {
