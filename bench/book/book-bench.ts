@@ -5,7 +5,7 @@
 // LOBSTER) agree on the top levels.
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
 import { measurementTimes } from '../lib/load-spec.ts';
-import { cpuBusyShare } from '../lib/machine.ts';
+import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { machineNotes } from '../lib/run-notes.ts';
 import { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';

@@ -10,7 +10,7 @@ import { dataPath } from '../../test/helpers/shared-data.ts';
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
 import { type MarginalAllocation, reportedBytesPerUnit } from '../lib/heap-allocation.ts';
 import { measurementTimes } from '../lib/load-spec.ts';
-import { cpuBusyShare } from '../lib/machine.ts';
+import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { formatNs, formatRatio } from '../lib/table-printer.ts';
 import { type FixCase, FIX_CASES } from './fix-cases.ts';

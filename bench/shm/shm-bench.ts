@@ -2,7 +2,7 @@
 // ring across worker threads (worker-threads-sab), and MessagePort.postMessage between
 // worker threads, for each case, in the same run.
 import type { BenchOptions, BenchReport } from '../lib/bench-report.ts';
-import { cpuBusyShare } from '../lib/machine.ts';
+import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { machineNotes, queueingNotes } from '../lib/run-notes.ts';
 import { measureCases } from '../lib/measure-cases.ts';
 import { addBaselineRatios } from '../lib/result-rows.ts';

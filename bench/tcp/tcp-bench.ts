@@ -5,7 +5,7 @@
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
 import { describeCpuPlan, planCpus, type CpuPlan } from '../lib/cpu-plan.ts';
 import { loadFor, measurementTimes } from '../lib/load-spec.ts';
-import { cpuBusyShare } from '../lib/machine.ts';
+import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { measureCases } from '../lib/measure-cases.ts';
 import { addBaselineRatios } from '../lib/result-rows.ts';
 import { machineNotes, queueingNotes } from '../lib/run-notes.ts';

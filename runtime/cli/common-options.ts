@@ -24,6 +24,13 @@ export const segmentOptions = {
   'shm-dir': { type: 'string', default: DEFAULT_SHM_DIRECTORY, description: 'directory of shared-memory segments' },
 } as const;
 
+/** The generated quote stream (`publish`, `demo`): one spec, so both take the same values. */
+export const quoteStreamOptions = {
+  instruments: { type: 'integer', min: 1, max: 1_000_000, default: 100, description: 'instruments to generate quotes for' },
+  seed: { type: 'integer', min: 0, max: 0xffff_ffff, default: 1, description: 'random seed: the same seed gives the same stream' },
+  rate: { type: 'rate', default: 100_000, description: 'records per second (100k, 1M, …) or max' },
+} as const;
+
 export const idleOption = {
   idle: {
     type: 'choice',

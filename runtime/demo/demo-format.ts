@@ -1,4 +1,8 @@
-// The demo's live line: publisher rate, then per consumer rate, latency percentiles, gaps.
+// What the demo prints: the plan first (what runs where, and why), then a live line a
+// second with the publisher's rate and, per consumer, rate, latency percentiles, gaps.
+import { formatCpuList } from '../cpu/cpu-list.ts';
+import type { DemoPlan, DemoProcessPlan } from './demo-plan.ts';
+
 export interface PublisherLine {
   rate: number;
   sent: number;
@@ -32,4 +36,24 @@ export function formatDemoLine(elapsedS: number, publisher: PublisherLine | unde
     );
   }
   return parts.join(' | ');
+}
+
+export interface DemoFeed {
+  feed: string;
+  instruments: number;
+  /** quotes per second; Infinity = as fast as the publisher can */
+  rate: number;
+  cpuCount: number;
+}
+
+/** The plan lines: feed, rate, CPUs, how many processes busy-spin and why, then each process's idle strategy and CPUs. */
+export function formatDemoPlan(feed: DemoFeed, plan: DemoPlan): string {
+  const rate = Number.isFinite(feed.rate) ? `${feed.rate.toLocaleString('en-US')} quotes/s` : 'the highest rate it can (--rate max)';
+  const describe = (p: DemoProcessPlan): string => `${p.name} ${p.idle}${p.cpus === undefined ? '' : ` on CPU ${formatCpuList(p.cpus)}`}`;
+  return (
+    `marketfeed demo: feed ${feed.feed}, ${feed.instruments} instruments at ${rate}, ${feed.cpuCount} CPUs, ` +
+    `${plan.spinners} busy-spinning process${plan.spinners === 1 ? '' : 'es'} (${plan.reason})\n` +
+    `  ${[plan.publisher, ...plan.consumers].map(describe).join('; ')}\n` +
+    `  latency = one-way, publish → receipt, CLOCK_MONOTONIC; Ctrl-C to stop\n`
+  );
 }

@@ -28,11 +28,15 @@ export class Service {
   private stopReason: StopReason | undefined;
   private readonly stopListeners: Array<(reason: StopReason) => void> = [];
   private durationTimer: NodeJS.Timeout | undefined;
+  private signalled = false;
   private readonly onSignal = (signal: NodeJS.Signals): void => {
-    if (this.stopReason !== undefined) {
+    // Only a second signal means "now": a first one during a stop of its own (an error,
+    // --duration) lets that stop finish its clean-up.
+    if (this.signalled) {
       this.logger.warn({ signal }, 'second signal: exiting at once');
       process.exit(130);
     }
+    this.signalled = true;
     this.stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
   };
 
@@ -46,6 +50,9 @@ export class Service {
 
   static async start(options: ServiceOptions): Promise<Service> {
     const service = new Service(options);
+    // Before the first log line: a supervisor (the demo) that has seen one may signal.
+    process.on('SIGTERM', service.onSignal);
+    process.on('SIGINT', service.onSignal);
     const { requested, allowed } = service.placement;
     service.logger.info(
       { cpusRequested: requested ?? null, cpusAllowed: allowed, node: process.version },
@@ -58,8 +65,6 @@ export class Service {
       notReadyReason: () => service.notReadyReason,
       logger: service.logger,
     });
-    process.on('SIGTERM', service.onSignal);
-    process.on('SIGINT', service.onSignal);
     if (options.durationS > 0) {
       service.durationTimer = setTimeout(() => service.stop('duration'), options.durationS * 1000);
       service.durationTimer.unref();

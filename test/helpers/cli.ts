@@ -29,8 +29,9 @@ export async function killLeftoverProcesses(): Promise<void> {
   await Promise.all(left.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('close', resolve)))));
 }
 
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** detached: the CLI leads a process group of its own, so a test can signal the group as a terminal's Ctrl-C does. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { detached?: boolean } = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: options.detached ?? false });
   running.add(child);
   child.once('close', () => running.delete(child));
   const stdout: string[] = [];

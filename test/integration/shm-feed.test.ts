@@ -178,16 +178,3 @@ describe('shared-memory feed across processes', () => {
   });
 });
 
-describe('demo', () => {
-  it('runs a publisher and two consumers, prints live lines, and cleans up', async () => {
-    const run = await runCliToEnd(['demo', '--duration', '3', '--json', '--shm-dir', dir]);
-    expect(run.code, run.stderr.join('\n')).toBe(0);
-    const s = run.summary() as { consumers: Array<{ records: number; latency: { p50_ns: number } }>; segmentRemoved: boolean; exitCodes: number[] };
-    expect(s.exitCodes).toEqual([0, 0, 0]);
-    expect(s.segmentRemoved).toBe(true);
-    for (const c of s.consumers) expect(c.records).toBeGreaterThan(0);
-    expect(run.stderr.join('\n')).toMatch(/busy-spinning process/);
-    expect(run.stderr.filter((line) => line.startsWith('['))).not.toHaveLength(0);
-    expect(fs.readdirSync(dir).filter((f) => f.startsWith('demo-'))).toEqual([]);
-  });
-});

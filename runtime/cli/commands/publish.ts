@@ -1,7 +1,7 @@
 import { quoteProducer } from '../../publisher/quote-producer.ts';
 import { runPublisher } from '../../publisher/publisher-process.ts';
 import { defineCommand } from '../command.ts';
-import { feedPublisherOptions, publisherSettings } from '../common-options.ts';
+import { feedPublisherOptions, publisherSettings, quoteStreamOptions } from '../common-options.ts';
 
 export const publishCommand = defineCommand({
   name: 'publish',
@@ -10,9 +10,7 @@ export const publishCommand = defineCommand({
     'for N instruments into it at --rate records per second (or flat out with --rate max), and removes it on exit.\n' +
     'Also serves the feed over TCP on --tcp-host:--tcp-port (binary frames or NDJSON; `nc 127.0.0.1 9000` shows JSON).',
   options: {
-    instruments: { type: 'integer', min: 1, max: 1_000_000, default: 100, description: 'instruments to generate quotes for' },
-    seed: { type: 'integer', min: 0, max: 0xffff_ffff, default: 1, description: 'random seed: the same seed gives the same stream' },
-    rate: { type: 'rate', default: 100_000, description: 'records per second (100k, 1M, …) or max' },
+    ...quoteStreamOptions,
     count: { type: 'integer', min: 0, default: 0, description: 'stop after this many records; 0 = no limit' },
     ...feedPublisherOptions,
   },
