@@ -9,13 +9,12 @@ import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { machineNotes } from '../lib/run-notes.ts';
 import { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
-import { dataDir } from '../../test/helpers/shared-data.ts';
 import type { BookDriver } from './book-driver.ts';
 import { ALLOCATION_CASE, BOOK_CASE_TITLES, LATENCY_CASE, THROUGHPUT_CASE } from './book-cases.ts';
 import { marginalAllocationOfPasses, runPasses, timeEmptyIntervals, timeOperations } from './book-measure.ts';
 import { checkBookTargets } from './book-targets.ts';
 import { collectGarbage, reportedBytesPerUnit } from '../lib/heap-allocation.ts';
-import { LOBSTER_MESSAGES, type LobsterWorkload, hasLobsterSample, loadLobsterWorkload } from './lobster-workload.ts';
+import { type LobsterWorkload, loadLobsterWorkload } from './lobster-workload.ts';
 import { MarketfeedBookDriver } from './marketfeed-driver.ts';
 import { PEER_IMPL, PeerBookDriver } from './peer-driver.ts';
 import { topLevelDifferences } from './top-level-check.ts';
@@ -30,7 +29,7 @@ const ROUND_S = 0.25;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const busyBefore = await cpuBusyShare();
-  if (!hasLobsterSample()) return report([], [], [`the LOBSTER sample ${LOBSTER_MESSAGES} is not in ${dataDir} (set MARKETFEED_DATA_DIR)`]);
+  // Absent data is an error saying how to get it (test/helpers/shared-data.ts), not an empty report.
   const workload = loadLobsterWorkload();
   const ours = new MarketfeedBookDriver(workload);
   const peer = new PeerBookDriver(workload);

@@ -1,4 +1,4 @@
-// The bench's workload from the LOBSTER AAPL sample (../shared/data/lobster): the book
+// The bench's workload from the LOBSTER AAPL sample (test data lobster/): the book
 // operations that LobsterReplay (runtime/book/lobster.ts, checked against the orderbook file
 // by test/book/lobster-oracle.test.ts) applies, recorded once, untimed, so that both books
 // get the same seed and the same operations, pre-existing orders already resolved to the
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { LimitOrderBook, type DepthLevels, type Side } from '../../runtime/book/limit-order-book.ts';
 import type { BookResult } from '../../runtime/book/book-result.ts';
 import { type LobsterBookRow, LobsterReplay, type LobsterReplayBook, lobsterLines, parseLobsterBookRow, parseLobsterMessage } from '../../runtime/book/lobster.ts';
-import { dataPath, hasDataFile } from '../../test/helpers/shared-data.ts';
+import { dataPath } from '../../test/helpers/shared-data.ts';
 import { ADD, BUY, type BookOp, type BookWorkload, CANCEL, EXECUTE, REDUCE, REPLACE, SELL, packOps } from './book-ops.ts';
 
 const STEM = 'lobster/AAPL_2012-06-21_34200000_57600000';
@@ -19,10 +19,6 @@ export const LOBSTER_ORDERBOOK = `${STEM}_orderbook_10.first998.csv`;
 export interface LobsterWorkload extends BookWorkload {
   /** The orderbook file's last row: the book after the stream, per LOBSTER. */
   lastRow: LobsterBookRow;
-}
-
-export function hasLobsterSample(): boolean {
-  return hasDataFile(LOBSTER_MESSAGES) && hasDataFile(LOBSTER_ORDERBOOK);
 }
 
 export function loadLobsterWorkload(): LobsterWorkload {

@@ -5,11 +5,11 @@
 // checked too.
 import { describe, expect, it } from 'vitest';
 import { topLevelDifferences } from '../../bench/book/top-level-check.ts';
-import { hasLobsterSample, loadLobsterWorkload } from '../../bench/book/lobster-workload.ts';
+import { loadLobsterWorkload } from '../../bench/book/lobster-workload.ts';
 import { MarketfeedBookDriver } from '../../bench/book/marketfeed-driver.ts';
 import { PeerBookDriver } from '../../bench/book/peer-driver.ts';
 
-describe.skipIf(!hasLobsterSample())('book bench workload', () => {
+describe('book bench workload', () => {
   it('has one operation per book-changing message, plus those learnt from the orderbook file', () => {
     const workload = loadLobsterWorkload();
     expect(workload.messages).toBe(998);

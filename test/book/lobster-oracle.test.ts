@@ -11,7 +11,6 @@
 // Also: LOBSTER's conventions (hidden executions, halts, pre-existing orders) on small
 // hand-written streams, and parse errors.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LimitOrderBook, depthLevels } from '../../runtime/book/limit-order-book.ts';
 import {
@@ -27,7 +26,7 @@ import {
   parseLobsterBookRow,
   parseLobsterMessage,
 } from '../../runtime/book/lobster.ts';
-import { dataDir, hasDataFile } from '../helpers/shared-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 
 const STEM = 'lobster/AAPL_2012-06-21_34200000_57600000';
 const MESSAGES = `${STEM}_message_10.first998.csv`;
@@ -57,10 +56,10 @@ function countOfType(messages: string[], type: number, from: number): number {
   return messages.slice(from).filter((line) => line.split(',')[1] === String(type)).length;
 }
 
-describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('LOBSTER AAPL sample', () => {
+describe('LOBSTER AAPL sample', () => {
   it('matches the orderbook file on the top 9 levels after every message', () => {
-    const messages = lobsterLines(readFileSync(path.join(dataDir, MESSAGES), 'utf8'));
-    const rows = lobsterLines(readFileSync(path.join(dataDir, ORDERBOOK), 'utf8'));
+    const messages = lobsterLines(readFileSync(dataPath(MESSAGES), 'utf8'));
+    const rows = lobsterLines(readFileSync(dataPath(ORDERBOOK), 'utf8'));
     // The data README says 998 rows; the files hold 999 lines (998 newlines, none after the last).
     expect(messages.length).toBe(999);
     expect(rows.length).toBe(messages.length);

@@ -1,6 +1,5 @@
 // DATA fields: a RawData value holding the delimiter is read by its RawDataLength, written
 // by the encoder the same way, and a wrong length is reported, never mis-split.
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dataFieldsOf, STANDARD_DATA_FIELDS } from '../../runtime/fix/fix-data-fields.ts';
@@ -8,11 +7,11 @@ import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { FixEncoder } from '../../runtime/fix/fix-encoder.ts';
 import { FixError } from '../../runtime/fix/fix-error.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
-import { dataDir } from './fix-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 
 describe('FIX DATA fields', () => {
   it('derives the length/data pairs from the FIX 4.4 dictionary', () => {
-    const pairs = dataFieldsOf(loadFixDictionary(join(dataDir, 'fix/dictionaries/FIX44.xml')));
+    const pairs = dataFieldsOf(loadFixDictionary(dataPath('fix/dictionaries/FIX44.xml')));
     expect(pairs).toEqual(new Map(STANDARD_DATA_FIELDS));
   });
 

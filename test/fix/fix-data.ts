@@ -1,8 +1,6 @@
-// FIX sample files from the shared data directory (test/helpers/shared-data.ts), read in place.
+// FIX sample files of the test data (test/helpers/shared-data.ts), read in place.
 import { readFileSync } from 'node:fs';
 import { dataPath } from '../helpers/shared-data.ts';
-
-export { dataDir } from '../helpers/shared-data.ts';
 
 export function readFixLines(relative: string): string[] {
   return readFileSync(dataPath(relative), 'latin1').split(/\r?\n/).filter((line) => line.length > 0);

@@ -5,10 +5,11 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCliToEnd } from '../helpers/cli.ts';
-import { dataDir, readFixLines, soh } from './fix-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+import { readFixLines, soh } from './fix-data.ts';
 
-const sessionLog = path.join(dataDir, 'fix', 'jspurefix-examples', 'examples', 'FIX.4.4', 'fixsim', 'fix.txt');
-const dictionary = path.join(dataDir, 'fix', 'dictionaries', 'FIX44.xml');
+const sessionLog = dataPath('fix/jspurefix-examples/examples/FIX.4.4/fixsim/fix.txt');
+const dictionary = dataPath('fix/dictionaries/FIX44.xml');
 
 /** Decodes `input` from stdin, written in two pieces split at `splitAt` (the second after a pause, as a pipe may deliver it). */
 function decodeStdin(input: Buffer, args: string[] = [], splitAt = 50): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -57,14 +58,13 @@ describe('marketfeed fix decode', () => {
   });
 
   it("reads a venue dictionary's LENGTH/DATA pairs as data: FIX 5.0 SP2 SecurityXML holding a delimiter", async () => {
-    const dictionaries = path.join(dataDir, 'fix', 'dictionaries');
     const xml = '<a\x01/>';
     const body = `35=d\x0149=A\x0156=B\x0134=2\x0152=20240101-00:00:00\x01320=R1\x01322=S1\x01323=1\x011184=${xml.length}\x011185=${xml}\x01`;
     const head = `8=FIXT.1.1\x019=${body.length}\x01${body}`;
     let sum = 0;
     for (const c of head) sum += c.charCodeAt(0);
     const message = Buffer.from(`${head}10=${String(sum & 0xff).padStart(3, '0')}\x01`, 'latin1');
-    const { code, stdout, stderr } = await decodeStdin(message, ['--dictionary', path.join(dictionaries, 'FIX50SP2.xml'), '--transport', path.join(dictionaries, 'FIXT11.xml')]);
+    const { code, stdout, stderr } = await decodeStdin(message, ['--dictionary', dataPath('fix/dictionaries/FIX50SP2.xml'), '--transport', dataPath('fix/dictionaries/FIXT11.xml')]);
     expect(stderr).toContain('1 messages, 0 errors');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^SecurityDefinition \(d\) \| .*MsgType\(35\)=d \[SECURITY_DEFINITION\] \| .*SecurityXMLLen\(1184\)=5 \| /);

@@ -1,17 +1,17 @@
 // Data dictionary tests: the QuickFIX XML files load with their fields, messages and
 // repeating groups, and the 50 generated FIX 4.4 messages (deep groups) decode with every
 // group count matching the entries found.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFixDictionary, parseFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { FixError } from '../../runtime/fix/fix-error.ts';
 import { type DecodedField, decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
 import { formatFixMessage } from '../../runtime/fix/fix-format.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
-import { dataDir, readFixLines } from './fix-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+import { readFixLines } from './fix-data.ts';
 
-const dictionaries = join(dataDir, 'fix/dictionaries');
-const fix44 = loadFixDictionary(join(dictionaries, 'FIX44.xml'));
+const dictionary = (file: string): string => dataPath(`fix/dictionaries/${file}`);
+const fix44 = loadFixDictionary(dictionary('FIX44.xml'));
 
 function countFields(fields: DecodedField[]): number {
   let count = 0;
@@ -21,8 +21,8 @@ function countFields(fields: DecodedField[]): number {
 
 describe('FIX data dictionary', () => {
   it('loads FIX 4.2, 4.4 and 5.0 SP2 with FIXT 1.1', () => {
-    const fix42 = loadFixDictionary(join(dictionaries, 'FIX42.xml'));
-    const fix50 = loadFixDictionary(join(dictionaries, 'FIX50SP2.xml'), join(dictionaries, 'FIXT11.xml'));
+    const fix42 = loadFixDictionary(dictionary('FIX42.xml'));
+    const fix50 = loadFixDictionary(dictionary('FIX50SP2.xml'), dictionary('FIXT11.xml'));
     expect([fix42.version, fix44.version, fix50.version]).toEqual(['FIX.4.2', 'FIX.4.4', 'FIXT.1.1 + FIX.5.0SP2']);
     expect(fix44.fieldsByNumber.get(44)?.name).toBe('Price');
     expect(fix44.fieldsByNumber.get(54)?.values.get('1')).toBe('BUY');
@@ -38,7 +38,7 @@ describe('FIX data dictionary', () => {
     expect(parties?.groups.get(802)?.delimiterTag).toBe(523);
     expect(fix50.header.tags.has(1128)).toBe(true);
     // Fields both files define keep the application file's enumerations (FIXT 1.1 lists only the session MsgTypes).
-    const application = loadFixDictionary(join(dictionaries, 'FIX50SP2.xml'));
+    const application = loadFixDictionary(dictionary('FIX50SP2.xml'));
     for (const tag of [35, 1128, 1409]) {
       const merged = fix50.fieldsByNumber.get(tag)!.values;
       for (const [code, meaning] of application.fieldsByNumber.get(tag)!.values) expect(merged.get(code), `tag ${tag} value ${code}`).toBe(meaning);

@@ -1,15 +1,15 @@
-// Golden files from jspurefix (../shared/data/README.md §2b, fix/jspurefix-examples):
+// Golden files from jspurefix (the data README §2b, fix/jspurefix-examples):
 // 1. examples/<ver>/<source>/<msg>/: our parser + decodeFixMessage give the same fields, values
 //    (typed as jspurefix types them), group paths and entry counts as jspurefix's object.json.
 // 2. corpus/<case>/: a message with a component's tags in canonical order and scattered decodes
 //    to the same content both ways, and keeps the fields case.json says jspurefix loses.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type FixDictionary, loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
-import { dataPath, hasDataFile } from '../helpers/shared-data.ts';
-import { GOLDEN_ROOT, flattenDecoded, flattenJspurefix, goldenMessages, groupAliases, multisetDiff } from './jspurefix-golden.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+import { GOLDEN_ROOT, corpusCases, flattenDecoded, flattenJspurefix, goldenMessages, groupAliases, multisetDiff } from './jspurefix-golden.ts';
 
 interface Dictionary {
   dictionary: FixDictionary;
@@ -63,7 +63,7 @@ function ourLines(text: string, { dictionary }: Dictionary, parser: FixParser, o
   return flattenDecoded(decodeFixMessage(view, dictionary).fields, dictionary, skip);
 }
 
-describe.skipIf(!hasDataFile(GOLDEN_ROOT))('jspurefix golden files', () => {
+describe('jspurefix golden files', () => {
   const fix44 = load('FIX44.xml');
   const fix50 = load('FIX50SP2.xml', 'FIXT11.xml');
   // FIX.4.3: no FIX43.xml in the shared dictionaries, so FIX44.xml (see ALLOWED).
@@ -98,7 +98,7 @@ describe.skipIf(!hasDataFile(GOLDEN_ROOT))('jspurefix golden files', () => {
 
   describe('corpus: canonical and scattered component order decode alike', () => {
     const corpus = `${GOLDEN_ROOT}/corpus`;
-    const cases = readdirSync(dataPath(corpus)).sort();
+    const cases = corpusCases();
     const byName: Record<string, Dictionary> = { repo44: fix44, qf50sp2: fix50 };
 
     it('finds the 9 corpus cases', () => {

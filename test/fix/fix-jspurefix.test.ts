@@ -1,11 +1,11 @@
 // Differential test: every sample message gives the same tags and values in our parser as
 // in jspurefix's parser fed the same bytes (SOH-delimited).
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
-import { dataDir, readFixLines, soh } from './fix-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+import { readFixLines, soh } from './fix-data.ts';
 import { groupsOf } from './fix-groups.ts';
 import { makeJspurefixParser } from './jspurefix-oracle.ts';
 
@@ -13,7 +13,7 @@ const EXAMPLES = 'fix/jspurefix-examples/examples/FIX.4.4';
 
 describe('FixParser against jspurefix', () => {
   it('decodes every sample message to the same tags, values and repeating groups', async () => {
-    const dictionaryPath = join(dataDir, 'fix/dictionaries/FIX44.xml');
+    const dictionaryPath = dataPath('fix/dictionaries/FIX44.xml');
     const jspurefix = await makeJspurefixParser(dictionaryPath);
     const dictionary = loadFixDictionary(dictionaryPath);
     let groups = 0;

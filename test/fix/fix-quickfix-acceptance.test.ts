@@ -10,10 +10,10 @@ import { FixError, type FixErrorCode } from '../../runtime/fix/fix-error.ts';
 import { FixFramer } from '../../runtime/fix/fix-framer.ts';
 import { decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
-import { dataPath, hasDataFile } from '../helpers/shared-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 import { groupsOf } from './fix-groups.ts';
 import { makeJspurefixParser } from './jspurefix-oracle.ts';
-import { ACCEPTANCE_ROOT, ACCEPTANCE_VERSIONS, type AcceptanceMessage, type AcceptanceVersion, acceptanceMessages, acceptanceScripts, allAcceptanceMessages } from './quickfix-acceptance.ts';
+import { ACCEPTANCE_VERSIONS, type AcceptanceMessage, type AcceptanceVersion, acceptanceMessages, acceptanceScripts, allAcceptanceMessages } from './quickfix-acceptance.ts';
 
 const DICTIONARY_FILE: Record<AcceptanceVersion, string> = { fix42: 'FIX42.xml', fix44: 'FIX44.xml' };
 
@@ -70,7 +70,7 @@ function parseAll(messages: AcceptanceMessage[], dictionaries: Map<AcceptanceVer
 
 const where = (message: AcceptanceMessage): string => `${message.version}/${message.file}:${message.line}`;
 
-describe.skipIf(!hasDataFile(ACCEPTANCE_ROOT))('FixParser on the QuickFIX acceptance scripts', () => {
+describe('FixParser on the QuickFIX acceptance scripts', () => {
   const dictionaries = new Map(ACCEPTANCE_VERSIONS.map((version) => [version, loadFixDictionary(dataPath(`fix/dictionaries/${DICTIONARY_FILE[version]}`))]));
   const messages = allAcceptanceMessages();
   const { parsed, rejected } = parseAll(messages, dictionaries);

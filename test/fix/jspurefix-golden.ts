@@ -4,11 +4,11 @@
 //   NoPartyIDs[1].PartyRole = 2        a field inside entry 1 of a repeating group
 //   NoPartyIDs.length = 3              the entry count of a group
 // Components are flattened away on both sides (our decoder has none; jspurefix nests them).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { FixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import type { DecodedField } from '../../runtime/fix/fix-group-decoder.ts';
 import { parseXml } from '../../runtime/fix/fix-xml.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { dataFiles, dataPath } from '../helpers/shared-data.ts';
 
 export const GOLDEN_ROOT = 'fix/jspurefix-examples';
 
@@ -20,30 +20,39 @@ export interface GoldenMessage {
   object: unknown;
 }
 
-/** Every examples/<ver>/<source>/<msg>/ that has both fix.txt and object.json. */
+/** Every examples/<ver>/<source>/<msg>/ that has both fix.txt and object.json, in folder order. */
 export function goldenMessages(): GoldenMessage[] {
   const examples = `${GOLDEN_ROOT}/examples`;
-  const found: GoldenMessage[] = [];
-  const directories = (relative: string): string[] =>
-    readdirSync(dataPath(relative), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
-  const files = (relative: string): string[] => readdirSync(dataPath(relative));
-  for (const version of directories(examples)) {
-    for (const source of directories(`${examples}/${version}`)) {
-      for (const message of directories(`${examples}/${version}/${source}`)) {
-        const dir = `${examples}/${version}/${source}/${message}`;
-        const names = files(dir);
-        if (!names.includes('fix.txt') || !names.includes('object.json')) continue;
-        found.push({
-          id: `${version}/${source}/${message}`,
-          version,
-          // Some fixtures end with a newline, which is not part of the message.
-          fix: readFileSync(dataPath(`${dir}/fix.txt`), 'latin1').trimEnd(),
-          object: JSON.parse(readFileSync(dataPath(`${dir}/object.json`), 'utf8')) as unknown,
-        });
-      }
-    }
+  const files = new Set(dataFiles(examples));
+  const ids = [...files]
+    .filter((file) => file.endsWith('/object.json') && files.has(file.replace(/object\.json$/, 'fix.txt')))
+    .map((file) => file.slice(examples.length + 1, -'/object.json'.length).split('/'))
+    .filter((segments) => segments.length === 3)
+    .sort(compareSegments);
+  return ids.map((segments) => {
+    const dir = `${examples}/${segments.join('/')}`;
+    return {
+      id: segments.join('/'),
+      version: segments[0],
+      // Some fixtures end with a newline, which is not part of the message.
+      fix: readFileSync(dataPath(`${dir}/fix.txt`), 'latin1').trimEnd(),
+      object: JSON.parse(readFileSync(dataPath(`${dir}/object.json`), 'utf8')) as unknown,
+    };
+  });
+}
+
+/** The corpus case names (corpus/<case>/), sorted. */
+export function corpusCases(): string[] {
+  const corpus = `${GOLDEN_ROOT}/corpus`;
+  return [...new Set(dataFiles(corpus).map((file) => file.slice(corpus.length + 1).split('/')[0]))].sort();
+}
+
+/** Folder by folder, as a directory walk sorts (a plain string sort puts "a-b/" before "a/"). */
+function compareSegments(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   }
-  return found;
+  return a.length - b.length;
 }
 
 /**

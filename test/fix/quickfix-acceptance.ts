@@ -7,8 +7,8 @@
 //   one is what a test like 2m_BodyLengthValueNotCorrect or 3b_InvalidChecksum is about.
 // - E: 9 and 10 are placeholders its comparator matches by pattern (test/definitions/fields.fmt:
 //   `9=.`, `10=\d{3}`), so both are dropped and filled in.
-import { readFileSync, readdirSync } from 'node:fs';
-import { dataPath } from '../helpers/shared-data.ts';
+import { readFileSync } from 'node:fs';
+import { dataFiles, dataPath } from '../helpers/shared-data.ts';
 
 export const ACCEPTANCE_ROOT = 'fix/quickfix-acceptance';
 export const ACCEPTANCE_VERSIONS = ['fix42', 'fix44'] as const;
@@ -58,8 +58,10 @@ function withoutPlaceholders(message: string): string {
   return trailerAt >= 0 && text.endsWith(SOH) ? text.slice(0, trailerAt + 1) : text;
 }
 
+/** The script file names of one version, sorted. */
 export function acceptanceScripts(version: AcceptanceVersion): string[] {
-  return readdirSync(dataPath(`${ACCEPTANCE_ROOT}/${version}`)).filter((file) => file.endsWith('.def')).sort();
+  const folder = `${ACCEPTANCE_ROOT}/${version}`;
+  return dataFiles(folder).filter((file) => file.endsWith('.def')).map((file) => file.slice(folder.length + 1));
 }
 
 /** Every I and E message of one script, in script order. */

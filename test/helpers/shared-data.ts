@@ -1,21 +1,69 @@
-// Where the shared sample data lives (../shared/data/README.md): MARKETFEED_DATA_DIR, or
-// ../shared/data next to the repository. Tests and benches read the files in place;
-// nothing is copied into the repository.
+// Where the external test data lives (README "Test data"; the files are listed and pinned in
+// test/data/manifest.json): for each file, the first of MARKETFEED_DATA_DIR, ../shared/data
+// beside the repository, and the cache `npm run data` downloads into. Tests and benches read
+// the files in place and only through dataPath, which refuses a file the manifest does not
+// list and fails, saying how to get the data, when no directory holds it: never a skip.
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { type DataManifest, MANIFEST_PATH, loadDataManifest } from '../data/data-manifest.ts';
 
-export const dataDir = process.env.MARKETFEED_DATA_DIR ?? path.resolve(import.meta.dirname, '../../../shared/data');
+export const FETCH_COMMAND = 'npm run data';
+export const SHARED_DATA_DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 
-/** The absolute path of a data file, from its path relative to the data directory. */
-export function dataPath(relative: string): string {
-  return path.join(dataDir, relative);
+export interface DataRoot {
+  /** How the directory was chosen, for messages. */
+  label: string;
+  dir: string;
 }
 
-/** True when a data file is present; a file missing under an explicit MARKETFEED_DATA_DIR is an error. */
-export function hasDataFile(relative: string): boolean {
-  const present = existsSync(dataPath(relative));
-  if (!present && process.env.MARKETFEED_DATA_DIR !== undefined) {
-    throw new Error(`MARKETFEED_DATA_DIR is set but ${relative} is not in ${dataDir}`);
+export class MissingDataError extends Error {
+  override name = 'MissingDataError';
+}
+
+/** The directory `npm run data` fills: MARKETFEED_DATA_CACHE, else $XDG_CACHE_HOME/marketfeed/data, else ~/.cache/marketfeed/data. */
+export function dataCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MARKETFEED_DATA_CACHE) return path.resolve(env.MARKETFEED_DATA_CACHE);
+  const xdg = env.XDG_CACHE_HOME;
+  return path.join(xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'marketfeed', 'data');
+}
+
+/** The directories looked in, in order. */
+export function dataRoots(env: NodeJS.ProcessEnv = process.env): DataRoot[] {
+  const roots: DataRoot[] = [];
+  if (env.MARKETFEED_DATA_DIR) roots.push({ label: 'MARKETFEED_DATA_DIR', dir: path.resolve(env.MARKETFEED_DATA_DIR) });
+  roots.push({ label: '../shared/data', dir: SHARED_DATA_DIR }, { label: 'the download cache', dir: dataCacheDir(env) });
+  return roots;
+}
+
+/** The file's path in the first root that holds it; MissingDataError when none does. */
+export function resolveDataFile(relative: string, roots: readonly DataRoot[]): string {
+  for (const root of roots) {
+    const candidate = path.join(root.dir, relative);
+    if (existsSync(candidate)) return candidate;
   }
-  return present;
+  throw new MissingDataError(
+    `test data ${relative} is missing: it is in none of ${roots.map((root) => `${root.label} ${root.dir}`).join(', ')}. ` +
+      `Run \`${FETCH_COMMAND}\` to download the test data (README "Test data"), or set MARKETFEED_DATA_DIR to a directory that holds it.`,
+  );
+}
+
+let manifest: DataManifest | undefined;
+function theManifest(): DataManifest {
+  manifest ??= loadDataManifest();
+  return manifest;
+}
+
+/** The absolute path of a data file listed in the manifest, from its path in a data directory. */
+export function dataPath(relative: string): string {
+  if (!theManifest().files.has(relative)) {
+    throw new Error(`${relative} is not in the test data manifest ${MANIFEST_PATH}: add it there with its origin and sha256`);
+  }
+  return resolveDataFile(relative, dataRoots());
+}
+
+/** The manifest's files under a folder (relative paths, sorted): what a test iterates over, whatever else a data directory holds. */
+export function dataFiles(folder: string): string[] {
+  const prefix = `${folder.replace(/\/+$/, '')}/`;
+  return [...theManifest().files.keys()].filter((relative) => relative.startsWith(prefix)).sort();
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dataPath, hasDataFile } from '../helpers/shared-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -16,7 +16,7 @@ const MESSAGES = `${STEM}_message_10.first998.csv`;
 const ORDERBOOK = `${STEM}_orderbook_10.first998.csv`;
 
 describe('trading-core examples', () => {
-  it.skipIf(!hasDataFile(DICTIONARY))('fix-order.ts encodes, parses and names a NewOrderSingle', async () => {
+  it('fix-order.ts encodes, parses and names a NewOrderSingle', async () => {
     const { stdout } = await run(process.execPath, [path.join(root, 'examples', 'fix-order.ts'), dataPath(DICTIONARY)]);
     const [wire, typed, named] = stdout.trim().split('\n');
     expect(wire).toMatch(/^8=FIX\.4\.4\|9=\d+\|35=D\|.*\|44=101\.25\|10=\d{3}\|$/);
@@ -24,7 +24,7 @@ describe('trading-core examples', () => {
     expect(named).toMatch(/^NewOrderSingle \(D\) \|.*Side\(54\)=1 \[BUY\].*OrdType\(40\)=2 \[LIMIT\]/);
   });
 
-  it.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('lobster-book.ts ends on the last orderbook row', async () => {
+  it('lobster-book.ts ends on the last orderbook row', async () => {
     const { stdout } = await run(process.execPath, [path.join(root, 'examples', 'lobster-book.ts'), dataPath(MESSAGES), dataPath(ORDERBOOK)]);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^998 messages, \d+ resting orders, 0 rejected$/);

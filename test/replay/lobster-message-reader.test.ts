@@ -16,7 +16,7 @@ import { lobsterLines, parseLobsterBookRow, parseLobsterMessage, type LobsterMes
 import { LobsterMessageReader } from '../../runtime/replay/lobster-message-reader.ts';
 import { LobsterOrderbookReader } from '../../runtime/replay/lobster-orderbook-reader.ts';
 import { ReplayInputError } from '../../runtime/replay/replay-source.ts';
-import { dataPath, hasDataFile } from '../helpers/shared-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 
 const STEM = 'lobster/AAPL_2012-06-21_34200000_57600000';
 const MESSAGES = `${STEM}_message_10.first998.csv`;
@@ -180,8 +180,8 @@ describe('LobsterMessageReader against parseLobsterMessage', () => {
   });
 });
 
-describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('LOBSTER sample files', () => {
-  const messageText = hasDataFile(MESSAGES) ? readFileSync(dataPath(MESSAGES), 'latin1') : '';
+describe('LOBSTER sample files', () => {
+  const messageText = readFileSync(dataPath(MESSAGES), 'latin1');
   const messageLines = lobsterLines(messageText);
 
   it('reads all 999 messages as the reference parses them, in any chunk size', () => {

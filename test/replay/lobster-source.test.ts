@@ -14,7 +14,7 @@ import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
 import { RecordFlag, RecordType, Word } from '../../runtime/record/record-layout.ts';
 import { type LobsterSource, lobsterOrderbookPathFor, lobsterTradingDate, openLobsterSource } from '../../runtime/replay/lobster-source.ts';
 import { ReplayInputError } from '../../runtime/replay/replay-source.ts';
-import { dataPath, hasDataFile } from '../helpers/shared-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 
 const STEM = 'lobster/AAPL_2012-06-21_34200000_57600000';
 const MESSAGES = `${STEM}_message_10.first998.csv`;
@@ -95,9 +95,9 @@ describe('lobster file names', () => {
   });
 });
 
-describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('openLobsterSource on the AAPL sample', () => {
-  const messages = hasDataFile(MESSAGES) ? lobsterLines(readFileSync(dataPath(MESSAGES), 'latin1')) : [];
-  const rows = hasDataFile(ORDERBOOK) ? lobsterLines(readFileSync(dataPath(ORDERBOOK), 'latin1')) : [];
+describe('openLobsterSource on the AAPL sample', () => {
+  const messages = lobsterLines(readFileSync(dataPath(MESSAGES), 'latin1'));
+  const rows = lobsterLines(readFileSync(dataPath(ORDERBOOK), 'latin1'));
 
   it('with the orderbook file: one quote per change of level 1, equal to the row of its message, at its exact time', () => {
     expect(lobsterOrderbookPathFor(dataPath(MESSAGES))).toBe(dataPath(ORDERBOOK));

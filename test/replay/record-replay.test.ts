@@ -11,7 +11,7 @@ import { CaptureWriter } from '../../runtime/replay/capture-writer.ts';
 import { captureBlocks, rawRecordBytes, readCapture } from '../helpers/capture-files.ts';
 import { killLeftoverProcesses, runCli, runCliToEnd, type CliRun } from '../helpers/cli.ts';
 import { freePort } from '../helpers/ports.ts';
-import { dataPath, hasDataFile } from '../helpers/shared-data.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
 
 let dir: string;
@@ -176,7 +176,7 @@ describe('record and replay across processes', () => {
     expect(await succeeded(consumer)).toMatchObject({ records: 21, gaps: 0 });
   });
 
-  it.runIf(hasDataFile(LOBSTER_MESSAGES))('replays a LOBSTER message file as best bid/offer quotes that a consumer receives', async () => {
+  it('replays a LOBSTER message file as best bid/offer quotes that a consumer receives', async () => {
     const feed = uniqueFeed('lobster');
     const out = path.join(dir, `${feed}.mfcap`);
     const rec = recorder(feed, out);
