@@ -100,7 +100,7 @@ describe('TCP feed across processes', () => {
     await healthy.waitForLog('latency');
     const stalled = net.connect({ port, host: '127.0.0.1' });
     stalled.once('connect', () => {
-      stalled.write('binary\n');
+      stalled.write('binary protocol=2\n');
       stalled.pause();
     });
     stalled.on('error', () => {});
@@ -132,7 +132,7 @@ describe('TCP feed across processes', () => {
     await new Promise((resolve) => setTimeout(resolve, 700));
     silent.socket.destroy();
     const lines = (await silent.received).split('\n').filter((line) => line !== '');
-    expect(JSON.parse(lines[0])).toMatchObject({ hello: { encoding: 'json', instruments: 'all', protocol: 1 } });
+    expect(JSON.parse(lines[0])).toMatchObject({ hello: { encoding: 'json', instruments: 'all', protocol: 2 } });
     expect(JSON.parse(lines[1])).toMatchObject({ type: 'quote' });
     const p = await stop(pub);
     expect(p).toMatchObject({ tcp: { dropped: { protocol: 2 } } });
@@ -148,7 +148,7 @@ describe('TCP feed across processes', () => {
     expect((await filtered.exit).code).toBe(0);
     const ids = new Set<number>();
     // Recount from the stream itself: a JSON consumer with the same filter.
-    const p2 = rawClient(port, 'json instruments=3,5-6\n');
+    const p2 = rawClient(port, 'json protocol=2 instruments=3,5-6\n');
     await new Promise((resolve) => setTimeout(resolve, 300));
     p2.socket.destroy();
     for (const line of (await p2.received).split('\n')) {
@@ -278,11 +278,15 @@ describe('TCP feed with an instrument filter: gaps and losses count only the sub
 
   it('a ring smaller than the publisher’s bursts never laps the TCP fan-out; a filtered subscriber’s losses stay exact', async () => {
     const port = await freePort();
-    // 128 slots against bursts of up to 1,024 records: without a guard the fan-out, which
-    // reads after each burst, would be lapped (and every TCP subscriber would lose records).
-    const pub = await startPublisher(port, '--rate', '500k', '--capacity', '128');
+    // Subscribed from the start (it retries until the publisher listens): the reference
+    // regenerates the stream up to its last record.
     const c = consumer(port, '--encoding', 'binary', '--instruments', '0-9', '--latency-sample', '64');
-    await c.waitForLog('latency');
+    await c.waitForLog('disconnected; reconnecting');
+    // 128 slots against bursts of hundreds of records (up to 1,024): without a guard the
+    // fan-out, which reads after each burst, would be lapped, and every TCP subscriber would
+    // lose records.
+    const pub = await startPublisher(port, '--rate', '200k', '--capacity', '128');
+    await c.waitForLog('subscribed');
     await waitForLogWhere(c, (log) => log.msg === 'latency' && (log.records as number) > 0);
     const s = await stop(c);
     expectExactLosses(s, FIRST_TEN);
