@@ -4,9 +4,10 @@
 // were the subscription's and never arrived. Without a selection the position is the
 // sequence. A record whose sequence is not after the last one is out of order. The source
 // may also say where it stands (expect): positions skipped before it are lost at once,
-// without waiting for the next record. Transport-independent, so the SHM and TCP consumers
-// report gaps the same way. reset() starts a new stream (publisher restart: its sequences
-// start again).
+// without waiting for the next record; skips with no record between them are one gap (one
+// jump in what was received). Transport-independent, so the SHM and TCP consumers report
+// gaps the same way. reset() starts a new stream (publisher restart: its sequences start
+// again).
 export class SequenceTracker {
   gaps = 0;
   lostRecords = 0;
@@ -15,6 +16,8 @@ export class SequenceTracker {
   lastSequence = -1;
   /** Position of the next record; -1 until the stream's start is known. */
   private expected = -1;
+  /** Positions were skipped since the last record: a further skip extends the same gap. */
+  private inGap = false;
 
   observe(sequence: number, position = sequence): void {
     if (this.lastSequence >= 0 && sequence <= this.lastSequence) {
@@ -24,6 +27,7 @@ export class SequenceTracker {
       return;
     }
     this.skipTo(position);
+    this.inGap = false;
     if (this.firstSequence < 0) this.firstSequence = sequence;
     this.lastSequence = sequence;
     this.expected = position + 1;
@@ -38,11 +42,13 @@ export class SequenceTracker {
   reset(): void {
     this.lastSequence = -1;
     this.expected = -1;
+    this.inGap = false;
   }
 
   private skipTo(position: number): void {
     if (this.expected >= 0 && position > this.expected) {
-      this.gaps++;
+      if (!this.inGap) this.gaps++;
+      this.inGap = true;
       this.lostRecords += position - this.expected;
     }
   }
