@@ -5,6 +5,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QuoteGenerator } from '../../runtime/generator/quote-generator.ts';
 import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
+import { encodeFeedHello } from '../../runtime/tcp/feed-greetings.ts';
 import { killLeftoverProcesses, runCli, type CliRun } from '../helpers/cli.ts';
 import { freePort } from '../helpers/ports.ts';
 import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
@@ -294,5 +295,46 @@ describe('TCP feed with an instrument filter: gaps and losses count only the sub
     expectExactLosses(s, FIRST_TEN);
     const p = await stop(pub);
     expect(p).toMatchObject({ tcp: { lostRecords: 0 } });
+  });
+});
+
+describe('TCP protocol versions', () => {
+  it('the publisher refuses a protocol 1 client, saying why', async () => {
+    const port = await freePort();
+    const pub = await startPublisher(port, '--rate', '1k');
+    // What `consume tcp` of protocol 1 sent.
+    const old = rawClient(port, 'binary instruments=0-9\n');
+    expect(await old.received).toBe(
+      `${JSON.stringify({ error: 'handshake without protocol=: a protocol 1 client; this server speaks protocol 2 (upgrade the client, or send "binary protocol=2")' })}\n`,
+    );
+    const p = await stop(pub);
+    expect(p).toMatchObject({ tcp: { dropped: { protocol: 1 } } });
+  });
+
+  it.each([
+    // A protocol 1 publisher refuses the protocol= field.
+    ['refuses the handshake', () => Buffer.from(`${JSON.stringify({ error: 'unknown handshake field "protocol=2"' })}\n`), /server speaks protocol 1 \(it refused "protocol=2"\).*upgrade the publisher/],
+    // A server that greets with another version.
+    ['greets with protocol 3', () => encodeFeedHello({ protocol: 3, feed: 'f', epoch: 1, encoding: 'binary', instruments: 'all', bootId: 'b', wallMinusMonotonicNs: 0, nextSequence: 0, nextSubscriptionSequence: 0 }) as Buffer, /server speaks protocol 3, this client protocol 2/],
+  ])('`consume tcp` stops with exit 1 and the reason when the publisher %s', async (_, answer, reason) => {
+    const handshakes: string[] = [];
+    const server = net.createServer((socket) => {
+      socket.once('data', (chunk: Buffer) => {
+        handshakes.push(chunk.toString('latin1'));
+        socket.end(answer());
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = runCli(['consume', 'tcp', '--port', String((server.address() as net.AddressInfo).port), '--instruments', '0-9', '--json']);
+      const { code } = await c.exit;
+      expect(code).toBe(1);
+      expect(c.logs.find((log) => log.level === 50)?.msg).toMatch(reason);
+      // It does not retry: the same answer would come again.
+      expect(handshakes).toEqual(['binary protocol=2 instruments=0,1,2,3,4,5,6,7,8,9\n']);
+    } finally {
+      server.close();
+    }
   });
 });
