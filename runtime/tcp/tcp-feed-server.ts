@@ -1,7 +1,8 @@
 // The publisher's TCP server: accepts subscribers (up to a limit), greets each with a
 // hello, sends heartbeats carrying the publisher's clock offset, and streams records
 // through a RecordFanout that its owner pumps (the publisher pumps it right after
-// publishing). close() stops accepting, sends what is left, and ends every connection.
+// publishing, and publishes through guard() so that a burst never laps the fan-out).
+// close() stops accepting, sends what is left, and ends every connection.
 import net from 'node:net';
 import { bootId } from '../clock/boot-id.ts';
 import { monotonicNs, wallClockNs } from '../clock/clock.ts';
