@@ -169,14 +169,16 @@ export class TcpFeedClient extends EventEmitter<TcpFeedClientEvents> {
   private decoder(socket: net.Socket): FeedDecoder {
     let greeted = false;
     const events: FeedEvents = {
+      // After close(), the rest of a chunk is neither delivered nor followed (a heartbeat
+      // there would count the records not delivered as lost).
       onRecord: (record) => {
-        // After close(), the rest of a chunk is not delivered.
         if (this.closed) return;
         this.recordsReceived++;
         const subscriptionSequence = this.position.record(record.sequence);
         for (const listener of this.recordListeners) listener(record, subscriptionSequence);
       },
       onHello: (hello) => {
+        if (this.closed) return;
         greeted = true;
         const incompatible = incompatibility(hello);
         if (incompatible !== undefined) {
@@ -191,10 +193,12 @@ export class TcpFeedClient extends EventEmitter<TcpFeedClientEvents> {
         this.emit('hello', hello);
       },
       onHeartbeat: (offset, _next, nextSubscriptionSequence) => {
+        if (this.closed) return;
         this.wallMinusMonotonicNs = offset;
         this.lost(this.position.moveTo(nextSubscriptionSequence));
       },
       onGap: (_lost, nextSubscriptionSequence) => {
+        if (this.closed) return;
         this.lost(this.position.moveTo(nextSubscriptionSequence));
       },
       onServerError: (reason) => {

@@ -156,7 +156,7 @@ describe('TCP feed across processes', () => {
       if (line.startsWith('{"seq"')) ids.add((JSON.parse(line) as { instrument: number }).instrument);
     }
     expect([...ids].sort()).toEqual([3, 5, 6]);
-    expect(filtered.summary()).toMatchObject({ records: 2000, outOfOrder: 0 });
+    expect(filtered.summary()).toMatchObject({ records: 2000, outOfOrder: 0, gaps: 0, lost: 0 });
     await stop(pub);
   });
 
