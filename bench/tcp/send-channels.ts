@@ -1,9 +1,10 @@
 // The sending side of each TCP impl: a server on a loopback port, the RecordTransmitter
 // the load is written through, and the agents that run beside the load in its duty cycle.
 //
-//   marketfeed    the publisher's own path: records go into a broadcast ring, and the
-//                 TcpFeedServer's fan-out reads them from it and sends one write per pump
-//                 (TCP_NODELAY, 4 MiB SO_SNDBUF), exactly as `marketfeed publish` does.
+//   marketfeed    the publisher's own path: records go into a broadcast ring (through the
+//                 server's guard), and the TcpFeedServer's fan-out reads them from it and
+//                 sends one write per pump (TCP_NODELAY, 4 MiB SO_SNDBUF), exactly as
+//                 `marketfeed publish` does.
 //   naive         one JSON.stringify and one socket.write per record, default socket options.
 //   naive-binary  the 64-byte record in a one-record frame, one socket.write per record,
 //                 default socket options: the binary encoding without the batching.
@@ -69,7 +70,8 @@ async function openFeedServer(): Promise<SendChannel> {
       if (server.subscriberCount === 0) return;
       clearInterval(timer);
       resolve({
-        transmitter: new FlowGatedTransmitter(new BroadcastTransmitter(ring), () => server.bytesQueued < FLOW_LIMIT_BYTES),
+        // Through the server's guard, as the publisher does: bursts never lap the fan-out.
+        transmitter: new FlowGatedTransmitter(server.guard(new BroadcastTransmitter(ring)), () => server.bytesQueued < FLOW_LIMIT_BYTES),
         agents: [{ doWork: () => server.pump(), isDone: () => false }],
       });
     }, 2);

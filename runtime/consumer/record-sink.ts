@@ -20,16 +20,22 @@ export interface RecordSinkOptions {
   verifier?: StreamVerifier;
   /** Called for each record after accounting (e.g. by library users). */
   onRecord?: (record: MarketDataRecord) => void;
+  /**
+   * Given when the transport follows the sequence itself (TCP: positions within an
+   * instrument filter, losses the server reports); the sink then only reports it.
+   */
+  sequences?: SequenceTracker;
 }
 
 export class RecordSink {
   records = 0;
-  readonly sequences = new SequenceTracker();
+  readonly sequences: SequenceTracker;
   readonly latency: LatencyRecorder;
   readonly verifier: StreamVerifier | undefined;
   private readonly clock: NanoClock;
   private readonly sampleEvery: number;
   private readonly onRecord: ((record: MarketDataRecord) => void) | undefined;
+  private readonly followsSequences: boolean;
   private countdown: number;
   private batchTimeNs = 0;
 
@@ -40,6 +46,8 @@ export class RecordSink {
     this.countdown = this.sampleEvery;
     this.verifier = options.verifier;
     this.onRecord = options.onRecord;
+    this.followsSequences = options.sequences === undefined;
+    this.sequences = options.sequences ?? new SequenceTracker();
   }
 
   /** The transport is about to hand over a new batch. */
@@ -49,13 +57,13 @@ export class RecordSink {
 
   /** A new stream (publisher restarted): sequence numbers start again. */
   newStream(): void {
-    this.sequences.reset();
+    if (this.followsSequences) this.sequences.reset();
     this.verifier?.reset();
   }
 
   readonly handle = (record: MarketDataRecord): void => {
     this.records++;
-    this.sequences.observe(record.sequence);
+    if (this.followsSequences) this.sequences.observe(record.sequence);
     if (--this.countdown === 0) {
       this.countdown = this.sampleEvery;
       if (this.batchTimeNs === 0) this.batchTimeNs = this.clock();

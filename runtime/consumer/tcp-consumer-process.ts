@@ -1,6 +1,8 @@
 // `marketfeed consume tcp`: subscribes to a publisher's TCP feed (binary or NDJSON),
 // reconnecting with backoff, and reports like the SHM consumer: rate, one-way latency,
-// gaps (including across publisher restarts), malformed input. Latency uses
+// gaps (including across publisher restarts), malformed input. Gaps and losses are the
+// client's (TcpFeedClient.sequences): with --instruments they count only the records of
+// those instruments. A publisher of another protocol version stops it (exit 1). Latency uses
 // CLOCK_MONOTONIC when the publisher is on the same host (same boot id) and wall clocks
 // otherwise (the publisher's offset between the two comes with hello and heartbeats):
 // the summary says which.
@@ -11,6 +13,7 @@ import { Service } from '../service/service.ts';
 import { LatencyRecorder } from '../stats/latency-recorder.ts';
 import type { FeedEncoding } from '../tcp/feed-protocol.ts';
 import { TcpFeedClient } from '../tcp/tcp-feed-client.ts';
+import { formatIntegerList } from '../text/integer-list.ts';
 import { consumerSummary, registerConsumerMetrics, startIntervalReports } from './consumer-reporting.ts';
 import { finishTap, type ConsumerTap } from './consumer-tap.ts';
 import { RecordSink } from './record-sink.ts';
@@ -44,17 +47,10 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   // In wall mode, "now" is moved into the publisher's monotonic timebase.
   const clock = (): number => (wall ? wallClockNs() - publisherOffsetNs : monotonicNs());
   const verifier = config.verifySeed === undefined ? undefined : new StreamVerifier({ seed: config.verifySeed, instruments: config.verifyInstruments });
-  const sink = new RecordSink({
-    latency,
-    clock,
-    latencySampleEvery: config.latencySample,
-    ...(verifier === undefined ? {} : { verifier }),
-    ...(tap === undefined ? {} : { onRecord: (record) => tap.onRecord(record) }),
-  });
   let failure: unknown;
   const count = config.count > 0 ? config.count : Number.MAX_SAFE_INTEGER;
   let newStreams = 0;
-  const client = new TcpFeedClient({
+  const client: TcpFeedClient = new TcpFeedClient({
     host: config.host,
     port: config.port,
     encoding: config.encoding,
@@ -76,8 +72,20 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
         service.stop('error');
         return;
       }
-      if (sink.records >= count) service.stop('done');
+      if (sink.records >= count) {
+        // The rest of the chunk is neither counted nor followed.
+        client.close();
+        service.stop('done');
+      }
     },
+  });
+  const sink = new RecordSink({
+    latency,
+    clock,
+    latencySampleEvery: config.latencySample,
+    sequences: client.sequences,
+    ...(verifier === undefined ? {} : { verifier }),
+    ...(tap === undefined ? {} : { onRecord: (record) => tap.onRecord(record) }),
   });
   client.on('hello', (hello) => {
     if (config.clock === 'auto') wall = hello.bootId !== bootId();
@@ -92,6 +100,12 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   client.on('disconnected', (reason, retryInMs) => {
     service.setNotReady(`disconnected: ${reason}`);
     service.logger.warn({ reason, retryInMs }, 'disconnected; reconnecting');
+  });
+  client.on('gap', (lost, nextSubscriptionSequence) => service.logger.warn({ lost, nextSubscriptionSequence }, 'records of the subscription lost'));
+  client.on('incompatible', (reason) => {
+    failure = new Error(`incompatible publisher: ${reason}`);
+    service.logger.error({ reason }, `incompatible publisher: ${reason}`);
+    service.stop('error');
   });
   client.on('malformed', (reason) => service.logger.warn({ reason }, 'malformed input skipped'));
   client.on('serverError', (reason) => service.logger.warn({ reason }, 'server refused or closed'));
@@ -110,6 +124,7 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
     ...consumerSummary(sink, elapsedS),
     clock: wall ? 'wall (cross-host: publisher offset applied)' : 'monotonic (same host)',
     encoding: config.encoding,
+    instruments: config.instruments === undefined ? 'all' : formatIntegerList(config.instruments),
     connects: client.connects,
     malformed: client.malformed,
     newStreams,

@@ -59,7 +59,6 @@ export async function runPublisher(config: PublisherConfig, producer: RecordProd
   const ring = segment.ring();
   const transmitter =
     config.mode === 'broadcast' ? new BroadcastTransmitter(ring, { batchSize: config.batch }) : new GatedTransmitter(ring, { batchSize: config.batch });
-  const agent = producer.createAgent(transmitter);
   let tcp: Awaited<ReturnType<typeof startTcpFeed>>;
   try {
     tcp = await startTcpFeed(service, ring, config, { feed: config.feed, epoch: segment.epoch });
@@ -67,6 +66,8 @@ export async function runPublisher(config: PublisherConfig, producer: RecordProd
     segment.closeAndRemove();
     throw error;
   }
+  // With TCP on, the producer's bursts never lap the TCP fan-out (see FanoutGuardedTransmitter).
+  const agent = producer.createAgent(tcp === undefined ? transmitter : tcp.server.guard(transmitter));
   const idle = createIdleStrategy(config.idle, config.idleSleepNs);
   const runner = new AgentRunner(tcp === undefined ? agent : new CompositeAgent([agent, tcp.agent]), idle);
   registerPublisherMetrics(service, agent, transmitter);

@@ -4,7 +4,7 @@
 import { MarketDataRecord } from '../record/market-data-record.ts';
 import { RECORD_SIZE, RECORD_WORDS } from '../record/record-layout.ts';
 import type { FeedDecoder, FeedEvents } from './feed-events.ts';
-import { FRAME_HEADER_SIZE, FrameType, HEARTBEAT_PAYLOAD_SIZE, MAX_FRAME_PAYLOAD, ProtocolError, type FeedHello } from './feed-protocol.ts';
+import { FRAME_HEADER_SIZE, FrameType, GAP_PAYLOAD_SIZE, HEARTBEAT_PAYLOAD_SIZE, MAX_FRAME_PAYLOAD, ProtocolError, type FeedHello } from './feed-protocol.ts';
 
 const OPEN_BRACE = 0x7b;
 
@@ -67,7 +67,11 @@ export class BinaryFeedDecoder implements FeedDecoder {
         return;
       case FrameType.heartbeat:
         if (length !== HEARTBEAT_PAYLOAD_SIZE) events.onMalformed(`heartbeat frame of ${length} bytes`);
-        else events.onHeartbeat(data.readDoubleLE(start), data.readDoubleLE(start + 8));
+        else events.onHeartbeat(data.readDoubleLE(start), data.readDoubleLE(start + 8), data.readDoubleLE(start + 16));
+        return;
+      case FrameType.gap:
+        if (length !== GAP_PAYLOAD_SIZE) events.onMalformed(`gap frame of ${length} bytes`);
+        else events.onGap(data.readDoubleLE(start), data.readDoubleLE(start + 8));
         return;
       case FrameType.error:
         events.onServerError(errorReason(data.toString('utf8', start, start + length)));

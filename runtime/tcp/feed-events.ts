@@ -6,7 +6,9 @@ export interface FeedEvents {
   /** A record; the flyweight is valid until the callback returns. */
   onRecord(record: MarketDataRecord): void;
   onHello(hello: FeedHello): void;
-  onHeartbeat(wallMinusMonotonicNs: number, nextSequence: number): void;
+  onHeartbeat(wallMinusMonotonicNs: number, nextSequence: number, nextSubscriptionSequence: number): void;
+  /** The server could not send `lost` records; the next record's subscription sequence follows. */
+  onGap(lost: number, nextSubscriptionSequence: number): void;
   /** The server's reason for closing. */
   onServerError(reason: string): void;
   /** A frame or line that could not be decoded and was skipped. */

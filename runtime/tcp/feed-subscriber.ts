@@ -4,7 +4,8 @@
 // the publisher at most that much memory and never slows anyone else.
 import type { Socket } from 'node:net';
 import { sizeSocketBuffers } from './socket-buffers.ts';
-import { MAX_HANDSHAKE_LENGTH, ProtocolError, parseHandshake, type Subscription } from './feed-protocol.ts';
+import { MAX_HANDSHAKE_LENGTH, ProtocolError, parseHandshake, type FeedEncoding, type Subscription } from './feed-protocol.ts';
+import type { FanoutSubscriber } from './record-fanout.ts';
 
 export interface SubscriberOptions {
   handshakeTimeoutMs: number;
@@ -23,12 +24,13 @@ export interface SubscriberListener {
 
 let nextId = 1;
 
-export class FeedSubscriber {
+export class FeedSubscriber implements FanoutSubscriber {
   readonly id = nextId++;
   readonly remote: string;
   subscription: Subscription | undefined;
   /** Instrument filter as a set, undefined = all. */
   instruments: Set<number> | undefined;
+  nextSubscriptionSequence = 0;
   bytesSent = 0;
   recordsSent = 0;
   private readonly socket: Socket;
@@ -57,6 +59,10 @@ export class FeedSubscriber {
 
   get streaming(): boolean {
     return this.subscription !== undefined && !this.finished;
+  }
+
+  get encoding(): FeedEncoding {
+    return this.subscription?.encoding ?? 'json';
   }
 
   /** Bytes accepted by write() and not yet handed to the kernel. */

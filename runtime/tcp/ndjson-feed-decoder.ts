@@ -2,7 +2,7 @@
 // newline never occurs inside a multi-byte UTF-8 character), so only complete lines are
 // ever decoded. A record line in the server's canonical form is read straight from the
 // bytes (CanonicalRecordJsonReader); any other line goes through JSON.parse. A line that is
-// neither a record nor a hello, heartbeat or error costs only itself: counted and skipped.
+// neither a record nor a hello, heartbeat, gap or error costs only itself: counted and skipped.
 import { MarketDataRecord } from '../record/market-data-record.ts';
 import { CanonicalRecordJsonReader } from '../record/record-json-reader.ts';
 import { RecordFormatError, recordFieldsFromJson } from '../record/record-json.ts';
@@ -92,9 +92,16 @@ export class NdjsonFeedDecoder implements FeedDecoder {
         return;
       }
       if ('heartbeat' in object) {
-        const beat = object.heartbeat as { offsetNs?: unknown; next?: unknown };
-        if (typeof beat.offsetNs === 'number' && typeof beat.next === 'number') events.onHeartbeat(beat.offsetNs, beat.next);
-        else events.onMalformed('heartbeat without offsetNs and next');
+        const beat = object.heartbeat as { offsetNs?: unknown; next?: unknown; subscriptionNext?: unknown };
+        if (typeof beat.offsetNs === 'number' && typeof beat.next === 'number' && typeof beat.subscriptionNext === 'number') {
+          events.onHeartbeat(beat.offsetNs, beat.next, beat.subscriptionNext);
+        } else events.onMalformed('heartbeat without offsetNs, next and subscriptionNext');
+        return;
+      }
+      if ('gap' in object) {
+        const gap = object.gap as { lost?: unknown; subscriptionNext?: unknown };
+        if (typeof gap.lost === 'number' && typeof gap.subscriptionNext === 'number') events.onGap(gap.lost, gap.subscriptionNext);
+        else events.onMalformed('gap without lost and subscriptionNext');
         return;
       }
       if ('error' in object) {

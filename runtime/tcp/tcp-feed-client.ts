@@ -7,14 +7,23 @@
 // It handles any split of the byte stream, counts malformed input and keeps going,
 // follows the publisher across restarts (a hello with a new epoch: 'newStream'), and
 // keeps the publisher's clock offset (from hello and heartbeats) for cross-host latency.
+// `sequences` counts gaps and lost records of the subscription exactly, filter or not:
+// the records of other instruments never count, its own records missed while reconnecting
+// or that the server could not send always do ('gap'). A server of another protocol
+// version is an 'incompatible' error, after which the client stops.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { MarketDataRecord, RecordFields } from '../record/market-data-record.ts';
+import type { SequenceTracker } from '../stats/sequence-tracker.ts';
 import { BinaryFeedDecoder } from './binary-feed-decoder.ts';
 import type { FeedDecoder, FeedEvents } from './feed-events.ts';
-import { ProtocolError, formatHandshake, type FeedEncoding, type FeedHello } from './feed-protocol.ts';
+import { ProtocolError, formatHandshake, incompatibility, type FeedEncoding, type FeedHello } from './feed-protocol.ts';
 import { NdjsonFeedDecoder } from './ndjson-feed-decoder.ts';
 import { sizeSocketBuffers } from './socket-buffers.ts';
+import { SubscriptionPosition } from './subscription-position.ts';
+
+/** A record and its subscription sequence (its number among the subscription's records). */
+export type RecordListener = (record: MarketDataRecord, subscriptionSequence: number) => void;
 
 export interface TcpFeedClientOptions {
   host: string;
@@ -23,7 +32,7 @@ export interface TcpFeedClientOptions {
   /** Instruments to receive; undefined = all. */
   instruments?: number[];
   /** Called for every record; the flyweight is valid until it returns. */
-  onRecord?: (record: MarketDataRecord) => void;
+  onRecord?: RecordListener;
   /** Called before the records of each chunk read from the socket (e.g. to time them). */
   onChunk?: () => void;
   /** First reconnect delay; doubles (with jitter) up to maxReconnectDelayMs. */
@@ -42,8 +51,12 @@ export interface TcpFeedClientEvents {
   /** The publisher restarted (new epoch): its sequence numbers start again. */
   newStream: [hello: FeedHello];
   disconnected: [reason: string, retryInMs: number];
+  /** Records of the subscription that were lost (missed while reconnecting, or not sent by the server). */
+  gap: [lost: number, nextSubscriptionSequence: number];
   malformed: [reason: string];
   serverError: [reason: string];
+  /** The server speaks another protocol version: the client has stopped. */
+  incompatible: [reason: string];
 }
 
 export class TcpFeedClient extends EventEmitter<TcpFeedClientEvents> {
@@ -58,13 +71,19 @@ export class TcpFeedClient extends EventEmitter<TcpFeedClientEvents> {
   private closed = false;
   private delayMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly recordListeners = new Set<(record: MarketDataRecord) => void>();
+  private readonly recordListeners = new Set<RecordListener>();
+  private readonly position = new SubscriptionPosition();
 
   constructor(options: TcpFeedClientOptions) {
     super();
     this.options = options;
     this.delayMs = options.reconnectDelayMs ?? 100;
     if (options.onRecord !== undefined) this.recordListeners.add(options.onRecord);
+  }
+
+  /** Gaps, lost and out-of-order records of the subscription (the records' own sequence for first/last). */
+  get sequences(): SequenceTracker {
+    return this.position.sequences;
   }
 
   start(): this {
@@ -148,23 +167,46 @@ export class TcpFeedClient extends EventEmitter<TcpFeedClientEvents> {
   }
 
   private decoder(socket: net.Socket): FeedDecoder {
+    let greeted = false;
     const events: FeedEvents = {
+      // After close(), the rest of a chunk is neither delivered nor followed (a heartbeat
+      // there would count the records not delivered as lost).
       onRecord: (record) => {
+        if (this.closed) return;
         this.recordsReceived++;
-        for (const listener of this.recordListeners) listener(record);
+        const subscriptionSequence = this.position.record(record.sequence);
+        for (const listener of this.recordListeners) listener(record, subscriptionSequence);
       },
       onHello: (hello) => {
-        const previous = this.hello;
+        if (this.closed) return;
+        greeted = true;
+        const incompatible = incompatibility(hello);
+        if (incompatible !== undefined) {
+          this.stopIncompatible(incompatible);
+          return;
+        }
         this.hello = hello;
         this.wallMinusMonotonicNs = hello.wallMinusMonotonicNs;
         this.delayMs = this.options.reconnectDelayMs ?? 100;
+        if (this.position.isNewStream(hello)) this.emit('newStream', hello);
+        this.lost(this.position.begin(hello));
         this.emit('hello', hello);
-        if (previous !== undefined && previous.epoch !== hello.epoch) this.emit('newStream', hello);
       },
-      onHeartbeat: (offset) => {
+      onHeartbeat: (offset, _next, nextSubscriptionSequence) => {
+        if (this.closed) return;
         this.wallMinusMonotonicNs = offset;
+        this.lost(this.position.moveTo(nextSubscriptionSequence));
+      },
+      onGap: (_lost, nextSubscriptionSequence) => {
+        if (this.closed) return;
+        this.lost(this.position.moveTo(nextSubscriptionSequence));
       },
       onServerError: (reason) => {
+        const incompatible = greeted ? undefined : incompatibility(undefined, reason);
+        if (incompatible !== undefined) {
+          this.stopIncompatible(incompatible);
+          return;
+        }
         this.emit('serverError', reason);
         socket.destroy(new Error(`server: ${reason}`));
       },
@@ -174,6 +216,15 @@ export class TcpFeedClient extends EventEmitter<TcpFeedClientEvents> {
       },
     };
     return this.options.encoding === 'binary' ? new BinaryFeedDecoder(events) : new NdjsonFeedDecoder(events);
+  }
+
+  private lost(records: number): void {
+    if (records > 0) this.emit('gap', records, this.position.nextSubscriptionSequence);
+  }
+
+  private stopIncompatible(reason: string): void {
+    this.close();
+    this.emit('incompatible', reason);
   }
 }
 

@@ -1,14 +1,18 @@
 // The publisher's TCP server: accepts subscribers (up to a limit), greets each with a
 // hello, sends heartbeats carrying the publisher's clock offset, and streams records
 // through a RecordFanout that its owner pumps (the publisher pumps it right after
-// publishing). close() stops accepting, sends what is left, and ends every connection.
+// publishing, and publishes through guard() so that a burst never laps the fan-out).
+// close() stops accepting, sends what is left, and ends every connection.
 import net from 'node:net';
 import { bootId } from '../clock/boot-id.ts';
 import { monotonicNs, wallClockNs } from '../clock/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { RingMemory } from '../ring/ring-memory.ts';
 import { FeedSubscriber, type DropReason, type SubscriberListener, type SubscriberOptions } from './feed-subscriber.ts';
+import type { RecordTransmitter } from '../ring/record-transmitter.ts';
+import { FanoutGuardedTransmitter } from './fanout-guarded-transmitter.ts';
 import { encodeFeedHello, encodeHeartbeat } from './feed-greetings.ts';
+import { PROTOCOL_VERSION } from './feed-protocol.ts';
 import { RecordFanout } from './record-fanout.ts';
 
 export interface TcpFeedServerOptions extends SubscriberOptions {
@@ -76,6 +80,11 @@ export class TcpFeedServer implements SubscriberListener {
     return this.fanout.pump(this.streaming);
   }
 
+  /** The transmitter to publish through: it never laps this server's reader of the ring. */
+  guard(transmitter: RecordTransmitter): RecordTransmitter {
+    return new FanoutGuardedTransmitter(transmitter, this.fanout, () => this.pump());
+  }
+
   async close(graceMs = 2000): Promise<void> {
     clearInterval(this.heartbeat);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -87,9 +96,10 @@ export class TcpFeedServer implements SubscriberListener {
   subscribed(subscriber: FeedSubscriber): void {
     const subscription = subscriber.subscription!;
     this.streaming.add(subscriber);
+    const nextSubscriptionSequence = this.fanout.startSubscription(subscriber);
     subscriber.send(
       encodeFeedHello({
-        protocol: 1,
+        protocol: PROTOCOL_VERSION,
         feed: this.options.feed,
         epoch: this.options.epoch,
         encoding: subscription.encoding,
@@ -97,6 +107,7 @@ export class TcpFeedServer implements SubscriberListener {
         bootId: bootId(),
         wallMinusMonotonicNs: wallClockNs() - monotonicNs(),
         nextSequence: this.fanout.nextSequence,
+        nextSubscriptionSequence,
       }),
       0,
     );
@@ -124,7 +135,7 @@ export class TcpFeedServer implements SubscriberListener {
   private beat(): void {
     const offset = wallClockNs() - monotonicNs();
     for (const subscriber of this.streaming) {
-      subscriber.send(encodeHeartbeat(subscriber.subscription!.encoding, offset, this.fanout.nextSequence), 0);
+      subscriber.send(encodeHeartbeat(subscriber.encoding, offset, this.fanout.nextSequence, subscriber.nextSubscriptionSequence), 0);
     }
   }
 }

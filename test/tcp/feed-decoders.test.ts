@@ -7,8 +7,19 @@ import { PRICE_SCALE, RECORD_SIZE } from '../../runtime/record/record-layout.ts'
 import { JSON_EXACT_PRICE_LIMIT, recordToJson } from '../../runtime/record/record-json.ts';
 import { BinaryFeedDecoder } from '../../runtime/tcp/binary-feed-decoder.ts';
 import type { FeedDecoder, FeedEvents } from '../../runtime/tcp/feed-events.ts';
-import { encodeFeedHello, encodeHeartbeat } from '../../runtime/tcp/feed-greetings.ts';
-import { FRAME_HEADER_SIZE, FrameType, ProtocolError, encodeFrame, parseHandshake, formatHandshake, type FeedEncoding, type FeedHello } from '../../runtime/tcp/feed-protocol.ts';
+import { encodeFeedHello, encodeGap, encodeHeartbeat } from '../../runtime/tcp/feed-greetings.ts';
+import {
+  FRAME_HEADER_SIZE,
+  FrameType,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  encodeFrame,
+  formatHandshake,
+  incompatibility,
+  parseHandshake,
+  type FeedEncoding,
+  type FeedHello,
+} from '../../runtime/tcp/feed-protocol.ts';
 import { NdjsonFeedDecoder } from '../../runtime/tcp/ndjson-feed-decoder.ts';
 import { arbitraryRecordFields } from '../helpers/records.ts';
 
@@ -19,9 +30,10 @@ const records = fc.array(
 );
 
 function hello(encoding: FeedEncoding): FeedHello {
-  return { protocol: 1, feed: 'f', epoch: 7, encoding, instruments: 'all', bootId: 'b', wallMinusMonotonicNs: 1.5e18, nextSequence: 0 };
+  return { protocol: PROTOCOL_VERSION, feed: 'f', epoch: 7, encoding, instruments: 'all', bootId: 'b', wallMinusMonotonicNs: 1.5e18, nextSequence: 0, nextSubscriptionSequence: 0 };
 }
 
+/** The hello, then per batch: its records, a heartbeat, and (every third batch) a gap marker. */
 function encode(encoding: FeedEncoding, fields: RecordFields[], batch: number): Buffer {
   const parts: Buffer[] = [Buffer.from(encodeFeedHello(hello(encoding)))];
   for (let i = 0; i < fields.length; i += batch) {
@@ -33,9 +45,37 @@ function encode(encoding: FeedEncoding, fields: RecordFields[], batch: number): 
     } else {
       parts.push(Buffer.from(slice.map((f) => `${recordToJson(new MarketDataRecord().setFields(f))}\n`).join('')));
     }
-    parts.push(Buffer.from(encodeHeartbeat(encoding, 42, i)));
+    parts.push(Buffer.from(encodeHeartbeat(encoding, 42, i, i * 3 + 1)));
+    if ((i / batch) % 3 === 2) parts.push(Buffer.from(encodeGap(encoding, i + 5, 2 ** 40 + i)));
   }
   return Buffer.concat(parts);
+}
+
+/** What decoding encode()'s stream must give: every event, in order. */
+function expectedEvents(fields: RecordFields[], batch: number): unknown[] {
+  const events: unknown[] = [['hello', hello('binary').nextSubscriptionSequence]];
+  for (let i = 0; i < fields.length; i += batch) {
+    for (const f of fields.slice(i, i + batch)) events.push(['record', f]);
+    events.push(['heartbeat', 42, i, i * 3 + 1]);
+    if ((i / batch) % 3 === 2) events.push(['gap', i + 5, 2 ** 40 + i]);
+  }
+  return events;
+}
+
+function recordingEvents(events: unknown[]): FeedEvents {
+  return {
+    onRecord: (record) => events.push(['record', record.toFields()]),
+    onHello: (h) => events.push(['hello', h.nextSubscriptionSequence]),
+    onHeartbeat: (offset, next, subscriptionNext) => events.push(['heartbeat', offset, next, subscriptionNext]),
+    onGap: (lost, subscriptionNext) => events.push(['gap', lost, subscriptionNext]),
+    onServerError: (reason) => events.push(['error', reason]),
+    onMalformed: (reason) => events.push(['malformed', reason]),
+  };
+}
+
+/** Events that ignore everything but what the test passes. */
+function events(overrides: Partial<FeedEvents>): FeedEvents {
+  return { onRecord() {}, onHello() {}, onHeartbeat() {}, onGap() {}, onServerError() {}, onMalformed() {}, ...overrides };
 }
 
 function decoderFor(encoding: FeedEncoding, events: FeedEvents): FeedDecoder {
@@ -55,23 +95,13 @@ function chunk(bytes: Buffer, cuts: number[]): Buffer[] {
 }
 
 describe.each(['binary', 'json'] as const)('%s feed decoder', (encoding) => {
-  it('decodes exactly the records sent, in order, from any chunking of the stream', () => {
+  it('decodes exactly the records, heartbeats and gap markers sent, in order, from any chunking of the stream', () => {
     fc.assert(
       fc.property(records, fc.integer({ min: 1, max: 10 }), fc.array(fc.nat(), { maxLength: 40 }), (fields, batch, cuts) => {
-        const bytes = encode(encoding, fields, batch);
-        const state = { got: [] as RecordFields[], hellos: 0, beats: 0, malformed: 0 };
-        const decoder = decoderFor(encoding, {
-          onRecord: (record) => state.got.push(record.toFields()),
-          onHello: () => state.hellos++,
-          onHeartbeat: () => state.beats++,
-          onServerError: () => expect.unreachable(),
-          onMalformed: () => state.malformed++,
-        });
-        for (const part of chunk(bytes, cuts)) decoder.push(part);
-        expect(state.got).toEqual(fields);
-        expect(state.hellos).toBe(1);
-        expect(state.beats).toBe(Math.ceil(fields.length / batch));
-        expect(state.malformed).toBe(0);
+        const got: unknown[] = [];
+        const decoder = decoderFor(encoding, recordingEvents(got));
+        for (const part of chunk(encode(encoding, fields, batch), cuts)) decoder.push(part);
+        expect(got).toEqual(expectedEvents(fields, batch));
       }),
       { numRuns: 300 },
     );
@@ -84,7 +114,7 @@ describe('feed encodings', () => {
       fc.property(records, (fields) => {
         const decoded: Record<FeedEncoding, RecordFields[]> = { binary: [], json: [] };
         for (const encoding of ['binary', 'json'] as const) {
-          const decoder = decoderFor(encoding, { onRecord: (r) => decoded[encoding].push(r.toFields()), onHello() {}, onHeartbeat() {}, onServerError() {}, onMalformed() {} });
+          const decoder = decoderFor(encoding, events({ onRecord: (r) => decoded[encoding].push(r.toFields()) }));
           decoder.push(encode(encoding, fields, 7));
         }
         expect(decoded.json).toEqual(decoded.binary);
@@ -101,7 +131,7 @@ describe('feed encodings', () => {
         const bytes = Buffer.from([...lines.slice(0, position), junk, ...lines.slice(position)].join(''));
         const got: RecordFields[] = [];
         let malformed = 0;
-        const decoder = new NdjsonFeedDecoder({ onRecord: (r) => got.push(r.toFields()), onHello() {}, onHeartbeat() {}, onServerError() {}, onMalformed: () => malformed++ });
+        const decoder = new NdjsonFeedDecoder(events({ onRecord: (r) => got.push(r.toFields()), onMalformed: () => malformed++ }));
         for (const part of chunk(bytes, cuts)) decoder.push(part);
         expect(got).toEqual(fields);
         expect(malformed).toBe(1);
@@ -116,7 +146,7 @@ describe('feed encodings', () => {
     const badLength = encodeFrame(FrameType.records, 2, Buffer.alloc(RECORD_SIZE));
     const got: RecordFields[] = [];
     const malformed: string[] = [];
-    const decoder = new BinaryFeedDecoder({ onRecord: (r) => got.push(r.toFields()), onHello() {}, onHeartbeat() {}, onServerError() {}, onMalformed: (m) => malformed.push(m) });
+    const decoder = new BinaryFeedDecoder(events({ onRecord: (r) => got.push(r.toFields()), onMalformed: (m) => malformed.push(m) }));
     decoder.push(Buffer.concat([good, unknown, badLength, good.subarray(good.indexOf(Buffer.from([RECORD_SIZE, 0, 0, 0, 1, 0]))) ]));
     expect(got).toEqual([fields[0], fields[0]]);
     expect(malformed).toEqual(['unknown frame type 99', 'records frame of 64 bytes cannot hold 2 records']);
@@ -125,9 +155,29 @@ describe('feed encodings', () => {
     expect(() => decoder.push(absurd)).toThrow(ProtocolError);
   });
 
+  it('a heartbeat or gap frame of the wrong size, or an NDJSON one missing a field, is skipped and counted', () => {
+    const malformed: string[] = [];
+    const got: unknown[] = [];
+    const binary = new BinaryFeedDecoder(events({ onMalformed: (m) => malformed.push(m), onGap: (...a) => got.push(a), onHeartbeat: (...a) => got.push(a) }));
+    // A protocol 1 heartbeat (16 bytes) and a gap frame one number short.
+    binary.push(Buffer.concat([encodeFrame(FrameType.heartbeat, 0, Buffer.alloc(16)), encodeFrame(FrameType.gap, 0, Buffer.alloc(8)), Buffer.from(encodeGap('binary', 3, 9) as Buffer)]));
+    const json = new NdjsonFeedDecoder(events({ onMalformed: (m) => malformed.push(m), onGap: (...a) => got.push(a), onHeartbeat: (...a) => got.push(a) }));
+    json.push(Buffer.from('{"heartbeat":{"offsetNs":1,"next":2}}\n{"gap":{"lost":3}}\n{"gap":{"lost":3,"subscriptionNext":9}}\n'));
+    expect(malformed).toEqual([
+      'heartbeat frame of 16 bytes',
+      'gap frame of 8 bytes',
+      'heartbeat without offsetNs, next and subscriptionNext',
+      'gap without lost and subscriptionNext',
+    ]);
+    expect(got).toEqual([
+      [3, 9],
+      [3, 9],
+    ]);
+  });
+
   it('reads a refusal sent as a JSON line before any frame', () => {
     const reasons: string[] = [];
-    const decoder = new BinaryFeedDecoder({ onRecord() {}, onHello() {}, onHeartbeat() {}, onServerError: (r) => reasons.push(r), onMalformed() {} });
+    const decoder = new BinaryFeedDecoder(events({ onServerError: (r) => reasons.push(r) }));
     decoder.push(Buffer.from('{"error":"subscriber lim'));
     decoder.push(Buffer.from('it of 2 reached"}\n'));
     expect(reasons).toEqual(['subscriber limit of 2 reached']);
@@ -144,11 +194,42 @@ describe('handshake', () => {
     );
   });
 
-  it.each(['', 'GET / HTTP/1.1', 'binary filter=1', 'json instruments=x', '\u0000\u0001'])('rejects %j', (line) => {
+  it('states the protocol version', () => {
+    expect(formatHandshake({ encoding: 'binary', instruments: [0, 1] })).toBe('binary protocol=2 instruments=0,1\n');
+  });
+
+  it.each(['', 'GET / HTTP/1.1', 'binary protocol=2 filter=1', 'json protocol=2 instruments=x', '\u0000\u0001'])('rejects %j', (line) => {
     expect(() => parseHandshake(line)).toThrow(ProtocolError);
   });
 
-  it('accepts ranges and the ndjson alias', () => {
-    expect(parseHandshake('NDJSON instruments=1,5-7')).toEqual({ encoding: 'json', instruments: [1, 5, 6, 7] });
+  it.each([
+    // What a protocol 1 client sends.
+    ['binary instruments=0-9', /^handshake without protocol=: a protocol 1 client; this server speaks protocol 2 \(upgrade the client, or send "binary protocol=2"\)$/],
+    ['json', /^handshake without protocol=: a protocol 1 client/],
+    ['binary protocol=1', /^protocol "1" is not supported: this server speaks protocol 2$/],
+    ['json protocol=3 instruments=1', /^protocol "3" is not supported: this server speaks protocol 2$/],
+  ])('refuses %j with the versions in the reason', (line, reason) => {
+    expect(() => parseHandshake(line)).toThrow(reason);
+  });
+
+  it('accepts ranges, the ndjson alias and fields in any order', () => {
+    expect(parseHandshake('NDJSON instruments=1,5-7 protocol=2')).toEqual({ encoding: 'json', instruments: [1, 5, 6, 7] });
+  });
+});
+
+describe('protocol versions, from the client', () => {
+  it('a hello of this version is compatible; one of another version or without nextSubscriptionSequence is not', () => {
+    expect(incompatibility(hello('binary'))).toBeUndefined();
+    expect(incompatibility({ ...hello('binary'), protocol: 1 })).toBe('the server speaks protocol 1, this client protocol 2: run the same marketfeed version on both sides');
+    const { nextSubscriptionSequence: _, ...protocol1 } = hello('json');
+    expect(incompatibility(protocol1 as FeedHello)).toMatch(/this client protocol 2/);
+  });
+
+  it('a protocol 1 server refusing the protocol= field is incompatible; other refusals are not', () => {
+    // What a protocol 1 server answers to this client's handshake.
+    expect(incompatibility(undefined, 'unknown handshake field "protocol=2"')).toBe(
+      'the server speaks protocol 1 (it refused "protocol=2"), this client protocol 2: upgrade the publisher',
+    );
+    expect(incompatibility(undefined, 'subscriber limit of 2 reached')).toBeUndefined();
   });
 });

@@ -8,13 +8,15 @@ export const consumeTcpCommand = defineCommand({
   name: 'consume tcp',
   description:
     "Connects to a publisher's TCP feed (reconnecting with exponential backoff), decodes binary frames or NDJSON,\n" +
-    'and logs rate, one-way latency and gaps every --report-interval. Latency uses CLOCK_MONOTONIC when the\n' +
-    "publisher is on this host, wall clocks (with the publisher's offset) otherwise.",
+    'and logs rate, one-way latency and gaps every --report-interval. Gaps and lost records count only the\n' +
+    "subscription's records (with --instruments, those instruments'). Latency uses CLOCK_MONOTONIC when the\n" +
+    "publisher is on this host, wall clocks (with the publisher's offset) otherwise. A publisher of another\n" +
+    'protocol version is an error (exit 1).',
   options: {
     host: { type: 'string', default: '127.0.0.1', description: 'publisher host' },
     port: { type: 'integer', min: 1, max: 65535, default: 9000, description: 'publisher TCP feed port' },
     encoding: { type: 'choice', choices: ['binary', 'json'], default: 'binary', description: 'binary frames (fast) or NDJSON' },
-    instruments: { type: 'string', description: 'only these instruments, e.g. 0-9,42 (default: all)' },
+    instruments: { type: 'string', description: 'only these instruments, e.g. 0-9,42 (default: all); filtered by the publisher' },
     clock: { type: 'choice', choices: ['auto', 'monotonic', 'wall'], default: 'auto', description: 'latency clock; auto = monotonic on the same host, else wall' },
     'receive-buffer': { type: 'integer', min: 0, default: 4 * 1024 * 1024, description: 'SO_RCVBUF, bytes; 0 = kernel default' },
     ...consumerOptions,
