@@ -34,6 +34,7 @@ export interface TcpConsumerConfig extends ProcessSettings {
   tap?: ConsumerTap;
 }
 
+/** Runs until --count, --duration or a signal: resolves to 0, or throws the failure (logged) once it has cleaned up. */
 export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number> {
   const tap = config.tap;
   const service = await Service.start({ ...config, role: tap?.role ?? 'consumer-tcp', labels: { consumer: config.name } });
@@ -71,9 +72,7 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
         sink.handle(record);
       } catch (error) {
         // A tap's failure (e.g. a full disk) stops the process; the socket is not to blame.
-        failure = error;
-        service.logger.error({ err: error }, (error as Error).message);
-        service.stop('error');
+        failure = service.fail(error);
         return;
       }
       if (sink.records >= count) service.stop('done');
@@ -117,5 +116,6 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
     ...tapped.summary,
   });
   latency.destroy();
-  return failure === undefined ? 0 : 1;
+  if (failure !== undefined) throw failure;
+  return 0;
 }

@@ -10,6 +10,10 @@ export const consumeTcpCommand = defineCommand({
     "Connects to a publisher's TCP feed (reconnecting with exponential backoff), decodes binary frames or NDJSON,\n" +
     'and logs rate, one-way latency and gaps every --report-interval. Latency uses CLOCK_MONOTONIC when the\n' +
     "publisher is on this host, wall clocks (with the publisher's offset) otherwise.",
+  examples: [
+    'npx marketfeed consume tcp --port 9000 --instruments 0-9',
+    'npx marketfeed consume tcp --host feed.example --encoding json --count 100000 --json',
+  ],
   options: {
     host: { type: 'string', default: '127.0.0.1', description: 'publisher host' },
     port: { type: 'integer', min: 1, max: 65535, default: 9000, description: 'publisher TCP feed port' },

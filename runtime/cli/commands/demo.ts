@@ -10,6 +10,10 @@ export const demoCommand = defineCommand({
     'Starts `marketfeed publish` and two `marketfeed consume shm` as child processes and prints one line per second:\n' +
     'publish rate and, per consumer, rate, one-way latency percentiles and gaps. Busy-spinning processes never\n' +
     'outnumber the free cores: the plan it picks for this machine is printed first. Ctrl-C stops everything.',
+  examples: [
+    'npx marketfeed demo',
+    'npx marketfeed demo --duration 30 --instruments 1000',
+  ],
   options: {
     'shm-dir': segmentOptions['shm-dir'],
     instruments: { type: 'integer', min: 1, max: 1_000_000, default: 100, description: 'instruments' },
