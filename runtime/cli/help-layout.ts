@@ -8,13 +8,16 @@ export const HELP_WIDTH = 100;
 const MAX_FIRST_COLUMN = 32;
 const GAP = 2;
 
-/** `text` reflowed into lines of at most `width` characters (a longer word gets a line of its own); blank lines separate paragraphs. */
+/** What is never split across lines: a word, or a bracketed pair such as `[env MARKETFEED_FEED]` or `(default 100)`. */
+const UNIT = /[[(][^\])\s]+ [^\])\s]+[\])]\S*|\S+/g;
+
+/** `text` reflowed into lines of at most `width` characters (a longer unit gets a line of its own); blank lines separate paragraphs. */
 export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const [index, paragraph] of text.split(/\n\s*\n/).entries()) {
     if (index > 0) lines.push('');
     let line = '';
-    for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
+    for (const word of paragraph.match(UNIT) ?? []) {
       if (line !== '' && line.length + 1 + word.length > width) {
         lines.push(line);
         line = word;

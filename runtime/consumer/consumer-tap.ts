@@ -14,7 +14,7 @@ export interface ConsumerTap {
 }
 
 /** Finishes the tap, if any: its summary fields, or its failure (logged as fatal). */
-export function finishTap(tap: ConsumerTap | undefined, service: Service): { summary: Record<string, unknown>; failure: unknown } {
+export function finishTap(tap: ConsumerTap | undefined, service: Service): { summary: Record<string, unknown>; failure: Error | undefined } {
   if (tap === undefined) return { summary: {}, failure: undefined };
   try {
     return { summary: tap.finish(), failure: undefined };

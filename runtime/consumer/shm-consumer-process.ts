@@ -58,7 +58,7 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
   const attachment = new SegmentAttachment({ feed: config.feed, shmDir: config.shmDir, slot: config.slot });
   let reattachments = 0;
   let epochs: number[] = [];
-  let failure: unknown;
+  let failure: Error | undefined;
   let waitingSinceMs = Date.now();
   let lastWaitingLogMs = 0;
   let silentWarned = false;

@@ -52,7 +52,7 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
     ...(verifier === undefined ? {} : { verifier }),
     ...(tap === undefined ? {} : { onRecord: (record) => tap.onRecord(record) }),
   });
-  let failure: unknown;
+  let failure: Error | undefined;
   const count = config.count > 0 ? config.count : Number.MAX_SAFE_INTEGER;
   let newStreams = 0;
   const client = new TcpFeedClient({

@@ -15,7 +15,12 @@ export function isExpectedFailure(error: unknown): boolean {
   // Node's ERR_* codes are about arguments and states its caller got wrong.
   if (typeof code === 'string') return !code.startsWith('ERR_');
   // A class of the project's own (SegmentError, CaptureFormatError, ...) is a failure it names.
-  return !ENGINE_ERRORS.has(Object.getPrototypeOf(error)?.constructor);
+  return !ENGINE_ERRORS.has((Object.getPrototypeOf(error) as object | null)?.constructor);
+}
+
+/** A thrown value as an Error (the same object when it is one, so that it keeps its identity). */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 export function errorMessage(error: unknown): string {

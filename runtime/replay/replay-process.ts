@@ -3,6 +3,7 @@
 // their source times. A progress bar on a terminal, a summary line at the end, and on
 // unreadable input: everything before it published, the error printed with its offset,
 // then thrown (exit code 1).
+import { asError } from '../observability/fatal-error.ts';
 import { runPublisher, type PublisherConfig } from '../publisher/publisher-process.ts';
 import { ReplayAgent } from './replay-agent.ts';
 import { formatReplaySummary, startProgressBar, type ProgressBar } from './replay-progress.ts';
@@ -25,7 +26,7 @@ export async function runReplay(config: ReplayConfig, source: ReplaySource, term
     if (!closed) source.close();
     closed = true;
   };
-  let failure: unknown;
+  let failure: Error | undefined;
   try {
     await runPublisher(config, {
       role: 'replay',
@@ -53,7 +54,7 @@ export async function runReplay(config: ReplayConfig, source: ReplaySource, term
       },
     });
   } catch (error) {
-    failure = error;
+    failure = asError(error);
   } finally {
     close();
   }

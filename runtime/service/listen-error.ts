@@ -1,6 +1,7 @@
 // What a server that cannot listen tells the user: which port on which address, why (in
 // use, privileged, not an address of this host), and the option that changes it. The
 // original error's code stays, so it is still recognised as an expected failure.
+import { asError } from '../observability/fatal-error.ts';
 
 export interface ListenTarget {
   /** What listens, e.g. "TCP feed", "metrics". */
@@ -13,7 +14,7 @@ export interface ListenTarget {
   zeroMeans: string;
 }
 
-export function describeListenError(error: unknown, target: ListenTarget): unknown {
+export function describeListenError(error: unknown, target: ListenTarget): Error {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const where = `${target.what} port ${target.port} on ${target.host}`;
   const change = `choose another with ${target.portOption} (0 = ${target.zeroMeans})`;
@@ -25,6 +26,6 @@ export function describeListenError(error: unknown, target: ListenTarget): unkno
         : code === 'EADDRNOTAVAIL'
           ? `cannot listen on ${target.host} (EADDRNOTAVAIL): it is not an address of this host`
           : undefined;
-  if (message === undefined) return error;
+  if (message === undefined) return asError(error);
   return Object.assign(new Error(message), { code, syscall: 'listen', address: target.host, port: target.port });
 }

@@ -5,7 +5,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { AgentRunner } from '../agent/agent-runner.ts';
 import { placeOnCpus, type CpuPlacement } from '../cpu/cpu-pinning.ts';
-import { logFatal } from '../observability/fatal-error.ts';
+import { asError, logFatal } from '../observability/fatal-error.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.ts';
 import type { ProcessSettings } from './process-settings.ts';
@@ -100,10 +100,10 @@ export class Service {
    * The failure that ends the process: logged once as fatal (its stack only if it is a bug),
    * and the service stops. Returns the error, for the process to throw once it has cleaned up.
    */
-  fail(error: unknown): unknown {
+  fail(error: unknown): Error {
     logFatal(this.logger, error);
     this.stop('error');
-    return error;
+    return asError(error);
   }
 
   /** Asks the service to stop; listeners run once, in order. */
@@ -124,10 +124,10 @@ export class Service {
    * Runs the agent until it is done or the service stops; a failure of the agent is
    * logged and returned, not thrown, so the caller still cleans up and reports.
    */
-  async runAgent(runner: AgentRunner): Promise<{ elapsedS: number; failure: unknown }> {
+  async runAgent(runner: AgentRunner): Promise<{ elapsedS: number; failure: Error | undefined }> {
     this.onStop(() => runner.stop());
     const startedMs = performance.now();
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       await runner.run();
     } catch (error) {

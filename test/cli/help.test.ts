@@ -1,7 +1,9 @@
 // `--help` as people read it: every command's help in columns that never run into each
 // other, within 100 columns, with examples that run the CLI as `npx marketfeed`; usage on
 // stderr with exit 2 when no command is given.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatColumns } from '../../runtime/cli/help-layout.ts';
 import { runCliToEnd } from '../helpers/cli.ts';
 
 const WIDTH = 100;
@@ -83,4 +85,20 @@ describe('marketfeed --help', () => {
       expect(help).not.toMatch(/consumer-\d/);
     }
   });
+
+  it('lays out any rows in two columns that never touch, within the width, losing no word', () => {
+    const word = fc.stringMatching(/^[a-z|<>.()-]{1,24}$/);
+    const flag = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/), fc.option(fc.stringMatching(/^[A-Za-z|<>.-]{1,40}$/), { nil: undefined }));
+    const row = fc.tuple(flag.map(([name, value]) => `--${name}${value === undefined ? '' : ` ${value}`}`), fc.array(word, { minLength: 1, maxLength: 40 }).map((w) => w.join(' ')));
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 12 }), (rows) => {
+        const lines = formatColumns(rows);
+        for (const line of lines) expect(line.length).toBeLessThanOrEqual(WIDTH);
+        expect(optionColumnProblems(['Options:', ...lines, ''])).toEqual([]);
+        const words = (text: string): string[] => text.split(/\s+/).filter((w) => w !== '');
+        expect(words(lines.join(' '))).toEqual(rows.flatMap(([first, second]) => [...words(first), ...words(second)]));
+      }),
+    );
+  });
 });
+

@@ -2,6 +2,7 @@
 // pseudo-terminal from util-linux `script`) gets pino-pretty lines, a pipe gets JSON, and
 // --log-format (or MARKETFEED_LOG_FORMAT) overrides both.
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCpuList, readCpusAllowedList } from '../../runtime/cpu/cpu-list.ts';
 import { CLI, runCliToEnd } from '../helpers/cli.ts';
@@ -13,8 +14,6 @@ beforeAll(() => {
   dir = makeShmDir();
 });
 afterAll(() => removeShmDir(dir));
-
-const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** A short publisher run's arguments. */
 function publishArgs(...extra: string[]): string[] {
@@ -29,7 +28,7 @@ function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ line
     const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => resolve({ code, lines: output.replace(ANSI, '').split(/\r?\n/).filter((line) => line !== '') }));
+    child.on('close', (code) => resolve({ code, lines: stripVTControlCharacters(output).split(/\r?\n/).filter((line) => line !== '') }));
   });
 }
 

@@ -63,7 +63,7 @@ export const operatorCommand = defineCommand({
     service.setNotReady('starting');
     const identity = options.identity ?? defaultIdentity();
     service.logger.info({ kubeconfig: source, server: kubeConfig.getCurrentCluster()?.server }, 'connecting to the Kubernetes API');
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       const operator = await runOperator({
         kubeConfig,
