@@ -84,6 +84,8 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
   };
 
   const check = (): void => {
+    // Once failed, the process is stopping: a timer tick before it has stopped must not fail (and log) again.
+    if (failure !== undefined) return;
     try {
       if (attachment.segment === undefined) {
         attach(epochs.length === 0 ? config.start : 'oldest');

@@ -25,10 +25,14 @@ export function placeOnCpus(cpus: readonly number[] | undefined): CpuPlacement {
     const refused = cpus.filter((cpu) => !permitted.has(cpu));
     if (refused.length > 0) {
       throw new CpuPlacementError(
-        `cannot pin to CPUs ${formatCpuList(cpus)} (--cpus): ${refused.length === 1 ? 'CPU' : 'CPUs'} ${formatCpuList(refused)} ${refused.length === 1 ? 'is' : 'are'} not available to this process, which may run on CPUs ${allowed}`,
+        `cannot pin to ${cpuWord(cpus)} ${formatCpuList(cpus)} (--cpus): ${cpuWord(refused)} ${formatCpuList(refused)} ${refused.length === 1 ? 'is' : 'are'} not available to this process, which may run on CPUs ${allowed}`,
       );
     }
     native.setAffinity(cpus, true);
   }
   return { requested: cpus === undefined ? undefined : formatCpuList(cpus), allowed: readCpusAllowedList() };
+}
+
+function cpuWord(cpus: readonly number[]): string {
+  return cpus.length === 1 ? 'CPU' : 'CPUs';
 }

@@ -30,8 +30,8 @@ export function createLogger(name: string, level: LogLevel = 'info', format: Log
   return pino({ name, level, base: { pid: process.pid }, serializers: { err: serializeError } }, resolveLogFormat(format) === 'pretty' ? prettyWriter(stderr) : stderr);
 }
 
-/** Formats each JSON line before it reaches `out`: `[12:00:00.000] INFO (publisher/42): message`, fields below. */
+/** Formats each JSON line before it reaches `out`: `[12:00:00.000] INFO (publisher/42): message {fields}`, one line per event. */
 function prettyWriter(out: DestinationStream): DestinationStream {
-  const format = prettyFactory({ colorize: tty.isatty(2), translateTime: 'SYS:HH:MM:ss.l' });
+  const format = prettyFactory({ colorize: tty.isatty(2), translateTime: 'SYS:HH:MM:ss.l', singleLine: true, errorLikeObjectKeys: [] });
   return { write: (line: string) => out.write(format(line)) };
 }
