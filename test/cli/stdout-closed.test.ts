@@ -95,4 +95,18 @@ describe('a reader that goes away', () => {
     expect(processesMentioning(dir)).toEqual([]);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('demo-'))).toEqual([]);
   });
+
+  it('a command failing as its reader goes away still exits 1 with the plain line: the --json summary was the last write', async () => {
+    const feed = 'junk-segment';
+    fs.writeFileSync(path.join(dir, feed), Buffer.alloc(8192, 7));
+    const child = spawn(process.execPath, [CLI, 'consume', 'shm', '--feed', feed, '--shm-dir', dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n').at(-1)).toMatch(/^marketfeed consume shm: .* is not a marketfeed segment/);
+    expect(stderr).not.toMatch(/EPIPE/);
+  });
 });
+
