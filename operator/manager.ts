@@ -68,7 +68,8 @@ export class Manager {
   constructor(options: ManagerOptions) {
     this.options = options;
     this.identity = options.identity;
-    this.logger = options.logger;
+    // Every line of this replica and its parts says which replica it is (bound once, never repeated in a call).
+    this.logger = options.logger.child({ identity: options.identity });
     this.metrics = new OperatorMetrics(options.registry, { queueDepth: () => this.queue?.depth ?? 0, feeds: () => this.cache.feedKeys().length });
     const userAgent = `marketfeed-operator (${options.identity})`;
     const client = new KubeClient({
@@ -82,14 +83,14 @@ export class Manager {
       kubeConfig: options.kubeConfig,
       client,
       namespace: options.namespace,
-      logger: options.logger,
+      logger: this.logger,
       onWatchRestart: (kind) => this.metrics.watchRestarts.inc({ kind }),
       onFeedEvent: (key) => {
         this.logger.trace({ feed: key, queued: this.queue !== undefined }, 'event');
         this.queue?.add(key);
       },
     });
-    this.reconciler = new MarketFeedReconciler({ cache: this.cache, client, events: new KubeEventRecorder(client, options.identity, options.logger), logger: options.logger });
+    this.reconciler = new MarketFeedReconciler({ cache: this.cache, client, events: new KubeEventRecorder(client, options.identity, this.logger), logger: this.logger });
     if (options.leaderElection !== undefined) {
       const { namespace, name = DEFAULT_LEASE_NAME, timing } = options.leaderElection;
       // Lease calls must give up well before the renew deadline.
@@ -98,7 +99,7 @@ export class Manager {
       this.elector = new LeaderElector({
         client: new KubeLeaseClient(leaseClient, namespace, name, FIELD_MANAGER),
         identity: options.identity,
-        logger: options.logger,
+        logger: this.logger,
         ...(timing === undefined ? {} : { timing }),
         onStartedLeading: () => this.lead(),
         onStoppedLeading: () => this.follow(),
@@ -123,7 +124,7 @@ export class Manager {
 
   async start(): Promise<void> {
     this.logger.info(
-      { identity: this.identity, namespace: this.options.namespace ?? '(all)', workers: this.options.workers, leaderElection: this.options.leaderElection ?? false },
+      { namespace: this.options.namespace ?? '(all)', workers: this.options.workers, leaderElection: this.options.leaderElection ?? false },
       'operator starting',
     );
     await this.cache.start();

@@ -49,7 +49,7 @@ export async function runOperator(config: OperatorConfig): Promise<RunningOperat
     workers: config.workers ?? 2,
     leaderElection: config.leaderElection === undefined || config.leaderElection === false ? undefined : { name: DEFAULT_LEASE_NAME, ...config.leaderElection },
     identity,
-    logger: config.logger.child({ identity }),
+    logger: config.logger,
     registry: config.registry,
     ...(config.backoff === undefined ? {} : { backoff: config.backoff }),
     ...(config.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: config.requestTimeoutMs }),

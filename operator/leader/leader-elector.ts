@@ -158,7 +158,7 @@ export class LeaderElector {
         this.lastRenewMs = this.clock();
         if (!this.leading) {
           this.leading = true;
-          this.options.logger.info({ identity: this.options.identity, lease: this.options.client.description }, 'leader election: became the leader');
+          this.options.logger.info({ lease: this.options.client.description }, 'leader election: became the leader');
           this.options.onStartedLeading();
         }
         await this.sleep(this.timing.renewIntervalMs);

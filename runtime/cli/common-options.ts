@@ -1,11 +1,11 @@
 // Options every long-running process shares; names that scripts and docs rely on.
 import { IDLE_STRATEGY_NAMES } from '../agent/idle-strategy.ts';
-import { LOG_LEVELS } from '../observability/logger.ts';
+import { LOG_FORMATS, LOG_LEVELS } from '../observability/logger.ts';
 import type { ShmConsumerConfig } from '../consumer/shm-consumer-process.ts';
 import type { PublisherConfig } from '../publisher/publisher-process.ts';
 import type { ProcessSettings } from '../service/process-settings.ts';
 import { MAX_CAPACITY, MAX_CONSUMER_SLOTS } from '../shm/segment-layout.ts';
-import { DEFAULT_SHM_DIRECTORY } from '../shm/segment-name.ts';
+import { DEFAULT_SHM_DIRECTORY, validateSegmentName } from '../shm/segment-name.ts';
 import { UsageError, type OptionValues } from './options.ts';
 
 export const DEFAULT_FEED = 'marketfeed';
@@ -17,10 +17,11 @@ export const processOptions = {
   json: { type: 'boolean', default: false, description: 'print a machine-readable summary on stdout at exit' },
   'report-interval': { type: 'number', min: 0.05, default: 1, description: 'seconds between summary log lines' },
   'log-level': { type: 'choice', choices: LOG_LEVELS, default: 'info', description: 'pino log level (logs go to stderr)', env: 'LOG_LEVEL' },
+  'log-format': { type: 'choice', choices: LOG_FORMATS, default: 'auto', description: 'logs as JSON lines, or pretty (readable); auto = pretty when stderr is a terminal' },
 } as const;
 
 export const segmentOptions = {
-  feed: { type: 'string', default: DEFAULT_FEED, description: 'feed name = segment file name under --shm-dir' },
+  feed: { type: 'string', default: DEFAULT_FEED, check: validateSegmentName, description: 'feed name = segment file name under --shm-dir' },
   'shm-dir': { type: 'string', default: DEFAULT_SHM_DIRECTORY, description: 'directory of shared-memory segments' },
 } as const;
 
@@ -49,6 +50,7 @@ export function processSettings(options: OptionValues<typeof processOptions>): P
     cpus: options.cpus,
     json: options.json,
     logLevel: options.logLevel,
+    logFormat: options.logFormat,
   };
 }
 
@@ -99,7 +101,7 @@ export function publisherSettings(command: string, options: OptionValues<typeof 
 
 /** What every consumer takes (`consume shm`, `consume tcp`, `record`). */
 export const consumerOptions = {
-  name: { type: 'string', default: `consumer-${process.pid}`, description: 'name of this consumer in logs and metrics' },
+  name: { type: 'string', default: `consumer-${process.pid}`, defaultShown: 'consumer-<pid>', description: 'name of this consumer in logs and metrics' },
   count: { type: 'integer', min: 0, default: 0, description: 'exit after this many records; 0 = no limit' },
   'latency-sample': { type: 'integer', min: 1, default: 1, description: 'record the latency of one record in N' },
   'verify-seed': { type: 'integer', min: 0, max: 0xffff_ffff, description: "check every record against the publisher's stream for this seed" },

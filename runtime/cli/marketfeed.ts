@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The `marketfeed` command: one entry point, a subcommand per process. Each subcommand's
 // module is loaded only when it runs, so `--help` needs nothing built.
+import { fatalLine } from '../observability/fatal-error.ts';
 import type { Command } from './command.ts';
 import { commandHelp } from './command.ts';
+import { formatColumns } from './help-layout.ts';
 import { UsageError } from './options.ts';
+import { stopWhenStdoutReaderGoes } from './stdout-reader-gone.ts';
 
 interface CommandEntry {
   summary: string;
@@ -46,14 +49,16 @@ const commands: Record<string, CommandEntry> = {
 };
 
 function mainHelp(): string {
-  const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 4;
   return [
-    'Usage: marketfeed <command> [options]',
+    'Usage: npx marketfeed <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(commands).map(([name, entry]) => `  ${name.padEnd(width)}${entry.summary}`),
+    ...formatColumns(Object.entries(commands).map(([name, entry]) => [name, entry.summary])),
     '',
-    'Run `marketfeed <command> --help` for the options of a command.',
+    'Run `npx marketfeed <command> --help` for the options of a command.',
+    '',
+    'Exit codes: 0 done (or stopped by SIGTERM, SIGINT or a reader of stdout that went away),',
+    '1 failed (the reason on the last line of stderr), 2 bad usage (the option named).',
     '',
   ].join('\n');
 }
@@ -68,14 +73,19 @@ function resolve(argv: readonly string[]): { name: string; rest: readonly string
 }
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+  // No command is a usage error: the usage goes to stderr. Asked for, help goes to stdout.
+  if (argv.length === 0) {
+    process.stderr.write(mainHelp());
+    return 2;
+  }
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(mainHelp());
-    return argv.length === 0 ? 2 : 0;
+    return 0;
   }
   const found = resolve(argv);
   if (found === undefined) {
     const group = Object.keys(commands).filter((name) => name.startsWith(`${argv[0]} `));
-    const hint = group.length > 0 ? `: try ${group.map((name) => `marketfeed ${name}`).join(', ')}` : ' (see marketfeed --help)';
+    const hint = group.length > 0 ? `: try ${group.map((name) => `npx marketfeed ${name}`).join(', ')}` : ' (see npx marketfeed --help)';
     process.stderr.write(`marketfeed: unknown command "${argv.slice(0, 2).join(' ')}"${hint}\n`);
     return 2;
   }
@@ -89,12 +99,13 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     return await command.execute(found.rest, env);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message} (see marketfeed ${found.name} --help)\n`);
+      process.stderr.write(`${error.message} (see npx marketfeed ${found.name} --help)\n`);
       return 2;
     }
-    process.stderr.write(`marketfeed ${found.name}: ${(error as Error).message}\n`);
+    process.stderr.write(fatalLine(found.name, error));
     return 1;
   }
 }
 
+stopWhenStdoutReaderGoes();
 process.exit(await main(process.argv.slice(2)));

@@ -2,6 +2,7 @@
 // an environment variable (MARKETFEED_NAME, for pods) and a default, in that order of
 // precedence. A bad flag or value is a UsageError naming it; the CLI exits 2 on those.
 import { parseCpuList } from '../cpu/cpu-list.ts';
+import { formatColumns } from './help-layout.ts';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -11,10 +12,14 @@ interface BaseSpec {
   readonly description: string;
   /** Environment variable; default MARKETFEED_ + the flag in upper snake case. */
   readonly env?: string;
+  /** The default as --help shows it, when the value itself depends on the process (e.g. consumer-<pid>). */
+  readonly defaultShown?: string;
 }
 export interface StringSpec extends BaseSpec {
   readonly type: 'string';
   readonly default?: string;
+  /** Throws, with the reason, when the value is not acceptable. */
+  readonly check?: (value: string) => void;
 }
 export interface IntegerSpec extends BaseSpec {
   readonly type: 'integer';
@@ -126,6 +131,11 @@ function convert(command: string, source: string, spec: OptionSpec, text: string
   };
   switch (spec.type) {
     case 'string':
+      try {
+        spec.check?.(text);
+      } catch (error) {
+        throw new UsageError(`${command}: ${source}: ${(error as Error).message}`);
+      }
       return text;
     case 'boolean':
       if (/^(true|1|yes)$/i.test(text)) return true;
@@ -161,14 +171,17 @@ function convert(command: string, source: string, spec: OptionSpec, text: string
   }
 }
 
-/** The --help text for a command's options. */
-export function formatOptionsHelp(specs: OptionSpecs): string {
-  const lines: string[] = [];
-  for (const [flag, spec] of Object.entries(specs)) {
+/** The --help rows of a command's options: flag and value placeholder, then what it does, its default and variable. */
+export function optionRows(specs: OptionSpecs): Array<[string, string]> {
+  return Object.entries(specs).map(([flag, spec]) => {
     const placeholder =
       spec.type === 'boolean' ? '' : spec.type === 'choice' ? ` ${spec.choices.join('|')}` : spec.type === 'cpus' ? ' LIST' : spec.type === 'rate' ? ' R|max' : ` ${spec.type === 'string' ? 'TEXT' : 'N'}`;
-    const fallback = spec.type !== 'cpus' && spec.default !== undefined ? ` (default ${spec.default === Infinity ? 'max' : String(spec.default)})` : '';
-    lines.push(`  --${flag}${placeholder}`.padEnd(34) + `${spec.description}${fallback} [env ${envName(flag, spec)}]`);
-  }
-  return lines.join('\n');
+    const shown = spec.defaultShown ?? (spec.type !== 'cpus' && spec.default !== undefined ? (spec.default === Infinity ? 'max' : String(spec.default)) : undefined);
+    return [`--${flag}${placeholder}`, `${spec.description}${shown === undefined ? '' : ` (default ${shown})`} [env ${envName(flag, spec)}]`];
+  });
+}
+
+/** The --help text for a command's options. */
+export function formatOptionsHelp(specs: OptionSpecs): string {
+  return formatColumns(optionRows(specs)).join('\n');
 }

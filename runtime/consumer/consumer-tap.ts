@@ -13,13 +13,12 @@ export interface ConsumerTap {
   finish(): Record<string, unknown>;
 }
 
-/** Finishes the tap, if any: its summary fields, or its failure (logged). */
-export function finishTap(tap: ConsumerTap | undefined, service: Service): { summary: Record<string, unknown>; failure: unknown } {
+/** Finishes the tap, if any: its summary fields, or its failure (logged as fatal). */
+export function finishTap(tap: ConsumerTap | undefined, service: Service): { summary: Record<string, unknown>; failure: Error | undefined } {
   if (tap === undefined) return { summary: {}, failure: undefined };
   try {
     return { summary: tap.finish(), failure: undefined };
   } catch (error) {
-    service.logger.error({ err: error }, (error as Error).message);
-    return { summary: { error: (error as Error).message }, failure: error };
+    return { summary: { error: (error as Error).message }, failure: service.fail(error) };
   }
 }

@@ -38,6 +38,7 @@ export interface ShmConsumerConfig extends ProcessSettings {
 const CHECK_INTERVAL_MS = HEARTBEAT_INTERVAL_MS;
 const WAITING_LOG_EVERY_MS = 5000;
 
+/** Runs until --count, --exit-on-end, --duration or a signal: resolves to 0, or throws the failure (logged) once it has cleaned up. */
 export async function runShmConsumer(config: ShmConsumerConfig): Promise<number> {
   const tap = config.tap;
   const service = await Service.start({ ...config, role: tap?.role ?? 'consumer-shm', labels: { feed: config.feed, consumer: config.name } });
@@ -57,7 +58,7 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
   const attachment = new SegmentAttachment({ feed: config.feed, shmDir: config.shmDir, slot: config.slot });
   let reattachments = 0;
   let epochs: number[] = [];
-  let failure: unknown;
+  let failure: Error | undefined;
   let waitingSinceMs = Date.now();
   let lastWaitingLogMs = 0;
   let silentWarned = false;
@@ -83,6 +84,8 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
   };
 
   const check = (): void => {
+    // Once failed, the process is stopping: a timer tick before it has stopped must not fail (and log) again.
+    if (failure !== undefined) return;
     try {
       if (attachment.segment === undefined) {
         attach(epochs.length === 0 ? config.start : 'oldest');
@@ -113,9 +116,7 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
         silentWarned = false;
       }
     } catch (error) {
-      failure = error;
-      service.logger.error({ err: error }, (error as Error).message);
-      service.stop('error');
+      failure = service.fail(error);
       runner.stop();
     }
   };
@@ -142,5 +143,6 @@ export async function runShmConsumer(config: ShmConsumerConfig): Promise<number>
     ...tapped.summary,
   });
   latency.destroy();
-  return failure === undefined ? 0 : 1;
+  if (failure !== undefined) throw failure;
+  return 0;
 }

@@ -37,6 +37,7 @@ export interface TcpConsumerConfig extends ProcessSettings {
   tap?: ConsumerTap;
 }
 
+/** Runs until --count, --duration or a signal: resolves to 0, or throws the failure (logged) once it has cleaned up. */
 export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number> {
   const tap = config.tap;
   const service = await Service.start({ ...config, role: tap?.role ?? 'consumer-tcp', labels: { consumer: config.name } });
@@ -47,7 +48,7 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   // In wall mode, "now" is moved into the publisher's monotonic timebase.
   const clock = (): number => (wall ? wallClockNs() - publisherOffsetNs : monotonicNs());
   const verifier = config.verifySeed === undefined ? undefined : new StreamVerifier({ seed: config.verifySeed, instruments: config.verifyInstruments });
-  let failure: unknown;
+  let failure: Error | undefined;
   const count = config.count > 0 ? config.count : Number.MAX_SAFE_INTEGER;
   let newStreams = 0;
   const client: TcpFeedClient = new TcpFeedClient({
@@ -67,9 +68,7 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
         sink.handle(record);
       } catch (error) {
         // A tap's failure (e.g. a full disk) stops the process; the socket is not to blame.
-        failure = error;
-        service.logger.error({ err: error }, (error as Error).message);
-        service.stop('error');
+        failure = service.fail(error);
         return;
       }
       if (sink.records >= count) {
@@ -103,9 +102,7 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   });
   client.on('gap', (lost, nextSubscriptionSequence) => service.logger.warn({ lost, nextSubscriptionSequence }, 'records of the subscription lost'));
   client.on('incompatible', (reason) => {
-    failure = new Error(`incompatible publisher: ${reason}`);
-    service.logger.error({ reason }, `incompatible publisher: ${reason}`);
-    service.stop('error');
+    failure = service.fail(new Error(`incompatible publisher: ${reason}`));
   });
   client.on('malformed', (reason) => service.logger.warn({ reason }, 'malformed input skipped'));
   client.on('serverError', (reason) => service.logger.warn({ reason }, 'server refused or closed'));
@@ -132,5 +129,6 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
     ...tapped.summary,
   });
   latency.destroy();
-  return failure === undefined ? 0 : 1;
+  if (failure !== undefined) throw failure;
+  return 0;
 }

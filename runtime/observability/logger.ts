@@ -1,12 +1,37 @@
-// pino JSON logs, one line per event, on stderr: stdout stays free for a command's
-// machine-readable result (--json), so `marketfeed … --json | jq` works.
-import { pino, type Logger } from 'pino';
+// pino logs, one line per event, on stderr: stdout stays free for a command's
+// machine-readable result (--json), so `marketfeed … --json | jq` works. JSON lines for
+// machines (pods, pipes, files); on a terminal, pino-pretty's readable lines.
+//
+// pino-pretty runs in-process, as a formatter in front of the same synchronous stderr
+// writer, not as a pino transport: a transport is a worker thread, which on a small
+// machine competes for a core with the busy-spinning agents, and is asynchronous, so the
+// last lines before an exit could be lost. A process logs a line a second or so; formatting
+// it on the main thread costs microseconds.
+import tty from 'node:tty';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import { serializeError } from './fatal-error.ts';
 
 export type { Logger };
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export function createLogger(name: string, level: LogLevel = 'info'): Logger {
-  return pino({ name, level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+/** auto: pretty when stderr is a terminal, JSON otherwise. */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export function resolveLogFormat(format: LogFormat, stderrIsTerminal: boolean = tty.isatty(2)): 'json' | 'pretty' {
+  return format === 'auto' ? (stderrIsTerminal ? 'pretty' : 'json') : format;
+}
+
+export function createLogger(name: string, level: LogLevel = 'info', format: LogFormat = 'auto'): Logger {
+  const stderr = pino.destination({ fd: 2, sync: true });
+  return pino({ name, level, base: { pid: process.pid }, serializers: { err: serializeError } }, resolveLogFormat(format) === 'pretty' ? prettyWriter(stderr) : stderr);
+}
+
+/** Formats each JSON line before it reaches `out`: `[12:00:00.000] INFO (publisher/42): message {fields}`, one line per event. */
+function prettyWriter(out: DestinationStream): DestinationStream {
+  const format = prettyFactory({ colorize: tty.isatty(2), translateTime: 'SYS:HH:MM:ss.l', singleLine: true, errorLikeObjectKeys: [] });
+  return { write: (line: string) => out.write(format(line)) };
 }

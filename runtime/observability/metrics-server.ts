@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { describeListenError } from '../service/listen-error.ts';
 import type { Logger } from './logger.ts';
 
 export interface MetricsServerOptions {
@@ -41,9 +42,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
   });
   server.keepAliveTimeout = 5_000;
+  const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+    server.once('error', (error) => reject(describeListenError(error, { what: 'metrics', host, port: options.port, portOption: '--metrics-port', zeroMeans: 'no metrics server' })));
+    server.listen(options.port, host, () => {
       server.off('error', reject);
       resolve();
     });

@@ -6,6 +6,7 @@
 import { AgentRunner, type Agent } from '../agent/agent-runner.ts';
 import { CompositeAgent } from '../agent/composite-agent.ts';
 import { createIdleStrategy, type IdleStrategyName } from '../agent/idle-strategy.ts';
+import { logFatal } from '../observability/fatal-error.ts';
 import { polledCounter, polledGauge } from '../observability/polled-metrics.ts';
 import { BroadcastTransmitter } from '../ring/broadcast-transmitter.ts';
 import { GatedTransmitter } from '../ring/gated-transmitter.ts';
@@ -35,7 +36,7 @@ export interface PublisherConfig extends ProcessSettings, PublisherTcpSettings {
 export interface PublishingAgent extends Agent {
   /** Records committed so far. */
   readonly sent: number;
-  /** Set when it stopped early on bad input: what came before is still drained, and the process exits 1. */
+  /** Set when it stopped early on bad input: what came before is still drained, then runPublisher throws it. */
   readonly failure: Error | undefined;
 }
 
@@ -52,9 +53,16 @@ export interface RecordProducer {
   stopped?(elapsedS: number): Record<string, unknown>;
 }
 
+/** Runs until the producer is done or the service stops: resolves to 0, or throws the failure (logged) once it has cleaned up. */
 export async function runPublisher(config: PublisherConfig, producer: RecordProducer): Promise<number> {
   const service = await Service.start({ ...config, role: producer.role, labels: { feed: config.feed } });
-  const { segment, replaced } = await createSegmentWaitingForStale(service, config);
+  let created: Awaited<ReturnType<typeof createSegmentWaitingForStale>>;
+  try {
+    created = await createSegmentWaitingForStale(service, config);
+  } catch (error) {
+    throw service.fail(error);
+  }
+  const { segment, replaced } = created;
   if (replaced !== undefined) service.logger.warn({ oldEpoch: replaced.epoch, oldPid: replaced.pid, reason: replaced.reason }, 'replaced a stale segment');
   const ring = segment.ring();
   const transmitter =
@@ -64,7 +72,7 @@ export async function runPublisher(config: PublisherConfig, producer: RecordProd
     tcp = await startTcpFeed(service, ring, config, { feed: config.feed, epoch: segment.epoch });
   } catch (error) {
     segment.closeAndRemove();
-    throw error;
+    throw service.fail(error);
   }
   // With TCP on, the producer's bursts never lap the TCP fan-out (see FanoutGuardedTransmitter).
   const agent = producer.createAgent(tcp === undefined ? transmitter : tcp.server.guard(transmitter));
@@ -101,7 +109,8 @@ export async function runPublisher(config: PublisherConfig, producer: RecordProd
 
   const { elapsedS, failure } = await service.runAgent(runner);
   const produced = producer.stopped?.(elapsedS) ?? {};
-  if (agent.failure !== undefined) service.logger.error({ err: agent.failure }, agent.failure.message);
+  // Logged, not a stop: what the producer published before its bad input is still drained.
+  if (agent.failure !== undefined) logFatal(service.logger, agent.failure);
   if (failure === undefined && transmitter instanceof GatedTransmitter && agent.isDone()) {
     await drainConsumers(transmitter, service, config.drainTimeoutS);
   }
@@ -122,7 +131,9 @@ export async function runPublisher(config: PublisherConfig, producer: RecordProd
       : { tcp: { connections: tcp.server.connectionsAccepted, lostRecords: tcp.server.recordsLost, dropped: Object.fromEntries(tcp.server.dropCounts) } }),
     epoch,
   });
-  return failure === undefined && agent.failure === undefined ? 0 : 1;
+  const ended = failure ?? agent.failure;
+  if (ended !== undefined) throw ended;
+  return 0;
 }
 
 /**

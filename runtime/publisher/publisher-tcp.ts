@@ -3,6 +3,7 @@
 import type { Agent } from '../agent/agent-runner.ts';
 import { polledCounter, polledGauge } from '../observability/polled-metrics.ts';
 import type { RingMemory } from '../ring/ring-memory.ts';
+import { describeListenError } from '../service/listen-error.ts';
 import type { Service } from '../service/service.ts';
 import type { SubscriberOptions } from '../tcp/feed-subscriber.ts';
 import { DROP_REASONS, TcpFeedServer } from '../tcp/tcp-feed-server.ts';
@@ -23,7 +24,11 @@ export async function startTcpFeed(
 ): Promise<{ server: TcpFeedServer; agent: Agent } | undefined> {
   if (settings.tcpPort === 0) return undefined;
   const server = new TcpFeedServer(ring, { ...settings, host: settings.tcpHost, port: settings.tcpPort, ...identity, logger: service.logger });
-  await server.listen();
+  try {
+    await server.listen();
+  } catch (error) {
+    throw describeListenError(error, { what: 'TCP feed', host: settings.tcpHost, port: settings.tcpPort, portOption: '--tcp-port', zeroMeans: 'no TCP feed' });
+  }
   const registry = service.registry;
   polledGauge(registry, 'marketfeed_tcp_subscribers', 'TCP subscribers streaming', () => server.subscriberCount);
   polledGauge(registry, 'marketfeed_tcp_queued_bytes', 'Bytes queued for TCP subscribers, not yet taken by the kernel', () => server.bytesQueued);

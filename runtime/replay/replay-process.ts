@@ -2,7 +2,8 @@
 // heartbeat, metrics, drain, removal) whose records come from a ReplaySource, paced by
 // their source times. A progress bar on a terminal, a summary line at the end, and on
 // unreadable input: everything before it published, the error printed with its offset,
-// exit code 1.
+// then thrown (exit code 1).
+import { asError } from '../observability/fatal-error.ts';
 import { runPublisher, type PublisherConfig } from '../publisher/publisher-process.ts';
 import { ReplayAgent } from './replay-agent.ts';
 import { formatReplaySummary, startProgressBar, type ProgressBar } from './replay-progress.ts';
@@ -15,7 +16,7 @@ export interface ReplayConfig extends PublisherConfig {
   count: number;
 }
 
-/** Plays the source (which it closes) into the feed; resolves to the exit code. */
+/** Plays the source (which it closes) into the feed: resolves to 0, or throws the failure once the summary is written. */
 export async function runReplay(config: ReplayConfig, source: ReplaySource, terminal: NodeJS.WriteStream = process.stderr): Promise<number> {
   let agent: ReplayAgent | undefined;
   let progress: ProgressBar | undefined;
@@ -25,9 +26,9 @@ export async function runReplay(config: ReplayConfig, source: ReplaySource, term
     if (!closed) source.close();
     closed = true;
   };
-  let code: number;
+  let failure: Error | undefined;
   try {
-    code = await runPublisher(config, {
+    await runPublisher(config, {
       role: 'replay',
       logFields: { source: source.description, bytes: source.totalBytes, speed: Number.isFinite(config.speed) ? config.speed : 'max' },
       createAgent: (transmitter) => (agent = new ReplayAgent(transmitter, source, { speed: config.speed, count: config.count })),
@@ -52,11 +53,15 @@ export async function runReplay(config: ReplayConfig, source: ReplaySource, term
         return fields;
       },
     });
+  } catch (error) {
+    failure = asError(error);
   } finally {
     close();
   }
   if (agent !== undefined) {
     terminal.write(formatReplaySummary({ records: agent.sent, durationS, description: source.description, error: agent.failure, events: source.eventCounts?.() }));
   }
-  return code;
+  // After the summary: the CLI's last line names the failure.
+  if (failure !== undefined) throw failure;
+  return 0;
 }

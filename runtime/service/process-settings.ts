@@ -1,4 +1,4 @@
-import type { LogLevel } from '../observability/logger.ts';
+import type { LogFormat, LogLevel } from '../observability/logger.ts';
 
 /** The settings every long-running process takes (see the CLI's processOptions). */
 export interface ProcessSettings {
@@ -10,4 +10,5 @@ export interface ProcessSettings {
   cpus: number[] | undefined;
   json: boolean;
   logLevel: LogLevel;
+  logFormat: LogFormat;
 }

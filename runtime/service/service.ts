@@ -1,9 +1,11 @@
 // What every long-running marketfeed process shares: pino logger, CPU placement (pinning
 // and reporting), a prom-client registry behind the metrics server, readiness, stop on
-// SIGTERM/SIGINT or after --duration, and the final --json summary on stdout.
+// SIGTERM/SIGINT or after --duration, the final --json summary on stdout, and the fatal
+// log line of a failure (fatal-error.ts: the CLI adds the plain line).
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { AgentRunner } from '../agent/agent-runner.ts';
 import { placeOnCpus, type CpuPlacement } from '../cpu/cpu-pinning.ts';
+import { asError, logFatal } from '../observability/fatal-error.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.ts';
 import type { ProcessSettings } from './process-settings.ts';
@@ -40,16 +42,27 @@ export class Service {
     this.stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
   };
 
-  private constructor(options: ServiceOptions) {
+  private constructor(options: ServiceOptions, logger: Logger) {
     this.options = options;
-    this.logger = createLogger(options.role, options.logLevel).child(options.labels ?? {});
+    this.logger = logger;
     this.placement = placeOnCpus(options.cpus);
     if (options.labels !== undefined) this.registry.setDefaultLabels(options.labels);
     collectDefaultMetrics({ register: this.registry, prefix: 'marketfeed_' });
   }
 
+  /** Starts the service; a failure to start (a CPU not available, the metrics port in use) is logged as fatal and thrown. */
   static async start(options: ServiceOptions): Promise<Service> {
-    const service = new Service(options);
+    const logger = createLogger(options.role, options.logLevel, options.logFormat).child(options.labels ?? {});
+    try {
+      return await Service.startWith(options, logger);
+    } catch (error) {
+      logFatal(logger, error);
+      throw error;
+    }
+  }
+
+  private static async startWith(options: ServiceOptions, logger: Logger): Promise<Service> {
+    const service = new Service(options, logger);
     // Before the first log line: a supervisor (the demo) that has seen one may signal.
     process.on('SIGTERM', service.onSignal);
     process.on('SIGINT', service.onSignal);
@@ -88,6 +101,16 @@ export class Service {
     return this.stopReason !== undefined;
   }
 
+  /**
+   * The failure that ends the process: logged once as fatal (its stack only if it is a bug),
+   * and the service stops. Returns the error, for the process to throw once it has cleaned up.
+   */
+  fail(error: unknown): Error {
+    logFatal(this.logger, error);
+    this.stop('error');
+    return asError(error);
+  }
+
   /** Asks the service to stop; listeners run once, in order. */
   stop(reason: StopReason): void {
     if (this.stopReason !== undefined) return;
@@ -106,16 +129,14 @@ export class Service {
    * Runs the agent until it is done or the service stops; a failure of the agent is
    * logged and returned, not thrown, so the caller still cleans up and reports.
    */
-  async runAgent(runner: AgentRunner): Promise<{ elapsedS: number; failure: unknown }> {
+  async runAgent(runner: AgentRunner): Promise<{ elapsedS: number; failure: Error | undefined }> {
     this.onStop(() => runner.stop());
     const startedMs = performance.now();
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       await runner.run();
     } catch (error) {
-      failure = error;
-      this.logger.error({ err: error }, `${this.options.role} failed`);
-      this.stop('error');
+      failure = this.fail(error);
     }
     return { elapsedS: (performance.now() - startedMs) / 1000, failure };
   }

@@ -13,17 +13,17 @@ describe('marketfeed CLI', () => {
     const run = await runCliToEnd([...command.split(' '), '--help']);
     expect(run.code).toBe(0);
     const help = run.stdout.join('\n');
-    expect(help).toMatch(new RegExp(`Usage: marketfeed ${command} \\[options\\]`));
+    expect(help).toMatch(new RegExp(`Usage: npx marketfeed ${command} \\[options\\]`));
     expect(help).toMatch(/--duration/);
   });
 
   it.each([
-    [['publish', '--bogus'], /marketfeed publish: unknown option --bogus \(see marketfeed publish --help\)/],
+    [['publish', '--bogus'], /marketfeed publish: unknown option --bogus \(see npx marketfeed publish --help\)/],
     [['publish', '--rate', 'fast'], /--rate must be a rate per second/],
     [['publish', '--capacity', '1000'], /--capacity must be a power of two, got 1000/],
     [['consume', 'shm', '--idle', 'nap'], /--idle must be one of busy-spin, spin-yield, sleep, got "nap"/],
     [['consume', 'shm', '--cpus', 'x'], /--cpus must be a CPU list/],
-    [['consume'], /unknown command "consume": try marketfeed consume shm/],
+    [['consume'], /unknown command "consume": try npx marketfeed consume shm/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('%j exits 2 and says what is wrong', async (args, message) => {
     const run = await runCliToEnd(args);
@@ -37,9 +37,9 @@ describe('marketfeed CLI', () => {
     expect(run.stderr.join('\n')).toMatch(/MARKETFEED_METRICS_PORT must be an integer/);
   });
 
-  it('exits 1 with the reason when the feed name is invalid', async () => {
+  it('exits 2 naming --feed when the feed name is invalid', async () => {
     const run = await runCliToEnd(['publish', '--feed', '../etc', '--count', '1']);
-    expect(run.code).toBe(1);
-    expect(run.stderr.join('\n')).toMatch(/segment name "..\/etc" contains "\/"/);
+    expect(run.code).toBe(2);
+    expect(run.stderr.join('\n')).toMatch(/--feed: segment name "..\/etc" contains "\/"/);
   });
 });

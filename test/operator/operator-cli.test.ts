@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killLeftoverProcesses, runCli } from '../helpers/cli.ts';
+import { duplicateJsonKeys } from '../helpers/json-duplicate-keys.ts';
 import { freePort } from '../helpers/ports.ts';
 import { NAMESPACE, OperatorHarness } from './helpers/operator-harness.ts';
 import { waitFor } from './helpers/wait.ts';
@@ -72,6 +73,35 @@ describe('marketfeed operator', () => {
     expect(run.logs.some((log) => log.msg === 'operator stopped')).toBe(true);
     expect(run.logs.some((log) => log.msg === 'leader election: released the lease')).toBe(true);
     expect((harness.server.store.get('coordination.k8s.io/v1', 'Lease', NAMESPACE, 'marketfeed-operator')?.spec as { holderIdentity?: string }).holderIdentity).toBeUndefined();
+    // Every line of its life (start, leadership, reconcile, stop), read raw: JSON.parse would hide a repeated key.
+    expect(run.stderr.filter((line) => line.startsWith('{')).length).toBeGreaterThan(5);
+    expect(run.stderr.flatMap(duplicateJsonKeys)).toEqual([]);
+    for (const msg of ['operator starting', 'leader election: became the leader', 'operator stopped']) expect(run.logs.find((log) => log.msg === msg)?.identity, msg).toBe('cli-1');
+  });
+
+  it('finds repeated keys in a raw JSON line, at any depth', () => {
+    expect(duplicateJsonKeys('{"level":30,"identity":"a","msg":"x","identity":"a"}')).toEqual(['identity']);
+    expect(duplicateJsonKeys(String.raw`{"a":{"b":1,"c":[{"d":1,"d":2}],"b":"}"},"e":"a\\"}`)).toEqual(['a.c.[].d', 'a.b']);
+    expect(duplicateJsonKeys('{"a":{"b":1},"b":{"a":1},"s":"\\"a\\":1"}')).toEqual([]);
+  });
+
+  it('says where it looked for a kubeconfig and exits 1 when there is none, instead of trying localhost:8080', async () => {
+    const home = fs.mkdtempSync(path.join(directory, 'home-'));
+    const run = runCli(['operator', '--metrics-port', '0'], { HOME: home, KUBECONFIG: undefined, KUBERNETES_SERVICE_HOST: undefined });
+    const { code } = await run.exit;
+    expect(code).toBe(1);
+    const stderr = run.stderr.join('\n');
+    expect(stderr).not.toContain('localhost:8080');
+    expect(run.stderr.at(-1)).toMatch(/^marketfeed operator: no kubeconfig found: .*--kubeconfig.*KUBECONFIG.*not set.*\.kube\/config.*in-cluster service account/);
+    expect(run.stderr.at(-1)).toContain(path.join(home, '.kube', 'config'));
+  });
+
+  it('names a KUBECONFIG file that does not exist', async () => {
+    const missing = path.join(directory, 'no-such-kubeconfig');
+    const run = runCli(['operator', '--metrics-port', '0'], { KUBECONFIG: missing, KUBERNETES_SERVICE_HOST: undefined });
+    const { code } = await run.exit;
+    expect(code).toBe(1);
+    expect(run.stderr.at(-1)).toBe(`marketfeed operator: kubeconfig ${missing} (from $KUBECONFIG) does not exist`);
   });
 
   it('refuses an unknown context', async () => {

@@ -213,7 +213,7 @@ describe('record and replay usage', () => {
   it.each(['record', 'replay'])('has --help on %s and is listed', async (command) => {
     const run = await runCliToEnd([command, '--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout.join('\n')).toMatch(new RegExp(`Usage: marketfeed ${command} \\[options\\][\\s\\S]*--duration`));
+    expect(run.stdout.join('\n')).toMatch(new RegExp(`Usage: npx marketfeed ${command} \\[options\\][\\s\\S]*--duration`));
     const list = await runCliToEnd(['--help']);
     expect(list.stdout.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });

@@ -12,6 +12,10 @@ export const consumeTcpCommand = defineCommand({
     "subscription's records (with --instruments, those instruments'). Latency uses CLOCK_MONOTONIC when the\n" +
     "publisher is on this host, wall clocks (with the publisher's offset) otherwise. A publisher of another\n" +
     'protocol version is an error (exit 1).',
+  examples: [
+    'npx marketfeed consume tcp --port 9000 --instruments 0-9',
+    'npx marketfeed consume tcp --host feed.example --encoding json --count 100000 --json',
+  ],
   options: {
     host: { type: 'string', default: '127.0.0.1', description: 'publisher host' },
     port: { type: 'integer', min: 1, max: 65535, default: 9000, description: 'publisher TCP feed port' },

@@ -12,6 +12,10 @@ export const demoCommand = defineCommand({
     'outnumber the free cores, and yield instead when other processes keep the cores busy (a spinner sharing its\n' +
     'core shows the scheduler, not the feed): the plan it picks, and why, is printed first. Ctrl-C (SIGINT),\n' +
     'SIGTERM or --duration stops every child; the exit code is 0 when all of them stopped cleanly.',
+  examples: [
+    'npx marketfeed demo',
+    'npx marketfeed demo --duration 30 --instruments 1000',
+  ],
   options: {
     'shm-dir': segmentOptions['shm-dir'],
     ...quoteStreamOptions,

@@ -13,6 +13,10 @@ export const fixDecodeCommand = defineCommand({
     'Reads FIX messages from --file (default stdin), checks BeginString, BodyLength and CheckSum, and prints one line per\n' +
     'message: `MessageName (MsgType) | FieldName(tag)=value [meaning] | …` with --dictionary (QuickFIX XML, e.g.\n' +
     "FIX44.xml; add --transport FIXT11.xml for FIX 5.x), else `tag=value | …`. Errors go to stderr.",
+  examples: [
+    'npx marketfeed fix decode --file session.log --dictionary FIX44.xml',
+    'tail -f session.log | npx marketfeed fix decode --dictionary FIX44.xml',
+  ],
   options: {
     file: { type: 'string', description: 'FIX log to read (default: stdin)' },
     dictionary: { type: 'string', description: 'QuickFIX XML data dictionary for names' },

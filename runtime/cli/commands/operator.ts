@@ -3,42 +3,15 @@
 // once every cache has synced), and on SIGTERM shuts down gracefully: watches closed,
 // reconciles in flight finished, leader lease released so a standby takes over at once.
 import fs from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { defaultIdentity, runOperator } from '../../../operator/run-operator.ts';
 import { DEFAULT_LEASE_NAME } from '../../../operator/manager.ts';
 import { Service } from '../../service/service.ts';
 import { defineCommand } from '../command.ts';
 import { processOptions } from '../common-options.ts';
-import { UsageError } from '../options.ts';
+import { loadKubeConfig } from '../kubeconfig.ts';
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-
-export interface KubeConfigChoice {
-  kubeconfig: string | undefined;
-  context: string | undefined;
-}
-
-/** --kubeconfig, else in-cluster when running in a pod, else $KUBECONFIG or ~/.kube/config. */
-export function loadKubeConfig(choice: KubeConfigChoice, env: NodeJS.ProcessEnv = process.env): { kubeConfig: KubeConfig; source: string } {
-  const kubeConfig = new KubeConfig();
-  let source: string;
-  if (choice.kubeconfig !== undefined) {
-    kubeConfig.loadFromFile(choice.kubeconfig);
-    source = choice.kubeconfig;
-  } else if (env.KUBERNETES_SERVICE_HOST !== undefined && choice.context === undefined) {
-    kubeConfig.loadFromCluster();
-    source = 'in-cluster service account';
-  } else {
-    kubeConfig.loadFromDefault();
-    source = env.KUBECONFIG ?? '~/.kube/config';
-  }
-  if (choice.context !== undefined) {
-    if (kubeConfig.getContextObject(choice.context) === null) throw new UsageError(`marketfeed operator: --context ${choice.context} is not in ${source}`);
-    kubeConfig.setCurrentContext(choice.context);
-  }
-  if (kubeConfig.getCurrentCluster() === null) throw new UsageError(`marketfeed operator: no current cluster in ${source}`);
-  return { kubeConfig, source };
-}
 
 /** The namespace of the lease: the pod's own, else the kubeconfig context's, else default. */
 function defaultLeaseNamespace(kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): string {
@@ -55,8 +28,13 @@ export const operatorCommand = defineCommand({
   description:
     'Watches MarketFeeds (marketfeed.dev/v1alpha1) and the objects they own, and reconciles each feed to its\n' +
     'spec with server-side apply (field manager marketfeed-operator), writing status and Events. Connects with\n' +
-    '--kubeconfig, else in-cluster, else $KUBECONFIG or ~/.kube/config. With --leader-elect, one replica\n' +
+    '--kubeconfig, else in-cluster, else $KUBECONFIG or ~/.kube/config (none of them: exit 1, saying where it\n' +
+    'looked). With --leader-elect, one replica\n' +
     'reconciles at a time (coordination.k8s.io Lease); the others keep warm caches and take over.',
+  examples: [
+    'npx marketfeed operator --kubeconfig ~/.kube/config --namespace trading',
+    'npx marketfeed operator --leader-elect --metrics-port 9090',
+  ],
   options: {
     kubeconfig: { type: 'string', description: 'kubeconfig file (default: in-cluster, else $KUBECONFIG or ~/.kube/config)' },
     context: { type: 'string', description: 'kubeconfig context (default: the current one)' },
@@ -68,6 +46,7 @@ export const operatorCommand = defineCommand({
     workers: { type: 'integer', min: 1, max: 64, default: 2, description: 'MarketFeeds reconciled at once (never one feed twice at once)' },
     'metrics-port': { ...processOptions['metrics-port'], default: 9090 },
     'log-level': processOptions['log-level'],
+    'log-format': processOptions['log-format'],
     duration: processOptions.duration,
   },
   async run(options) {
@@ -79,11 +58,12 @@ export const operatorCommand = defineCommand({
       cpus: undefined,
       json: false,
       logLevel: options.logLevel,
+      logFormat: options.logFormat,
     });
     service.setNotReady('starting');
     const identity = options.identity ?? defaultIdentity();
     service.logger.info({ kubeconfig: source, server: kubeConfig.getCurrentCluster()?.server }, 'connecting to the Kubernetes API');
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       const operator = await runOperator({
         kubeConfig,
@@ -105,10 +85,10 @@ export const operatorCommand = defineCommand({
       clearInterval(readiness);
       await operator.stop();
     } catch (error) {
-      failure = error;
-      service.logger.error({ err: error }, 'operator failed');
+      failure = service.fail(error);
     }
     await service.finish({ identity });
-    return failure === undefined ? 0 : 1;
+    if (failure !== undefined) throw failure;
+    return 0;
   },
 });

@@ -10,6 +10,10 @@ export const recordCommand = defineCommand({
     'published, in CRC-checked blocks. Reads /dev/shm/FEED like `consume shm` (following publisher restarts), or a\n' +
     "publisher's TCP feed with --tcp HOST:PORT like `consume tcp`. Stops on --count, --duration, --exit-on-end,\n" +
     'SIGTERM or SIGINT and closes the file cleanly; the summary counts records, bytes, gaps and lost records.',
+  examples: [
+    'npx marketfeed record --out feed.mfcap --duration 60',
+    'npx marketfeed record --tcp 127.0.0.1:9000 --out feed.mfcap --count 100000',
+  ],
   options: {
     out: { type: 'string', description: 'capture file to write (e.g. feed.mfcap)' },
     force: { type: 'boolean', default: false, description: 'overwrite --out if it exists' },

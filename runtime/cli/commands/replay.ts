@@ -15,6 +15,10 @@ export const replayCommand = defineCommand({
     'out at their original pace (--speed 1), N times faster (--speed N) or flat out (--speed max). On a terminal a\n' +
     'progress bar; at the end a summary. A truncated or corrupt file: every record before the bad byte is\n' +
     'published, then the error with its byte offset, exit code 1.',
+  examples: [
+    'npx marketfeed replay --file feed.mfcap --speed 10',
+    'npx marketfeed replay --file AAPL_2012-06-21_34200000_57600000_message_10.csv --speed max',
+  ],
   options: {
     file: { type: 'string', description: 'capture (.mfcap) or LOBSTER message file (.csv) to play' },
     speed: { type: 'rate', default: 1, description: '1 = original timing, 10 = ten times faster, 0.5 = half speed, max = flat out' },

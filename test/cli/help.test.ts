@@ -1,0 +1,104 @@
+// `--help` as people read it: every command's help in columns that never run into each
+// other, within 100 columns, with examples that run the CLI as `npx marketfeed`; usage on
+// stderr with exit 2 when no command is given.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatColumns } from '../../runtime/cli/help-layout.ts';
+import { runCliToEnd } from '../helpers/cli.ts';
+
+const WIDTH = 100;
+
+async function commandNames(): Promise<string[]> {
+  const run = await runCliToEnd(['--help']);
+  const commands = run.stdout.slice(run.stdout.indexOf('Commands:') + 1);
+  return commands.map((line) => /^ {2}([a-z]+(?: [a-z]+)?) {2,}/.exec(line)?.[1]).filter((name): name is string => name !== undefined);
+}
+
+/** The column where the descriptions of an options list start, and the problems of its lines. */
+function optionColumnProblems(lines: string[]): string[] {
+  const start = lines.findIndex((line) => line.startsWith('Options'));
+  const options = lines.slice(start + 1, lines.indexOf('', start));
+  const problems: string[] = [];
+  let column: number | undefined;
+  for (const line of options) {
+    // A flag line: the flag and its value placeholder, then two spaces or more and the description, or nothing.
+    const flag = /^ {2}--[a-z0-9-]+(?: [^ ]+)?(?: {2,}(?=\S)|$)/.exec(line);
+    if (flag !== null) {
+      if (flag[0].length === line.length) continue;
+      column ??= flag[0].length;
+      if (flag[0].length !== column) problems.push(`description not at column ${column}: ${line}`);
+      continue;
+    }
+    // Otherwise a continuation of a description, indented to its column.
+    if (column === undefined || !line.startsWith(' '.repeat(column)) || line[column] === ' ') problems.push(`not a flag and not a continuation: ${line}`);
+  }
+  return problems;
+}
+
+describe('marketfeed --help', () => {
+  it('prints usage on stderr and exits 2 when no command is given, and help on stdout with 0 for --help', async () => {
+    const bare = await runCliToEnd([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toEqual([]);
+    expect(bare.stderr.join('\n')).toMatch(/Usage: npx marketfeed <command> \[options\][\s\S]*Commands:/);
+    const help = await runCliToEnd(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stderr).toEqual([]);
+    expect(help.stdout.join('\n')).toMatch(/Usage: npx marketfeed <command> \[options\][\s\S]*Commands:[\s\S]*consume shm/);
+  });
+
+  it('fits the command list in 100 columns, summaries aligned', async () => {
+    const run = await runCliToEnd(['--help']);
+    for (const line of run.stdout) expect(line.length, line).toBeLessThanOrEqual(WIDTH);
+    expect(await commandNames()).toEqual(['demo', 'publish', 'consume shm', 'consume tcp', 'record', 'replay', 'fix decode', 'operator']);
+  });
+
+  it("gives every command's help in columns that never run into each other, lines within 100 columns", async () => {
+    const names = await commandNames();
+    for (const name of names) {
+      const run = await runCliToEnd([...name.split(' '), '--help']);
+      expect(run.code, name).toBe(0);
+      const lines = run.stdout;
+      expect(lines[0], name).toBe(`Usage: npx marketfeed ${name} [options]`);
+      for (const line of lines) expect(line.length, `${name}: ${line}`).toBeLessThanOrEqual(WIDTH);
+      expect(optionColumnProblems(lines), name).toEqual([]);
+      // Examples run the CLI the way that works everywhere.
+      const examples = lines.slice(lines.indexOf('Examples:') + 1, lines.indexOf('', lines.indexOf('Examples:')));
+      expect(examples.length, name).toBeGreaterThan(0);
+      for (const example of examples) expect(example, name).toMatch(/^ {2}(npx marketfeed |[a-z]+ .*\| npx marketfeed )/);
+      expect(lines.join('\n'), name).not.toMatch(/node runtime\/cli|marketfeed\.ts/);
+    }
+  });
+
+  it('keeps a long value list apart from its description', async () => {
+    const run = await runCliToEnd(['consume', 'shm', '--help']);
+    const idle = run.stdout.findIndex((line) => line.startsWith('  --idle '));
+    expect(run.stdout[idle]).toBe('  --idle busy-spin|spin-yield|sleep');
+    expect(run.stdout[idle + 1]).toMatch(/^ +what to do when there is nothing to do/);
+  });
+
+  it("shows the --name default as a pattern, not the help process's own pid", async () => {
+    for (const command of [['consume', 'shm'], ['consume', 'tcp'], ['record']]) {
+      const run = await runCliToEnd([...command, '--help']);
+      const help = run.stdout.join('\n');
+      expect(help).toContain('(default consumer-<pid>)');
+      expect(help).not.toMatch(/consumer-\d/);
+    }
+  });
+
+  it('lays out any rows in two columns that never touch, within the width, losing no word', () => {
+    const word = fc.stringMatching(/^[a-z|<>.()-]{1,24}$/);
+    const flag = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/), fc.option(fc.stringMatching(/^[A-Za-z|<>.-]{1,40}$/), { nil: undefined }));
+    const row = fc.tuple(flag.map(([name, value]) => `--${name}${value === undefined ? '' : ` ${value}`}`), fc.array(word, { minLength: 1, maxLength: 40 }).map((w) => w.join(' ')));
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 12 }), (rows) => {
+        const lines = formatColumns(rows);
+        for (const line of lines) expect(line.length).toBeLessThanOrEqual(WIDTH);
+        expect(optionColumnProblems(['Options:', ...lines, ''])).toEqual([]);
+        const words = (text: string): string[] => text.split(/\s+/).filter((w) => w !== '');
+        expect(words(lines.join(' '))).toEqual(rows.flatMap(([first, second]) => [...words(first), ...words(second)]));
+      }),
+    );
+  });
+});
+

@@ -1,0 +1,82 @@
+// Logs a person can read on a terminal, JSON for machines: stderr on a terminal (a real
+// pseudo-terminal from util-linux `script`) gets pino-pretty lines, a pipe gets JSON, and
+// --log-format (or MARKETFEED_LOG_FORMAT) overrides both.
+import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCpuList, readCpusAllowedList } from '../../runtime/cpu/cpu-list.ts';
+import { CLI, runCliToEnd } from '../helpers/cli.ts';
+import { duplicateJsonKeys } from '../helpers/json-duplicate-keys.ts';
+import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = makeShmDir();
+});
+afterAll(() => removeShmDir(dir));
+
+/** A short publisher run's arguments. */
+function publishArgs(...extra: string[]): string[] {
+  return ['publish', '--feed', uniqueFeed('log'), '--shm-dir', dir, '--tcp-port', '0', '--count', '10', '--rate', '1000', '--idle', 'sleep', ...extra];
+}
+
+/** Runs the CLI with stdin, stdout and stderr on a pseudo-terminal; returns its lines, colours removed. */
+function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ lines: string[]; code: number | null }> {
+  const command = [process.execPath, CLI, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+  return new Promise((resolve) => {
+    // -q: no banner, -e: the command's exit code, -f: flush as it comes; the typescript goes nowhere.
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve({ code, lines: stripVTControlCharacters(output).split(/\r?\n/).filter((line) => line !== '') }));
+  });
+}
+
+const isJson = (line: string): boolean => line.startsWith('{') && line.endsWith('}');
+
+describe('--log-format', () => {
+  it('piped: JSON lines, one key once each', async () => {
+    const run = await runCliToEnd(publishArgs());
+    expect(run.code).toBe(0);
+    expect(run.stderr.length).toBeGreaterThan(2);
+    expect(run.stderr.every(isJson)).toBe(true);
+    expect(run.stderr.flatMap(duplicateJsonKeys)).toEqual([]);
+  });
+
+  it('on a terminal: one readable line per event, time, level, name and message first, fields after', async () => {
+    const { code, lines } = await onTerminal(publishArgs());
+    expect(code).toBe(0);
+    expect(lines.some(isJson)).toBe(false);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO \(publisher\/\d+\): publishing \{.*"mode":"broadcast"/));
+    expect(lines.every((line) => /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] [A-Z]+ \(publisher\/\d+\): /.test(line))).toBe(true);
+  });
+
+  it('--log-format json on a terminal, and --log-format pretty or MARKETFEED_LOG_FORMAT=pretty in a pipe', async () => {
+    const json = await onTerminal(publishArgs('--log-format', 'json'));
+    expect(json.code).toBe(0);
+    expect(json.lines.length).toBeGreaterThan(2);
+    expect(json.lines.every(isJson)).toBe(true);
+    for (const run of [await runCliToEnd(publishArgs('--log-format', 'pretty')), await runCliToEnd(publishArgs(), { MARKETFEED_LOG_FORMAT: 'pretty' })]) {
+      expect(run.code).toBe(0);
+      expect(run.stderr.some(isJson)).toBe(false);
+      expect(run.stderr).toContainEqual(expect.stringMatching(/^\[[\d:.]+\] INFO \(publisher\/\d+\): publishing \{/));
+    }
+  });
+
+  it('a fatal error on a terminal: a readable FATAL line without a stack, then the plain line', async () => {
+    const allowed = new Set(parseCpuList(readCpusAllowedList()));
+    const missing = [...Array(1024).keys()].find((cpu) => !allowed.has(cpu))!;
+    const { code, lines } = await onTerminal(publishArgs('--cpus', String(missing)));
+    expect(code).toBe(1);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`\\] FATAL \\(publisher/\\d+\\): .*CPU ${missing} is not available`)));
+    expect(lines.filter((line) => /^\s+at \S/.test(line))).toEqual([]);
+    expect(lines.at(-1)).toMatch(new RegExp(`^marketfeed publish: .*CPU ${missing} is not available`));
+  });
+
+  it('is an option of every command that logs', async () => {
+    for (const command of [['publish'], ['replay'], ['consume', 'shm'], ['consume', 'tcp'], ['record'], ['operator']]) {
+      const run = await runCliToEnd([...command, '--help']);
+      expect(run.stdout.join('\n'), command.join(' ')).toMatch(/--log-format auto\|json\|pretty[\s\S]*MARKETFEED_LOG_FORMAT/);
+    }
+  });
+});
