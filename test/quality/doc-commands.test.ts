@@ -70,6 +70,7 @@ describe('documented command lines', () => {
   });
 
   it('name only sample files that exist (the LOBSTER sample is …_message_10.first998.csv)', () => {
+    expect(existsSync(dataPath('lobster')), `no sample data in ${dataDir}: see the README's "Test data"`).toBe(true);
     const lobster = new Set(readdirSync(dataPath('lobster')));
     const missing: string[] = [];
     for (const line of DOCUMENTS.flatMap(linesOf)) {
