@@ -248,7 +248,8 @@ describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('messages dee
       return k > 0 && type >= 1 && type <= 4 && beyond(fiveLevels[k - 1], k, price, direction === 1) && beyond(fiveLevels[k], k + 1, price, direction === 1);
     }).length;
     expect(deeper).toBeGreaterThan(50);
-    expect(source.eventCounts()).toEqual({ events: 999, rejected: 0, unseen: expect.any(Number), deeperThanOrderbook: deeper });
+    // One delete (line 59) of a sell order resting since before the file, at a level the 5-level rows never showed: skipped as unseen.
+    expect(source.eventCounts()).toEqual({ events: 999, rejected: 0, unseen: 1, deeperThanOrderbook: deeper });
   });
 
   it('messages synthesised below the 10th level (an order added there and deleted later, rows unchanged): no error, the same quotes', () => {
