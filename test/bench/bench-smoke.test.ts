@@ -16,6 +16,7 @@ const committedBefore = new Map(
   fs.readdirSync(committedDir).filter((file) => file.endsWith('.json')).map((file) => [file, fs.readFileSync(path.join(committedDir, file))]),
 );
 
+const TEST_TIMEOUT_MS = 180_000;
 const SHM_IMPLS = ['marketfeed', 'worker-threads-sab', 'postMessage'];
 const TCP_BINARY_IMPLS = ['marketfeed', 'naive-binary', 'naive', 'marketfeed-shm'];
 const TCP_NDJSON_IMPLS = ['marketfeed', 'naive', 'marketfeed-shm'];
@@ -55,6 +56,9 @@ describe.each(Object.entries(BENCHES))('bench %s --quick', (name, expected) => {
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bench', 'run.ts'), name, '--quick'], {
       cwd: root,
       maxBuffer: 1 << 24,
+      // SIGTERM (the bench cleans up its children) before the test's own timeout, so that a bench
+      // that overruns fails the test without running on after it.
+      timeout: TEST_TIMEOUT_MS - 10_000,
     });
     expect(stdout).toMatch(/targets:/);
     expect(stdout).toContain(`wrote ${path.join('bench', 'results', 'quick', `${name}.json`)}`);
@@ -79,5 +83,5 @@ describe.each(Object.entries(BENCHES))('bench %s --quick', (name, expected) => {
         for (const [key, value] of Object.entries(row!)) if (key.endsWith('_ns') || key === 'msgs_per_s') expect(value, `${benchCase} ${impl} ${key}`).toBeGreaterThan(0);
       }
     }
-  }, 180_000);
+  }, TEST_TIMEOUT_MS);
 });
