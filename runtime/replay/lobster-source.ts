@@ -180,7 +180,8 @@ export class LobsterSource implements ReplaySource {
     throw new ReplayInputError(
       rows.file,
       rows.bytesRead,
-      `the orderbook file ends after ${rows.lineNumber} rows but the message file goes on (line ${this.messages.lineNumber})`,
+      `the orderbook file ends after ${rows.lineNumber} rows but the message file goes on (line ${this.messages.lineNumber}): ` +
+        'give the whole orderbook file, or replay from the messages alone with --orderbook none',
     );
   }
 }

@@ -218,7 +218,7 @@ describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('openLobsterS
     expect(error).toBeInstanceOf(ReplayInputError);
     expect((error as ReplayInputError).file).toBe(orderbook);
     expect((error as ReplayInputError).offset).toBe(tenRows.length);
-    expect((error as ReplayInputError).message).toMatch(/ends after 10 rows but the message file goes on \(line 11\)/);
+    expect((error as ReplayInputError).message).toMatch(/ends after 10 rows but the message file goes on \(line 11\): .*--orderbook none$/);
     expect(quotes.every((quote) => quote.message < 10)).toBe(true);
   });
 });
