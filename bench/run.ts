@@ -1,6 +1,7 @@
 // `npm run bench -- NAME [--quick]` (node bench/run.ts NAME [--quick]): runs one bench,
-// prints its tables and targets, and writes bench/results/NAME.json. --quick is the short
-// run CI uses as a smoke test. Target misses never fail the run; failed measurements do.
+// prints its tables and targets, and writes bench/results/NAME.json (the committed results).
+// --quick is the short run CI uses as a smoke test; it writes the git-ignored
+// bench/results/quick/NAME.json instead. Target misses never fail the run; failed measurements do.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchModule } from './lib/bench-report.ts';
@@ -38,6 +39,6 @@ if (load === undefined) {
 }
 const report = await (await load()).runBench({ quick });
 printReport(name, report, machineInfo(), quick);
-const file = writeResults(name, report.rows);
+const file = writeResults(name, report.rows, quick);
 console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 process.exitCode = report.errors.length > 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 // Encode a FIX 4.4 NewOrderSingle into a reusable buffer, parse it back zero-copy, read
 // typed fields, and print it with names from a QuickFIX data dictionary.
-//   node examples/fix-order.ts [path/to/FIX44.xml]
+//   npx node examples/fix-order.ts [path/to/FIX44.xml]   (npx: the Node 24 of node_modules)
 import { FixEncoder, FixParser, formatFixMessage, loadFixDictionary } from '../runtime/index.ts';
 
 const [dictionaryPath] = process.argv.slice(2);

@@ -1,11 +1,11 @@
 // Rebuild an order book from a LOBSTER message file: seed it from the first orderbook row,
 // apply every later message, and print the best bid/offer and the top 5 levels.
-//   node examples/lobster-book.ts MESSAGE.csv ORDERBOOK.csv
+//   npx node examples/lobster-book.ts MESSAGE.csv ORDERBOOK.csv   (npx: the Node 24 of node_modules)
 import { readFileSync } from 'node:fs';
 import { LimitOrderBook, LobsterReplay, depthLevels, parseLobsterBookRow, parseLobsterMessage } from '../runtime/index.ts';
 
 const [messageFile, orderbookFile] = process.argv.slice(2);
-if (messageFile === undefined || orderbookFile === undefined) throw new Error('usage: node examples/lobster-book.ts MESSAGE.csv ORDERBOOK.csv');
+if (messageFile === undefined || orderbookFile === undefined) throw new Error('usage: npx node examples/lobster-book.ts MESSAGE.csv ORDERBOOK.csv');
 const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);
 
 const replay = new LobsterReplay(new LimitOrderBook());

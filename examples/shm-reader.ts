@@ -1,5 +1,5 @@
 // Read a feed from shared memory on the same host, with the client library.
-//   node examples/shm-reader.ts [feed] [records]
+//   npx node examples/shm-reader.ts [feed] [records]   (npx: the Node 24 of node_modules)
 // Polls with a plain loop; a real service would use its own idle strategy.
 import { BroadcastReceiver, Segment, monotonicNs } from '../runtime/index.ts';
 

@@ -1,5 +1,5 @@
 // Subscribe to a publisher's TCP feed in a few lines, with the client library.
-//   node examples/tcp-subscriber.ts [host] [port] [records]
+//   npx node examples/tcp-subscriber.ts [host] [port] [records]   (npx: the Node 24 of node_modules)
 // (In another project: import { TcpFeedClient } from 'marketfeed'.)
 import { PRICE_SCALE, TcpFeedClient } from '../runtime/index.ts';
 

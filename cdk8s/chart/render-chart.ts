@@ -48,10 +48,15 @@ export interface ChartValues {
   resources: OperatorResources;
 }
 
-/** The chart's values.yaml defaults: the construct's defaults. */
+/**
+ * The chart's values.yaml defaults: the construct's defaults, except the namespace. A Helm
+ * user picks it with `helm install -n NS --create-namespace`, so the chart's default is
+ * empty, meaning the release namespace (`cdk8s synth` writes marketfeed-system and its
+ * Namespace object instead; a chart creates no namespaces).
+ */
 export function defaultChartValues(): ChartValues {
   return {
-    namespace: OPERATOR_INSTALL_DEFAULTS.namespace,
+    namespace: '',
     image: { ...splitImage(OPERATOR_INSTALL_DEFAULTS.image), pullPolicy: OPERATOR_INSTALL_DEFAULTS.imagePullPolicy },
     replicas: OPERATOR_INSTALL_DEFAULTS.replicas,
     leaderElection: { enabled: OPERATOR_INSTALL_DEFAULTS.leaderElection },
@@ -91,8 +96,10 @@ function toTemplate(object: KubeObject): string {
 function valuesYaml(): string {
   const values = defaultChartValues();
   return `${GENERATED.replace('the OperatorInstall construct', "OperatorInstall's defaults")}
-# Namespace of the operator's objects; empty = the release namespace.
-namespace: ${values.namespace}
+# Namespace of the operator's objects. Empty (the default): the release namespace, as in
+# \`helm install -n marketfeed-system --create-namespace\`. Any other namespace must exist
+# already: the chart creates no namespaces.
+namespace: ${JSON.stringify(values.namespace)}
 
 image:
   repository: ${values.image.repository}

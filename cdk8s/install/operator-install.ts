@@ -22,7 +22,7 @@ export interface OperatorResources {
 }
 
 export interface OperatorInstallProps {
-  /** Namespace of the operator's own objects; default marketfeed-system. */
+  /** Namespace of the operator's own objects; default marketfeed-system (the Helm chart gives its release namespace). */
   readonly namespace?: string;
   readonly image?: string;
   readonly imagePullPolicy?: string;
@@ -35,7 +35,7 @@ export interface OperatorInstallProps {
   readonly includeCrd?: boolean;
 }
 
-/** Defaults of OperatorInstallProps: also the Helm chart's values.yaml. */
+/** Defaults of OperatorInstallProps: also the Helm chart's values.yaml, except the namespace (the release namespace there). */
 export const OPERATOR_INSTALL_DEFAULTS = {
   namespace: DEFAULT_OPERATOR_NAMESPACE,
   image: DEFAULT_IMAGE,

@@ -7,10 +7,12 @@
 // yields a snapshot quote; after each later message k the deepest level of row k is learnt
 // (LobsterReplay.learnDeepestLevel), so the book stays equal to the file. Without it, the
 // book starts empty and changes to orders it never saw are counted as unseen and skipped.
-// The two files must belong together: LOBSTER writes a message only for events inside the
-// levels its orderbook file shows, so the price of every add, cancel or execution is a
-// level of its side in the row before the message or the row after it. A message that is
-// in neither is a ReplayInputError at its line (an orderbook file of another day or symbol).
+// The two files must belong together: the price of every add, cancel or execution is a
+// level of its side in the row before the message or the row after it, or deeper than both
+// rows show (LOBSTER data reaches below the levels an orderbook file shows: applied to the
+// book and counted, see orderbook-row-agreement.ts). A price inside the levels shown that is
+// a level of neither row is a ReplayInputError at its line (an orderbook file of another
+// day or symbol), which names the way through: replay without the orderbook file.
 // Times: LOBSTER counts seconds after midnight New York time on the trading date, which
 // comes from the file name (TICKER_YYYY-MM-DD_start_end_message_LEVEL.csv) unless given.
 import { existsSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { LobsterFeedHandler } from './lobster-feed-handler.ts';
 import { LobsterMessageReader } from './lobster-message-reader.ts';
 import { LobsterOrderbookReader } from './lobster-orderbook-reader.ts';
 import { OrderEventType } from './order-event.ts';
+import { PriceAgreement, describeContradiction, priceAgreement } from './orderbook-row-agreement.ts';
 import { ReplayInputError, type ReplaySource, type SourceEventCounts } from './replay-source.ts';
 
 /** LOBSTER prices are USD × 10,000: one tick is PRICE_SCALE / 10,000 record units. */
@@ -77,6 +80,8 @@ export class LobsterSource implements ReplaySource {
   readonly handler: LobsterFeedHandler;
   private readonly messages: LobsterMessageReader;
   private readonly rows: LobsterOrderbookReader | undefined;
+  /** Messages at prices deeper than both orderbook rows around them show (applied, not checked). */
+  deeperThanOrderbook = 0;
   /** The previous row's prices (copied: the reader reuses its row). */
   private previousAskPrices = new Float64Array(0);
   private previousBidPrices = new Float64Array(0);
@@ -129,7 +134,7 @@ export class LobsterSource implements ReplaySource {
 
   eventCounts(): SourceEventCounts {
     const handler = this.handler;
-    return { events: handler.messages, rejected: handler.rejected, unseen: handler.unseen };
+    return { events: handler.messages, rejected: handler.rejected, unseen: handler.unseen, deeperThanOrderbook: this.deeperThanOrderbook };
   }
 
   private keepPrices(): void {
@@ -142,20 +147,30 @@ export class LobsterSource implements ReplaySource {
     this.previousBidPrices.set(row.bidPrices);
   }
 
-  /** Throws unless the message's price is a level of its side in the row before it or after it. */
+  /** Counts a message deeper than the rows show; throws if its price contradicts them. */
   private checkAgainstRows(): void {
     const event = this.messages.event;
     if (event.type < OrderEventType.add || event.type > OrderEventType.execute) return;
     const row = this.rows!.row;
     const buy = event.direction === 1;
-    if (includes(buy ? row.bidPrices : row.askPrices, event.price) || includes(buy ? this.previousBidPrices : this.previousAskPrices, event.price)) return;
-    const line = this.messages.lineNumber;
-    throw new ReplayInputError(
-      this.messages.file,
-      this.messages.lineOffset,
-      `line ${line}: its ${buy ? 'bid' : 'ask'} price ${event.price} is a level of neither orderbook row ${line - 1} nor row ${line} ` +
-        `(${path.basename(this.rows!.file)}): the orderbook file is not this message file's`,
-    );
+    const before = buy ? this.previousBidPrices : this.previousAskPrices;
+    const after = buy ? row.bidPrices : row.askPrices;
+    const agreement = priceAgreement(event.price, buy, before, after);
+    if (agreement === PriceAgreement.level) return;
+    if (agreement === PriceAgreement.deeper) {
+      this.deeperThanOrderbook++;
+      return;
+    }
+    const description = describeContradiction({
+      line: this.messages.lineNumber,
+      type: event.type,
+      buy,
+      price: event.price,
+      before,
+      after,
+      orderbookName: path.basename(this.rows!.file),
+    });
+    throw new ReplayInputError(this.messages.file, this.messages.lineOffset, description);
   }
 
   /** The orderbook row of the message just read (row k is the book after message k). */
@@ -165,12 +180,8 @@ export class LobsterSource implements ReplaySource {
     throw new ReplayInputError(
       rows.file,
       rows.bytesRead,
-      `the orderbook file ends after ${rows.lineNumber} rows but the message file goes on (line ${this.messages.lineNumber})`,
+      `the orderbook file ends after ${rows.lineNumber} rows but the message file goes on (line ${this.messages.lineNumber}): ` +
+        'give the whole orderbook file, or replay from the messages alone with --orderbook none',
     );
   }
-}
-
-function includes(prices: Float64Array, price: number): boolean {
-  for (let level = 0; level < prices.length; level++) if (prices[level] === price) return true;
-  return false;
 }

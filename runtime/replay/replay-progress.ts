@@ -41,7 +41,9 @@ export function formatReplaySummary(outcome: ReplayOutcome): string {
   let text = `replayed ${formatCount(outcome.records)} records in ${outcome.durationS.toFixed(3)} s${rate} from ${outcome.description}\n`;
   const events = outcome.events;
   if (events !== undefined) {
-    text += `  ${formatCount(events.events)} events read, ${formatCount(events.rejected)} refused, ${formatCount(events.unseen)} for orders below the seeded depth (skipped)\n`;
+    const deeper = events.deeperThanOrderbook ?? 0;
+    const deeperText = deeper > 0 ? `, ${formatCount(deeper)} at prices deeper than the orderbook file shows (applied, not checked against it)` : '';
+    text += `  ${formatCount(events.events)} events read, ${formatCount(events.rejected)} refused, ${formatCount(events.unseen)} for orders below the seeded depth (skipped)${deeperText}\n`;
     if (events.rejected > 0) text += `warning: ${formatCount(events.rejected)} events were refused (the book or the event itself was inconsistent) and changed nothing\n`;
   }
   if (outcome.error === undefined) return text;

@@ -33,6 +33,8 @@ export interface SourceEventCounts {
   events: number;
   rejected: number;
   unseen: number;
+  /** LOBSTER with an orderbook file: events at prices deeper than its rows show (applied, not checked against them). */
+  deeperThanOrderbook?: number;
 }
 
 /** Input that cannot be read: names the file, the byte offset and what is wrong there. */

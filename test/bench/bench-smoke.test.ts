@@ -1,17 +1,23 @@
 // A --quick run of every benchmark, as CI's smoke test: it must finish, measure every
-// implementation of every case, and write results in the DESIGN.md format.
+// implementation of every case, and write results in the DESIGN.md format — to the git-ignored
+// bench/results/quick/, never over the committed bench/results/NAME.json the README quotes.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketfeed-bench-'));
-afterAll(() => fs.rmSync(resultsDir, { recursive: true, force: true }));
+const committedDir = path.join(root, 'bench', 'results');
+const quickDir = path.join(committedDir, 'quick');
+/** The committed results as they were before any quick run of this file. */
+const committedBefore = new Map(
+  fs.readdirSync(committedDir).filter((file) => file.endsWith('.json')).map((file) => [file, fs.readFileSync(path.join(committedDir, file))]),
+);
 
+// Generous: the fix bench alone needs about 2 CPU-minutes, and a busy machine stretches that.
+const TEST_TIMEOUT_MS = 600_000;
 const SHM_IMPLS = ['marketfeed', 'worker-threads-sab', 'postMessage'];
 const TCP_BINARY_IMPLS = ['marketfeed', 'naive-binary', 'naive', 'marketfeed-shm'];
 const TCP_NDJSON_IMPLS = ['marketfeed', 'naive', 'marketfeed-shm'];
@@ -46,18 +52,28 @@ interface Row {
 }
 
 describe.each(Object.entries(BENCHES))('bench %s --quick', (name, expected) => {
-  it('measures every case and implementation and writes DESIGN.md-format JSON', async () => {
+  it('measures every case and implementation and writes DESIGN.md-format JSON to bench/results/quick/, leaving the committed results alone', async () => {
+    const started = Date.now();
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bench', 'run.ts'), name, '--quick'], {
       cwd: root,
-      env: { ...process.env, MARKETFEED_BENCH_RESULTS: resultsDir },
       maxBuffer: 1 << 24,
+      // SIGTERM (the bench cleans up its children) before the test's own timeout, so that a bench
+      // that overruns fails the test without running on after it.
+      timeout: TEST_TIMEOUT_MS - 10_000,
     });
     expect(stdout).toMatch(/targets:/);
-    const result = JSON.parse(fs.readFileSync(path.join(resultsDir, `${name}.json`), 'utf8')) as {
-      bench: string; when: string; commit: string; machine: { cpus: number; node: string }; rows: Row[];
+    expect(stdout).toContain(`wrote ${path.join('bench', 'results', 'quick', `${name}.json`)}`);
+    for (const [file, bytes] of committedBefore) expect(fs.readFileSync(path.join(committedDir, file)).equals(bytes), `bench/results/${file} rewritten by a --quick run`).toBe(true);
+    const quickFile = path.join(quickDir, `${name}.json`);
+    const result = JSON.parse(fs.readFileSync(quickFile, 'utf8')) as {
+      bench: string; when: string; quick: boolean; commit: string; machine: { cpus: number; node: string }; rows: Row[];
     };
     expect(result.bench).toBe(name);
-    expect(Date.parse(result.when)).not.toBeNaN();
+    expect(result.quick).toBe(true);
+    // Written by this run, not left by an earlier one (the ISO time has ms; allow for the second).
+    expect(Date.parse(result.when)).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+    // git-ignored, so a quick run can't be committed by `git add bench/results`.
+    await expect(promisify(execFile)('git', ['check-ignore', '--quiet', quickFile], { cwd: root })).resolves.toBeDefined();
     expect(result.machine.cpus).toBeGreaterThan(0);
     expect(result.machine.node).toMatch(/^v24\./);
     for (const [benchCase, impls] of Object.entries(expected)) {
@@ -68,5 +84,5 @@ describe.each(Object.entries(BENCHES))('bench %s --quick', (name, expected) => {
         for (const [key, value] of Object.entries(row!)) if (key.endsWith('_ns') || key === 'msgs_per_s') expect(value, `${benchCase} ${impl} ${key}`).toBeGreaterThan(0);
       }
     }
-  }, 180_000);
+  }, TEST_TIMEOUT_MS);
 });

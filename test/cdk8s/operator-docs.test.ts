@@ -51,6 +51,9 @@ describe('examples/argocd-application.yaml', () => {
     expect(existsSync(path.join(root, application.spec.source.path, 'Chart.yaml'))).toBe(true);
     const defaults = defaultChartValues() as unknown as Record<string, unknown>;
     for (const key of Object.keys(application.spec.source.helm.valuesObject)) expect(defaults, key).toHaveProperty(key);
-    expect(application.spec.destination.namespace).toBe(defaults.namespace);
+    // The objects go to destination.namespace, the release namespace: the chart's default (empty) is left alone.
+    expect(defaults.namespace).toBe('');
+    expect(application.spec.source.helm.valuesObject).not.toHaveProperty('namespace');
+    expect(application.spec.destination.namespace).toBe('marketfeed-system');
   });
 });

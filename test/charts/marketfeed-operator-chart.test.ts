@@ -87,7 +87,7 @@ describe('charts/marketfeed-operator', () => {
     for (const [file, content] of files) expect(readFileSync(path.join(CHART_DIRECTORY, file), 'utf8'), file).toBe(content);
   });
 
-  it("has values.yaml with the construct's defaults", () => {
+  it("has values.yaml with the construct's defaults, but the release namespace", () => {
     const values = YAML.parse(readFileSync(path.join(CHART_DIRECTORY, 'values.yaml'), 'utf8')) as unknown;
     expect(values).toEqual(defaultChartValues());
     expect(values).toMatchObject({ image: { repository: expect.any(String) as string, tag: expect.any(String) as string, pullPolicy: 'IfNotPresent' }, replicas: 2, leaderElection: { enabled: true } });
@@ -105,6 +105,19 @@ describe('charts/marketfeed-operator', () => {
     );
     const values = YAML.parse(readFileSync(path.join(CHART_DIRECTORY, 'values.yaml'), 'utf8')) as Values;
     expect(helmTemplate(values)).toEqual(byKindAndName(synthesized));
+  });
+
+  it('with the default values, `helm install -n NS --create-namespace` puts every object in NS (the release namespace), which Helm creates', () => {
+    const values = YAML.parse(readFileSync(path.join(CHART_DIRECTORY, 'values.yaml'), 'utf8')) as Values;
+    expect(values.namespace).toBe('');
+    const objects = helmTemplate(values, 'team-a');
+    const namespaced = objects.filter((object) => object.metadata.namespace !== undefined);
+    expect(namespaced.map((object) => object.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
+    expect(namespaced.every((object) => object.metadata.namespace === 'team-a')).toBe(true);
+    const bindings = objects.filter((object) => object.kind === 'ClusterRoleBinding' || object.kind === 'RoleBinding') as unknown as { subjects: { namespace: string }[] }[];
+    expect(bindings.flatMap((binding) => binding.subjects.map((subject) => subject.namespace))).toEqual(['team-a', 'team-a']);
+    // The chart creates no Namespace: that is `--create-namespace`'s job (Helm's convention).
+    expect(objects.some((object) => object.kind === 'Namespace')).toBe(false);
   });
 
   it('with other values, gives what the construct gives for the same settings', () => {

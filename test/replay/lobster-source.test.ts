@@ -4,12 +4,17 @@
 // one quote (row 0, the seed, produces the snapshot quote). Times: 2012-06-21 is summer
 // time in New York, so midnight there is 04:00 UTC, and the record's 64 bits hold the
 // nanoseconds of the file exactly. Also: no orderbook file, trading date from the name or
-// given, and truncated or mismatched files.
+// given, and truncated or mismatched files. Messages at prices deeper than the orderbook
+// file shows are LOBSTER data (its README: level 10 can be filled from deeper levels the file
+// does not show): an orderbook file cut to 5 levels, and messages synthesised below the
+// 10th level, replay to the same quotes; only a price inside the levels a row shows that is
+// a level of neither row around the message is an error.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOBSTER_EMPTY_ASK_PRICE, LOBSTER_EMPTY_BID_PRICE, lobsterLines, parseLobsterBookRow } from '../../runtime/book/lobster.ts';
+import { depthLevels } from '../../runtime/book/limit-order-book.ts';
 import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
 import { RecordFlag, RecordType, Word } from '../../runtime/record/record-layout.ts';
 import { type LobsterSource, lobsterOrderbookPathFor, lobsterTradingDate, openLobsterSource } from '../../runtime/replay/lobster-source.ts';
@@ -50,6 +55,40 @@ function drain(source: LobsterSource): { quotes: Quote[]; error: unknown } {
     return { quotes, error: undefined };
   } catch (error) {
     return { quotes, error };
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * Drains a source, and at every quote compares the book's top `levels` levels (price and
+ * size, both sides) with the orderbook row of the message that produced it; returns the
+ * quotes and the first rows that differ.
+ */
+function drainComparingLevels(source: LobsterSource, instrumentId: number, rows: string[], levels: number): { quotes: Quote[]; error: unknown; differing: string[] } {
+  const book = source.handler.replayOf(instrumentId).book;
+  const out = depthLevels(levels);
+  const differing: string[] = [];
+  const record = new MarketDataRecord();
+  const quotes: Quote[] = [];
+  try {
+    while (source.next(record)) {
+      const message = source.handler.messages - 1;
+      quotes.push({ message, sourceTimeNs: 0n, instrumentId: record.instrumentId, type: record.type, flags: record.flags, top: [record.bidPrice, record.bidSize, record.askPrice, record.askSize] });
+      const row = parseLobsterBookRow(rows[message], message + 1);
+      const shown = (side: 'buy' | 'sell'): string => {
+        const count = book.depth(side, out);
+        return Array.from({ length: levels }, (_, level) => (level < count ? `${out.prices[level]}x${out.quantities[level]}` : 'empty')).join(' ');
+      };
+      const expected = (prices: Float64Array, sizes: Float64Array): string =>
+        Array.from({ length: levels }, (_, level) => (sizes[level] === 0 ? 'empty' : `${prices[level]}x${sizes[level]}`)).join(' ');
+      const got = `bids ${shown('buy')} asks ${shown('sell')}`;
+      const want = `bids ${expected(row.bidPrices, row.bidSizes)} asks ${expected(row.askPrices, row.askSizes)}`;
+      if (got !== want) differing.push(`row ${message}: book ${got}, file ${want}`);
+    }
+    return { quotes, error: undefined, differing };
+  } catch (error) {
+    return { quotes, error, differing };
   } finally {
     source.close();
   }
@@ -162,7 +201,9 @@ describe('openLobsterSource on the AAPL sample', () => {
     const failure = error as ReplayInputError;
     expect(failure.file).toBe(dataPath(MESSAGES));
     const line = Number(/^.*: line (\d+): /.exec(failure.message)?.[1]);
-    expect(failure.message).toMatch(/price \d+ is a level of neither orderbook row \d+ nor row \d+ \(later_orderbook\.csv\): the orderbook file is not this message file's/);
+    expect(failure.message).toMatch(
+      /of a (buy|sell) order at price \d+ lies inside the (bid|ask) levels the orderbook shows, yet is a level of neither row \d+ nor row \d+ \(.*lines of later_orderbook\.csv\).*check that it is this message file's, or replay from the messages alone with --orderbook none/,
+    );
     expect(failure.offset).toBe(messages.slice(0, line - 1).reduce((bytes, text) => bytes + text.length + 1, 0));
     expect(line).toBeGreaterThan(1);
     expect(quotes.every((quote) => quote.message < line - 1)).toBe(true);
@@ -177,7 +218,82 @@ describe('openLobsterSource on the AAPL sample', () => {
     expect(error).toBeInstanceOf(ReplayInputError);
     expect((error as ReplayInputError).file).toBe(orderbook);
     expect((error as ReplayInputError).offset).toBe(tenRows.length);
-    expect((error as ReplayInputError).message).toMatch(/ends after 10 rows but the message file goes on \(line 11\)/);
+    expect((error as ReplayInputError).message).toMatch(/ends after 10 rows but the message file goes on \(line 11\): .*--orderbook none$/);
     expect(quotes.every((quote) => quote.message < 10)).toBe(true);
+  });
+});
+
+describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('messages deeper than the orderbook file shows (legitimate LOBSTER data)', () => {
+  const messages = hasDataFile(MESSAGES) ? lobsterLines(readFileSync(dataPath(MESSAGES), 'latin1')) : [];
+  const rows = hasDataFile(ORDERBOOK) ? lobsterLines(readFileSync(dataPath(ORDERBOOK), 'latin1')) : [];
+  const reference = (): Quote[] => drain(openLobsterSource(dataPath(MESSAGES), { instrumentId: 1, orderbookPath: dataPath(ORDERBOOK) })).quotes;
+
+  it('the sample with its orderbook file cut to 5 levels: no error, the same quotes, the book equal to every row shown, the deeper messages counted', () => {
+    // The same message file (its events reach the 10th level), with the rows' first 5 levels.
+    const orderbook = path.join(dir, 'AAPL_2012-06-21_34200000_57600000_orderbook_5.csv');
+    const fiveLevels = rows.map((row) => row.split(',').slice(0, 20).join(','));
+    writeFileSync(orderbook, `${fiveLevels.join('\n')}\n`);
+    const source = openLobsterSource(dataPath(MESSAGES), { instrumentId: 1, orderbookPath: orderbook });
+    const { quotes, error, differing } = drainComparingLevels(source, 1, fiveLevels, 5);
+    expect(error).toBeUndefined();
+    expect(quotes.map((quote) => [quote.message, ...quote.top])).toEqual(reference().map((quote) => [quote.message, ...quote.top]));
+    expect(differing.slice(0, 3)).toEqual([]);
+    // Independently: the add/cancel/delete/execute messages whose price is beyond the 5th level of its side in both rows around it.
+    const beyond = (text: string, line: number, price: number, buy: boolean): boolean => {
+      const row = parseLobsterBookRow(text, line);
+      return buy ? price < row.bidPrices[4] : price > row.askPrices[4];
+    };
+    const deeper = messages.filter((text, k) => {
+      const [, type, , , price, direction] = text.split(',').map(Number);
+      return k > 0 && type >= 1 && type <= 4 && beyond(fiveLevels[k - 1], k, price, direction === 1) && beyond(fiveLevels[k], k + 1, price, direction === 1);
+    }).length;
+    expect(deeper).toBeGreaterThan(50);
+    // One delete (line 59) of a sell order resting since before the file, at a level the 5-level rows never showed: skipped as unseen.
+    expect(source.eventCounts()).toEqual({ events: 999, rejected: 0, unseen: 1, deeperThanOrderbook: deeper });
+  });
+
+  it('messages synthesised below the 10th level (an order added there and deleted later, rows unchanged): no error, the same quotes', () => {
+    // After message 300 a buy order rests 1.00 USD below the 10th bid level, and message 600 deletes it;
+    // the book's visible levels do not change, so each inserted message's row repeats the row before it.
+    const deepBid = parseLobsterBookRow(rows[300], 301).bidPrices[9] - 10_000;
+    const time = (k: number): string => messages[k].split(',')[0];
+    const withDeep = [...messages.slice(0, 301), `${time(300)},1,999999991,100,${deepBid},1`, ...messages.slice(301, 601), `${time(600)},3,999999991,100,${deepBid},1`, ...messages.slice(601)];
+    const withDeepRows = [...rows.slice(0, 301), rows[300], ...rows.slice(301, 601), rows[600], ...rows.slice(601)];
+    const messageFile = path.join(dir, 'AAPL_2012-06-21_34200000_57600000_message_10.deep.csv');
+    const orderbook = path.join(dir, 'AAPL_2012-06-21_34200000_57600000_orderbook_10.deep.csv');
+    writeFileSync(messageFile, `${withDeep.join('\n')}\n`);
+    writeFileSync(orderbook, `${withDeepRows.join('\n')}\n`);
+    const source = openLobsterSource(messageFile, { instrumentId: 1, orderbookPath: orderbook });
+    const { quotes, error, differing } = drainComparingLevels(source, 1, withDeepRows, 9);
+    expect(error).toBeUndefined();
+    expect(differing.slice(0, 3)).toEqual([]);
+    // The same quotes as the sample, each one message later once past the inserted add (two past the delete).
+    const shifted = reference().map((quote) => [quote.message + (quote.message > 600 ? 2 : quote.message > 300 ? 1 : 0), ...quote.top]);
+    expect(quotes.map((quote) => [quote.message, ...quote.top])).toEqual(shifted);
+    expect(source.eventCounts()).toMatchObject({ events: 1001, rejected: 0, unseen: 0, deeperThanOrderbook: 2 });
+  });
+
+  it('a price inside the levels both rows show that is a level of neither is a real contradiction: an error naming the line, side, price and the levels shown, and the way through', () => {
+    // A delete of a buy order at one of the first 8 bid levels; its price moved between two visible levels.
+    const bidLevel = (k: number): number => parseLobsterBookRow(rows[k - 1], k).bidPrices.indexOf(Number(messages[k].split(',')[4]));
+    const k = messages.findIndex((text, index) => index > 100 && text.split(',')[1] === '3' && text.split(',')[5] === '1' && bidLevel(index) >= 0 && bidLevel(index) < 8);
+    expect(k).toBeGreaterThan(100);
+    const [stamp, type, id, size] = messages[k].split(',');
+    const before = parseLobsterBookRow(rows[k - 1], k);
+    const level = bidLevel(k);
+    const inside = before.bidPrices[level + 1] + 1;
+    const bent = [...messages];
+    bent[k] = [stamp, type, id, size, inside, 1].join(',');
+    const messageFile = path.join(dir, 'AAPL_2012-06-21_34200000_57600000_message_10.bent.csv');
+    writeFileSync(messageFile, `${bent.join('\n')}\n`);
+    const { error } = drain(openLobsterSource(messageFile, { instrumentId: 1, orderbookPath: dataPath(ORDERBOOK) }));
+    expect(error).toBeInstanceOf(ReplayInputError);
+    const text = (error as ReplayInputError).message;
+    expect(text).toContain(`line ${k + 1}: a delete of a buy order at price ${inside} lies inside the bid levels the orderbook shows, yet is a level of neither row ${k} nor row ${k + 1}`);
+    expect(text).toContain(`bid levels of row ${k}: ${Array.from(before.bidPrices).join(' ')}`);
+    expect(text).toContain('--orderbook none');
+    // Without the orderbook file the same messages replay from the messages alone.
+    const { error: alone } = drain(openLobsterSource(messageFile, { instrumentId: 1 }));
+    expect(alone).toBeUndefined();
   });
 });

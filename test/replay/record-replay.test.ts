@@ -1,6 +1,8 @@
 // Real processes: `marketfeed publish` → `record` (from shared memory and from TCP) →
 // capture file → `replay` → `record` again, a truncated capture replayed to a consumer, a
-// recorder killed mid-way, pacing, and a LOBSTER file replayed to a consumer.
+// recorder killed mid-way, pacing, a LOBSTER file replayed to a consumer, and LOBSTER messages
+// deeper than their orderbook file shows (accepted) against ones that contradict it (exit 1, and
+// the way through: --orderbook none).
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -25,6 +27,7 @@ const SEED = 11;
 const INSTRUMENTS = 20;
 const COUNT = 30_000;
 const LOBSTER_MESSAGES = 'lobster/AAPL_2012-06-21_34200000_57600000_message_10.first998.csv';
+const LOBSTER_ORDERBOOK = 'lobster/AAPL_2012-06-21_34200000_57600000_orderbook_10.first998.csv';
 
 function shm(feed: string): string[] {
   return ['--feed', feed, '--shm-dir', dir, '--idle', 'spin-yield', '--json'];
@@ -185,7 +188,7 @@ describe('record and replay across processes', () => {
     const playSummary = await succeeded(play);
     expect(playSummary.source).toMatch(/LOBSTER .*instrument 42.*seeded from .*_orderbook_/);
     // Every message read, none refused or skipped; the text summary says so too.
-    expect(playSummary.events).toEqual({ events: 999, rejected: 0, unseen: 0 });
+    expect(playSummary.events).toEqual({ events: 999, rejected: 0, unseen: 0, deeperThanOrderbook: 0 });
     expect(play.stderr.join('\n')).toMatch(/999 events read, 0 refused, 0 for orders below the seeded depth/);
     const records = playSummary.records as number;
     expect(records).toBeGreaterThan(100);
@@ -206,6 +209,50 @@ describe('record and replay across processes', () => {
     // 2012-06-21 09:30 New York is 13:30 UTC.
     quote.wrap(read.records[0], 0);
     expect(new Date(quote.sourceTimeNs / 1e6).toISOString()).toMatch(/^2012-06-21T13:30:00/);
+  });
+});
+
+describe.runIf(hasDataFile(LOBSTER_MESSAGES) && hasDataFile(LOBSTER_ORDERBOOK))('replay of LOBSTER messages deeper than the orderbook file shows', () => {
+  // The sample's messages reach its 10th level; its orderbook file cut to 5 levels shows fewer.
+  function fiveLevelPair(): { messages: string; rows: string[] } {
+    const stem = path.join(dir, `five-${process.pid}`);
+    fs.mkdirSync(stem, { recursive: true });
+    const messages = path.join(stem, 'AAPL_2012-06-21_34200000_57600000_message_5.csv');
+    fs.copyFileSync(dataPath(LOBSTER_MESSAGES), messages);
+    const rows = fs.readFileSync(dataPath(LOBSTER_ORDERBOOK), 'latin1').split('\n').filter((row) => row !== '');
+    fs.writeFileSync(path.join(stem, 'AAPL_2012-06-21_34200000_57600000_orderbook_5.csv'), rows.map((row) => `${row.split(',').slice(0, 20).join(',')}\n`).join(''));
+    return { messages, rows };
+  }
+
+  it('replays them to the end (exit 0) and says how many were deeper than the orderbook file shows', async () => {
+    const { messages } = fiveLevelPair();
+    const play = replay(uniqueFeed('deep'), messages, '--speed', 'max', '--mode', 'broadcast');
+    const summary = await succeeded(play);
+    expect(summary.source).toMatch(/seeded from AAPL_2012-06-21_34200000_57600000_orderbook_5\.csv/);
+    const events = summary.events as { events: number; rejected: number; deeperThanOrderbook: number };
+    expect(events).toMatchObject({ events: 999, rejected: 0 });
+    expect(events.deeperThanOrderbook).toBeGreaterThan(50);
+    expect(summary.records).toBe(485);
+    expect(play.stderr.join('\n')).toContain(`${events.deeperThanOrderbook} at prices deeper than the orderbook file shows (applied, not checked against it)`);
+  });
+
+  it('a real contradiction exits 1 naming the line, price, side and levels, and --orderbook none replays the same file from the messages alone', async () => {
+    const { messages } = fiveLevelPair();
+    const lines = fs.readFileSync(messages, 'latin1').split('\n');
+    // Line 7 adds a buy at 5850000; 5853250 lies between the first two bid levels of rows 6 and 7 and is neither's.
+    expect(lines[6]).toMatch(/^[\d.]+,1,\d+,\d+,5850000,1$/);
+    lines[6] = lines[6].replace(',5850000,', ',5853250,');
+    fs.writeFileSync(messages, lines.join('\n'));
+    const bad = replay(uniqueFeed('contra'), messages, '--speed', 'max', '--mode', 'broadcast');
+    const { code } = await bad.exit;
+    expect(code).toBe(1);
+    const text = bad.stderr.join('\n');
+    expect(text).toMatch(/line 7: an add of a buy order at price 5853250 lies inside the bid levels the orderbook shows, yet is a level of neither row 6 nor row 7 \(bid levels of row 6: 5853300 5853200 /);
+    expect(text).toContain('--orderbook none');
+    const alone = replay(uniqueFeed('alone'), messages, '--speed', 'max', '--mode', 'broadcast', '--orderbook', 'none');
+    const summary = await succeeded(alone);
+    expect(summary.source).toMatch(/no orderbook file: starts empty/);
+    expect(summary.events).toMatchObject({ events: 999 });
   });
 });
 

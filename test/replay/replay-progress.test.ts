@@ -59,6 +59,11 @@ describe('replay progress', () => {
         'warning: 2 events were refused (the book or the event itself was inconsistent) and changed nothing\n',
     );
     expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'L', error: undefined, events: { ...events, rejected: 0 } })).not.toMatch(/warning/);
+    // LOBSTER events deeper than the orderbook file shows are said, when there are any.
+    expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'L', error: undefined, events: { ...events, deeperThanOrderbook: 0 } })).not.toMatch(/deeper/);
+    expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'L', error: undefined, events: { ...events, deeperThanOrderbook: 1234 } })).toContain(
+      '  998 events read, 2 refused, 7 for orders below the seeded depth (skipped), 1,234 at prices deeper than the orderbook file shows (applied, not checked against it)\n',
+    );
     const error = new ReplayInputError('x.mfcap', 65_808, 'truncated block 1: 40 of 65552 bytes (1024 records)');
     expect(formatReplaySummary({ records: 1024, durationS: 0.5, description: 'capture x.mfcap', error })).toMatch(
       /^replayed 1,024 records .*\nerror: x\.mfcap: at byte 65808: truncated block 1.*\n {2}every record before that point was published/,
