@@ -6,12 +6,12 @@
 // commands that read the sample data run: through `sh`, with node_modules/.bin taken off
 // PATH, so `node` is whatever the machine has and only npx can find Node 24.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataDir, dataPath } from '../helpers/shared-data.ts';
+import { dataFiles, dataPath, MissingDataError } from '../helpers/shared-data.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const DOCUMENTS = [
@@ -70,12 +70,12 @@ describe('documented command lines', () => {
   });
 
   it('name only sample files that exist (the LOBSTER sample is …_message_10.first998.csv)', () => {
-    expect(existsSync(dataPath('lobster')), `no sample data in ${dataDir}: see the README's "Test data"`).toBe(true);
-    const lobster = new Set(readdirSync(dataPath('lobster')));
+    // Names are checked against the data manifest (README "Test data"), whose files dataPath finds or fails loudly on.
+    const lobster = new Set(dataFiles('lobster').map((relative) => path.basename(relative)));
     const missing: string[] = [];
     for (const line of DOCUMENTS.flatMap(linesOf)) {
       for (const [name] of line.text.matchAll(/AAPL_[\w.-]+\.csv/g)) if (!lobster.has(name)) missing.push(`${line.where}: ${name}`);
-      for (const [, relative] of line.text.matchAll(/\.\.\/shared\/data\/([\w./-]*[\w-])/g)) if (!existsSync(dataPath(relative))) missing.push(`${line.where}: ${DATA_PREFIX}${relative}`);
+      for (const [, relative] of line.text.matchAll(/\.\.\/shared\/data\/([\w./-]*[\w-])/g)) if (!isKnownData(relative)) missing.push(`${line.where}: ${DATA_PREFIX}${relative}`);
     }
     expect(missing).toEqual([]);
   });
@@ -102,7 +102,8 @@ describe('documented commands that read the sample data', () => {
   });
 
   it.each(runnable.map((line) => [line.where, line.text]))('%s runs: %s', async (where, text) => {
-    let command = text.replaceAll(DATA_PREFIX, `${dataDir}/`);
+    // Each ../shared/data/FILE becomes wherever the data resolver finds FILE (the download cache on GitHub).
+    let command = text.replace(/\.\.\/shared\/data\/([\w./-]*[\w-])/g, (_, relative: string) => dataPath(relative));
     const replay = text.startsWith('npx marketfeed replay ');
     if (replay) {
       // Its own segment and no TCP port, so that it cannot meet another test's feed.
@@ -114,3 +115,15 @@ describe('documented commands that read the sample data', () => {
     else expect(stdout.length, where).toBeGreaterThan(0);
   }, 60_000);
 });
+
+/** A documented data path names a folder or a file of the data manifest; absent data fails loudly (MissingDataError). */
+function isKnownData(relative: string): boolean {
+  if (dataFiles(relative).length > 0) return true;
+  try {
+    dataPath(relative);
+    return true;
+  } catch (error) {
+    if (error instanceof MissingDataError) throw error;
+    return false;
+  }
+}

@@ -223,9 +223,9 @@ describe('openLobsterSource on the AAPL sample', () => {
   });
 });
 
-describe.skipIf(!hasDataFile(MESSAGES) || !hasDataFile(ORDERBOOK))('messages deeper than the orderbook file shows (legitimate LOBSTER data)', () => {
-  const messages = hasDataFile(MESSAGES) ? lobsterLines(readFileSync(dataPath(MESSAGES), 'latin1')) : [];
-  const rows = hasDataFile(ORDERBOOK) ? lobsterLines(readFileSync(dataPath(ORDERBOOK), 'latin1')) : [];
+describe('messages deeper than the orderbook file shows (legitimate LOBSTER data)', () => {
+  const messages = lobsterLines(readFileSync(dataPath(MESSAGES), 'latin1'));
+  const rows = lobsterLines(readFileSync(dataPath(ORDERBOOK), 'latin1'));
   const reference = (): Quote[] => drain(openLobsterSource(dataPath(MESSAGES), { instrumentId: 1, orderbookPath: dataPath(ORDERBOOK) })).quotes;
 
   it('the sample with its orderbook file cut to 5 levels: no error, the same quotes, the book equal to every row shown, the deeper messages counted', () => {

@@ -212,7 +212,7 @@ describe('record and replay across processes', () => {
   });
 });
 
-describe.runIf(hasDataFile(LOBSTER_MESSAGES) && hasDataFile(LOBSTER_ORDERBOOK))('replay of LOBSTER messages deeper than the orderbook file shows', () => {
+describe('replay of LOBSTER messages deeper than the orderbook file shows', () => {
   // The sample's messages reach its 10th level; its orderbook file cut to 5 levels shows fewer.
   function fiveLevelPair(): { messages: string; rows: string[] } {
     const stem = path.join(dir, `five-${process.pid}`);
