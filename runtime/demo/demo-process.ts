@@ -25,9 +25,7 @@ export interface DemoConfig {
   out: NodeJS.WritableStream;
 }
 
-// The CLI beside this module: marketfeed.ts in the sources, marketfeed.js in the compiled package.
-const here = fileURLToPath(import.meta.url);
-const CLI = path.resolve(path.dirname(here), '..', 'cli', `marketfeed${path.extname(here)}`);
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'marketfeed.ts');
 const STOP_GRACE_MS = 5000;
 
 interface Child {
