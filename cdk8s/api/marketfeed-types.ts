@@ -5,6 +5,7 @@
 // (`validateSpec`) for the operator, which must not trust that a spec went through them.
 import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { IMAGE_REFERENCE } from './image-reference.ts';
 import type { ObjectMeta } from './kube-object.ts';
 
 export const MARKETFEED_GROUP = 'marketfeed.dev';
@@ -15,7 +16,8 @@ export const MARKETFEED_PLURAL = 'marketfeeds';
 export const MARKETFEED_SINGULAR = 'marketfeed';
 export const MARKETFEED_SHORT_NAME = 'mf';
 export const FIELD_MANAGER = 'marketfeed-operator';
-export const DEFAULT_IMAGE = 'ghcr.io/marketfeed/marketfeed:0.1.0';
+/** The image the release pushed for this version (one source: package.json). */
+export const DEFAULT_IMAGE = IMAGE_REFERENCE;
 
 /** Bytes per ring record (one cache line) and the room the segment header may take. */
 export const RECORD_BYTES = 64;

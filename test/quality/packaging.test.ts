@@ -1,6 +1,7 @@
-// The Dockerfile and the GitHub workflows cannot run here (no Docker engine, no runner), so
-// they are checked statically: what they copy exists, they run on Node 24, the image runs
-// as non-root, and CI runs the README's test command.
+// The Dockerfile and the GitHub workflows cannot run here (no Docker engine, no runner, no
+// hadolint binary), so they are checked statically: what the image builds from exists, it runs
+// the compiled CLI on Node 24 as non-root with only what runs, the hadolint rules that bear on
+// this Dockerfile hold, and CI runs the README's test command.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,10 @@ const instructions = dockerfile
   .split('\n')
   .map((line) => line.trim())
   .filter((line) => line !== '' && !line.startsWith('#'));
+const stageStarts = instructions.flatMap((line, index) => (line.startsWith('FROM ') ? [index] : []));
+const lastStage = instructions.slice(stageStarts.at(-1));
+const buildStages = instructions.slice(0, stageStarts.at(-1));
+const runs = instructions.filter((line) => line.startsWith('RUN '));
 
 interface Workflow {
   on: unknown;
@@ -25,28 +30,92 @@ function workflows(): Array<[string, Workflow]> {
   return fs.readdirSync(directory).map((file) => [file, parse(fs.readFileSync(path.join(directory, file), 'utf8')) as Workflow]);
 }
 
+/** COPY sources and destination, without flags. */
+function copyArguments(line: string): { sources: string[]; destination: string; from: string | undefined } {
+  const words = line.split(/\s+/).slice(1);
+  const from = words.find((word) => word.startsWith('--from='))?.slice('--from='.length);
+  const paths = words.filter((word) => !word.startsWith('--'));
+  return { sources: paths.slice(0, -1), destination: paths.at(-1)!, from };
+}
+
+/** Where `npm run build` (tsconfig.build.json) writes the JavaScript of a TypeScript source. */
+function compiledPath(source: string): string {
+  const build = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: { outDir: string; rootDir: string } };
+  return path.posix.join(build.compilerOptions.outDir, path.posix.relative(build.compilerOptions.rootDir, source)).replace(/\.ts$/, '.js');
+}
+
 describe('Dockerfile', () => {
   it('builds from Node 24 images only', () => {
     const bases = instructions.filter((line) => line.startsWith('FROM ')).map((line) => line.split(/\s+/)[1]);
-    expect(bases.length).toBeGreaterThan(0);
+    expect(bases.length).toBeGreaterThan(1);
     for (const base of bases) expect(base).toMatch(/^node:24(-|$)/);
   });
 
-  it('copies only paths that exist, and everything the CLI loads (runtime, operator, cdk8s)', () => {
-    const sources = instructions
-      .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
-      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+  it('the build stage copies paths that exist: the manifests, the tsconfigs and every source the build compiles', () => {
+    const sources = buildStages.filter((line) => line.startsWith('COPY ')).flatMap((line) => copyArguments(line).sources);
     for (const source of sources) expect(fs.existsSync(path.join(root, source)), source).toBe(true);
-    for (const needed of ['runtime', 'operator', 'cdk8s', 'package.json', 'package-lock.json', 'binding.gyp']) expect(sources).toContain(needed);
+    const build = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { include: string[] };
+    for (const needed of ['package.json', 'package-lock.json', 'binding.gyp', 'tsconfig.json', 'tsconfig.build.json', ...build.include]) expect(sources).toContain(needed);
+    const ignored = fs.readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+    for (const source of sources) expect(ignored, `.dockerignore drops ${source}`).not.toContain(source.split('/')[0]);
+    expect(runs.some((line) => / npm ci\b/.test(line))).toBe(true);
+    expect(runs.some((line) => /npm run build\b/.test(line))).toBe(true);
   });
 
-  it('runs the marketfeed CLI as a non-root user', () => {
-    const lastStage = instructions.slice(instructions.findLastIndex((line) => line.startsWith('FROM ')));
-    const user = lastStage.find((line) => line.startsWith('USER '));
+  it('the run stage holds only what runs: package.json, production node_modules, the addon and dist/', () => {
+    const copies = lastStage.filter((line) => line.startsWith('COPY ')).map(copyArguments);
+    for (const copy of copies) expect(copy.from, `run stage copies ${copy.sources.join(' ')} from the context`).toBe('build');
+    expect(copies.flatMap((copy) => copy.sources).sort()).toEqual(['/app/build/Release/marketfeed_native.node', '/app/dist', '/app/node_modules', '/app/package.json']);
+    expect(buildStages.some((line) => /npm prune --omit=dev\b/.test(line))).toBe(true);
+  });
+
+  it('runs the compiled CLI (what `npm run build` emits for runtime/cli/marketfeed.ts) as a non-root user', () => {
+    const user = lastStage.findLast((line) => line.startsWith('USER '));
     expect(user).toBeDefined();
-    expect(user!.split(/\s+/)[1]).not.toMatch(/^(root|0)(:|$)/);
-    expect(lastStage.find((line) => line.startsWith('ENTRYPOINT '))).toContain('runtime/cli/marketfeed.ts');
+    expect(user!.split(/\s+/)[1]).toMatch(/^[1-9]\d*:[1-9]\d*$/);
+    const entrypoint = lastStage.find((line) => line.startsWith('ENTRYPOINT '));
+    expect(JSON.parse(entrypoint!.slice('ENTRYPOINT '.length))).toEqual(['node', compiledPath('runtime/cli/marketfeed.ts')]);
     expect(fs.existsSync(path.join(root, 'runtime', 'cli', 'marketfeed.ts'))).toBe(true);
+  });
+
+  // hadolint's rules that bear on this Dockerfile (its README lists them with their severities).
+  it('passes the hadolint rules that bear on it', () => {
+    for (const run of runs) {
+      const command = run.replace(/^RUN\s+(--\S+\s+)*/, '');
+      // DL3008 / DL3016: system and npm packages pinned (npm ci installs the lockfile).
+      const aptPackages = /apt-get install/.test(command) ? command.split('apt-get install')[1].split(/&&|;/)[0].split(/\s+/).filter((word) => word !== '' && !word.startsWith('-')) : [];
+      for (const name of aptPackages) expect(name, `DL3008: ${run}`).toContain('=');
+      expect(command, `DL3016: ${run}`).not.toMatch(/npm (install|i) +[a-z@][^\s@]*(\s|$)/);
+      // DL3068: npm's cache in a BuildKit cache mount, not in a layer.
+      if (/\bnpm (ci|install|i)\b/.test(command)) expect(run, `DL3068: ${run}`).toMatch(/--mount=type=cache,target=\S*\.npm/);
+      // DL4006: no pipe without pipefail; DL3003: WORKDIR, not cd; DL3004: no sudo.
+      expect(command, `DL4006: ${run}`).not.toMatch(/[^|]\|[^|]/);
+      expect(command, `DL3003: ${run}`).not.toMatch(/(^|&&|;)\s*cd\s/);
+      expect(command, `DL3004: ${run}`).not.toMatch(/\bsudo\b/);
+    }
+    // DL3059: no consecutive RUN instructions.
+    for (let index = 1; index < instructions.length; index++) {
+      expect(instructions[index - 1].startsWith('RUN ') && instructions[index].startsWith('RUN '), `DL3059 at ${instructions[index]}`).toBe(false);
+    }
+    // DL3025: JSON form for ENTRYPOINT and CMD; DL3020: COPY, not ADD; DL3006/DL3007: tagged bases, not latest.
+    for (const line of instructions.filter((instruction) => /^(ENTRYPOINT|CMD) /.test(instruction))) expect(() => JSON.parse(line.replace(/^\S+ /, '')) as unknown, line).not.toThrow();
+    expect(instructions.some((line) => line.startsWith('ADD '))).toBe(false);
+    for (const base of instructions.filter((line) => line.startsWith('FROM ')).map((line) => line.split(/\s+/)[1])) expect(base, base).toMatch(/^[^:]+:(?!latest$)\S+$/);
+    // DL3045: WORKDIR before a COPY to a relative destination, in every stage.
+    for (const [index, start] of stageStarts.entries()) {
+      const stage = instructions.slice(start, stageStarts[index + 1]);
+      const firstWorkdir = stage.findIndex((line) => line.startsWith('WORKDIR /'));
+      const firstRelativeCopy = stage.findIndex((line) => line.startsWith('COPY ') && !copyArguments(line).destination.startsWith('/'));
+      if (firstRelativeCopy >= 0) expect(firstWorkdir, stage[0]).toBeGreaterThanOrEqual(0);
+      if (firstRelativeCopy >= 0) expect(firstWorkdir).toBeLessThan(firstRelativeCopy);
+    }
+  });
+
+  it('CI lints it with hadolint at a failure threshold set on purpose', () => {
+    const ci = workflows().find(([file]) => file === 'ci.yml')![1];
+    const hadolint = Object.values(ci.jobs).flatMap((job) => job.steps).find((step) => step.uses?.startsWith('hadolint/hadolint-action@'));
+    expect(hadolint?.with?.dockerfile).toBe('Dockerfile');
+    expect(hadolint?.with?.['failure-threshold']).toBe('style');
   });
 });
 
