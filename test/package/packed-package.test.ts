@@ -76,7 +76,7 @@ describe(`the packed ${packageJson.name} tarball installed into an empty project
   it('`npx marketfeed --help` lists the commands', async () => {
     const result = await run('npx', ['marketfeed', '--help'], project);
     expect(result.code, describeRun(result)).toBe(0);
-    expect(result.stdout).toContain('Usage: marketfeed <command>');
+    expect(result.stdout).toContain('Usage: npx marketfeed <command>');
     expect(result.stdout).toContain('operator');
   });
 
@@ -106,7 +106,7 @@ describe(`the packed ${packageJson.name} tarball installed into an empty project
   it('`npx marketfeed operator --help` loads the operator (operator/ and cdk8s/ are in the package)', async () => {
     const result = await run('npx', ['marketfeed', 'operator', '--help'], project);
     expect(result.code, describeRun(result)).toBe(0);
-    expect(result.stdout).toContain('Usage: marketfeed operator');
+    expect(result.stdout).toContain('Usage: npx marketfeed operator');
   });
 
   it("the library's exports resolve: an import runs, and its types check", async () => {
