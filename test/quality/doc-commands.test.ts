@@ -20,7 +20,8 @@ const DOCUMENTS = [
   ...readdirSync(path.join(root, 'examples')).map((file) => `examples/${file}`),
 ];
 const SHELL_BLOCK = /^```(sh|bash|shell|console)\s*$/;
-const DATA_PREFIX = '../shared/data/';
+/** A data file as the docs name it (README "Test data"); the resolver finds where it really is. */
+const DOCUMENTED_DATA = /\.\.\/shared\/data\/([\w./-]*[\w-])/g;
 
 interface Line {
   where: string;
@@ -75,14 +76,14 @@ describe('documented command lines', () => {
     const missing: string[] = [];
     for (const line of DOCUMENTS.flatMap(linesOf)) {
       for (const [name] of line.text.matchAll(/AAPL_[\w.-]+\.csv/g)) if (!lobster.has(name)) missing.push(`${line.where}: ${name}`);
-      for (const [, relative] of line.text.matchAll(/\.\.\/shared\/data\/([\w./-]*[\w-])/g)) if (!isKnownData(relative)) missing.push(`${line.where}: ${DATA_PREFIX}${relative}`);
+      for (const [named, relative] of line.text.matchAll(DOCUMENTED_DATA)) if (!isKnownData(relative)) missing.push(`${line.where}: ${named}`);
     }
     expect(missing).toEqual([]);
   });
 });
 
 // Shell blocks' commands that read the sample data: run as written.
-const runnable = DOCUMENTS.flatMap(shellLines).filter((line) => line.text.startsWith('npx ') && line.text.includes(DATA_PREFIX));
+const runnable = DOCUMENTS.flatMap(shellLines).filter((line) => line.text.startsWith('npx ') && line.text.match(DOCUMENTED_DATA) !== null);
 const shmDir = mkdtempSync(path.join(tmpdir(), 'doc-commands-'));
 afterAll(() => rmSync(shmDir, { recursive: true, force: true }));
 
@@ -103,7 +104,7 @@ describe('documented commands that read the sample data', () => {
 
   it.each(runnable.map((line) => [line.where, line.text]))('%s runs: %s', async (where, text) => {
     // Each ../shared/data/FILE becomes wherever the data resolver finds FILE (the download cache on GitHub).
-    let command = text.replace(/\.\.\/shared\/data\/([\w./-]*[\w-])/g, (_, relative: string) => dataPath(relative));
+    let command = text.replace(DOCUMENTED_DATA, (_, relative: string) => dataPath(relative));
     const replay = text.startsWith('npx marketfeed replay ');
     if (replay) {
       // Its own segment and no TCP port, so that it cannot meet another test's feed.
