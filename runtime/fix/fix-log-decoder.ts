@@ -60,6 +60,8 @@ export class FixLogDecoder {
       view = this.parser.parse(buffer, start, end);
     } catch (error) {
       if (!(error instanceof FixError)) throw error;
+      // Cut short where a new message begins inside it: that message is framed next.
+      if (error.code === 'Truncated' && error.offset > start && error.offset < end) this.framer.resumeAt(error.offset);
       // The parser's offset is into the framer's buffer: say where in the message instead.
       this.error(`message ${this.messages + this.errors + 1}: ${error.code} at byte ${error.offset - start} of the message: ${error.message.replace(/^\S+ at byte \d+: /, '')}`);
       return;

@@ -34,7 +34,7 @@ describe('marketfeed fix decode', () => {
     expect(run.stderr.join('\n')).toContain('46 messages, 0 errors');
   });
 
-  it('keeps going past a bad CheckSum and reports a truncated end, exiting 1', async () => {
+  it('keeps going past a bad CheckSum and reports a truncated end as Truncated, exiting 1', async () => {
     const lines = readFixLines(path.join('fix', 'jspurefix-examples', 'examples', 'FIX.4.4', 'fixsim', 'fix.txt'));
     const second = soh(lines[1]);
     // Its CheckSum's three digits sit just before the final SOH.
@@ -44,7 +44,7 @@ describe('marketfeed fix decode', () => {
     expect(code).toBe(1);
     expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(/^8=FIX\.4\.4 \| 9=\d+ \| 35=A \|/), expect.stringMatching(/^8=FIX\.4\.4 \| 9=\d+ \| 35=0 \|/)]);
     expect(stderr).toMatch(/error: message 2: BadCheckSum at byte \d+ of the message/);
-    expect(stderr).toMatch(/error: in the stream: Garbled at byte \d+: the input ends inside a message: 30 bytes from here are not a whole message/);
+    expect(stderr).toMatch(/error: in the stream: Truncated at byte \d+: the message ends after 10 of the 111 body bytes BodyLength promises: the input ends there/);
     expect(stderr).toContain('2 messages, 2 errors');
   });
 
