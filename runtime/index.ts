@@ -25,6 +25,7 @@ export { FixEncoder, type FixEncoderOptions } from './fix/fix-encoder.ts';
 export { FixError, type FixErrorCode } from './fix/fix-error.ts';
 export { loadFixDictionary, parseFixDictionary, type FixDictionary, type FixFieldDef, type FixGroupDef, type FixMessageDef } from './fix/fix-dictionary.ts';
 export { decodeFixMessage, type DecodedMessage, type DecodedField, type DecodedGroup, type DecodedValue } from './fix/fix-group-decoder.ts';
+export { FixValidator, SESSION_REJECT_REASON, type FixValidatorOptions } from './fix/fix-validator.ts';
 export { formatFixMessage } from './fix/fix-format.ts';
 export { fixChecksum, type FixDelimiter } from './fix/fix-bytes.ts';
 

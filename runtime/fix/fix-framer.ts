@@ -9,8 +9,15 @@
 // The same messages and errors come out however the stream is cut. end() reports a last
 // message cut short and still frames what follows its first byte (a BodyLength too large
 // would otherwise hide the messages after it).
+// A message that does not frame is named for what was seen (fix-framing-diagnosis.ts): cut
+// short (Truncated: the input ends inside it, or a new message begins inside it, even inside
+// its header), its CheckSum left out (MissingCheckSum: the body ends where BodyLength says and
+// a new message, a line end or the end of the input follows), or a BodyLength that disagrees
+// with where its CheckSum field is (BadBodyLength). Each is decided from the bytes up to a
+// fixed point (BodyLength's reach, or the end of the input), so cuts do not change it.
 import { DIGIT_0, DIGIT_9, EQUALS, type FixDelimiter, delimiterByte, isBeginString } from './fix-bytes.ts';
 import { FixError } from './fix-error.ts';
+import { MAX_BEGIN_STRING, type ReadHeader, diagnoseBody, diagnoseFrame, isBeginStringPrefix, messageStartAt, shown } from './fix-framing-diagnosis.ts';
 
 export interface FixFramerOptions {
   delimiter?: FixDelimiter;
@@ -21,8 +28,12 @@ export interface FixFramerOptions {
    * skipped without an error, if it is at most MAX_LINE_PREFIX bytes and holds no delimiter.
    */
   linePrefixes?: boolean;
-  /** Receives each complete message as bytes [start, end) of `buffer`, valid only during the call. */
-  onMessage: (buffer: Buffer, start: number, end: number) => void;
+  /**
+   * Receives each complete message as bytes [start, end) of `buffer`, valid only during the
+   * call; `offset` is where the message begins in the stream. A message found cut short by a
+   * new one inside it (FixParser's Truncated error) is handed back with resumeAt().
+   */
+  onMessage: (buffer: Buffer, start: number, end: number, offset: number) => void;
   /** Receives framing problems; the framer has already skipped past them. */
   onError: (error: FixError) => void;
 }
@@ -57,6 +68,18 @@ export class FixFramer {
     this.pending = Buffer.allocUnsafe(4096);
   }
 
+  /** Set by resumeAt() during onMessage: where framing goes on, or -1 (after the message). */
+  private resumeOffset = -1;
+
+  /**
+   * Called from onMessage: the message was cut short at `offset` of its buffer, where a new
+   * message begins (the offset of FixParser's Truncated error); framing goes on from there
+   * instead of after the message, so the message that begins there is not lost.
+   */
+  resumeAt(offset: number): void {
+    this.resumeOffset = offset;
+  }
+
   /** Bytes held back waiting for the rest of a message. */
   get buffered(): number {
     return this.pendingLength;
@@ -81,14 +104,26 @@ export class FixFramer {
    * bytes after its first one are framed again, so whole messages among them still come out.
    */
   end(): void {
+    // Starts cut by the end of the input now count as starts.
+    this.consume(this.frame(this.pending, 0, this.pendingLength, true));
     while (this.pendingLength > 0) {
-      if (!this.skipping) {
-        this.onError(new FixError('Garbled', this.streamOffset, `the input ends inside a message: ${this.pendingLength} bytes from here are not a whole message; skipping to the next one`));
-      }
+      if (!this.skipping) this.onError(this.cutShort());
       this.skipping = true;
       this.consume(1);
       this.consume(this.frame(this.pending, 0, this.pendingLength, true));
     }
+  }
+
+  /** The error for the held-back bytes at the end of the input: what messageLength last saw of them. */
+  private cutShort(): FixError {
+    const offset = this.streamOffset;
+    const length = this.pendingLength;
+    if (this.waitingBodyStart < 0) {
+      return new FixError('Truncated', offset, `the input ends inside the header of a message, ${shown(this.pending, 0, length, this.delimiter)}; skipping to the next message`);
+    }
+    const header = { lengthAt: this.waitingLengthAt, bodyStart: this.waitingBodyStart, bodyLength: this.waitingBodyLength };
+    const problem = diagnoseBody(this.pending, this.delimiter, header, length, 'input', offset);
+    return new FixError(problem.code, offset, `${problem.detail}; skipping to the next message`);
   }
 
   private consume(used: number): void {
@@ -135,12 +170,13 @@ export class FixFramer {
         i++;
         continue;
       }
-      const length = this.messageLength(buffer, i, end);
+      const length = this.messageLength(buffer, i, end, final);
       // More bytes are needed (at the end of the input, end() reports it).
       if (length === 0) return i;
       if (length > 0) {
-        this.onMessage(buffer, i, i + length);
-        i += length;
+        this.resumeOffset = -1;
+        this.onMessage(buffer, i, i + length, this.streamOffset + i);
+        i = this.resumeOffset > i && this.resumeOffset < i + length ? this.resumeOffset : i + length;
         continue;
       }
       if (this.linePrefixes && (i === start ? this.previousByte : buffer[i - 1]) === NEWLINE) {
@@ -199,27 +235,46 @@ export class FixFramer {
     return -1;
   }
 
-  /** Length of the message starting at `at`, 0 if more bytes are needed, -1 if it is not a message. */
-  private messageLength(buffer: Buffer, at: number, end: number): number {
+  /** The header of the message messageLength last waited on, relative to its start: BodyLength's value, the body (-1: header incomplete). */
+  private waitingLengthAt = -1;
+  private waitingBodyStart = -1;
+  private waitingBodyLength = 0;
+
+  /**
+   * Length of the message starting at `at`, 0 if more bytes are needed, -1 if it is not a
+   * message (the reason in errorCode and errorDetail). `final`: no more bytes will come.
+   */
+  private messageLength(buffer: Buffer, at: number, end: number, final: boolean): number {
     const delimiter = this.delimiter;
+    this.waitingBodyStart = -1;
     if (at + 1 >= end) return buffer[at] === 0x38 ? 0 : this.fail('BadBeginString', 'expected 8=');
-    if (buffer[at] !== 0x38 || buffer[at + 1] !== EQUALS) return this.fail('BadBeginString', 'expected 8=');
+    if (buffer[at] !== 0x38) return this.fail('BadBeginString', 'expected 8=');
+    // "8" then a new message: a sender that stopped after one byte.
+    if (buffer[at + 1] !== EQUALS) return this.cutBy(buffer, at + 1, end, final) ?? this.fail('BadBeginString', 'expected 8=');
     let i = at + 2;
     while (i < end && buffer[i] !== delimiter) {
-      if (i - at > 32) return this.fail('BadBeginString', 'BeginString too long');
+      if (i - at > MAX_BEGIN_STRING) return this.cutInBeginString(buffer, at, i, end, final) ?? this.fail('BadBeginString', 'BeginString too long');
       i++;
     }
     if (i === end) return 0;
-    if (!isBeginString(buffer, at + 2, i)) return this.fail('BadBeginString', 'BeginString is not FIX.n.m or FIXT.n.m');
+    if (!isBeginString(buffer, at + 2, i)) return this.cutInBeginString(buffer, at, i, end, final) ?? this.fail('BadBeginString', 'BeginString is not FIX.n.m or FIXT.n.m');
     i++;
     if (i + 1 >= end) return 0;
-    if (buffer[i] !== 0x39 || buffer[i + 1] !== EQUALS) return this.fail('BadBodyLength', 'second field is not BodyLength (9)');
+    if (buffer[i] !== 0x39 || buffer[i + 1] !== EQUALS) {
+      // "8=FIX.4.4|" or "8=FIX.4.4|9" then a new message.
+      const cut = buffer[i] === 0x38 ? i : buffer[i] === 0x39 && buffer[i + 1] === 0x38 ? i + 1 : -1;
+      return (cut >= 0 ? this.cutBy(buffer, cut, end, final) : undefined) ?? this.fail('BadBodyLength', `second field is not BodyLength (9): ${shown(buffer, i, Math.min(end, i + 12), delimiter)}`);
+    }
     i += 2;
     const digits = i;
     let bodyLength = 0;
     while (i < end && buffer[i] !== delimiter) {
       const byte = buffer[i];
-      if (byte < DIGIT_0 || byte > DIGIT_9 || i - digits >= 9) return this.fail('BadBodyLength', 'BodyLength is not a number');
+      if (byte < DIGIT_0 || byte > DIGIT_9 || i - digits >= 9) {
+        // "9=12" then a new message: its "8" reads as one more digit, and the "=" after it does not.
+        const cut = byte === 0x38 ? i : byte === EQUALS && i > digits && buffer[i - 1] === 0x38 ? i - 1 : -1;
+        return (cut >= 0 ? this.cutBy(buffer, cut, end, final) : undefined) ?? this.fail('BadBodyLength', 'BodyLength is not a number');
+      }
       bodyLength = bodyLength * 10 + byte - DIGIT_0;
       i++;
     }
@@ -227,12 +282,46 @@ export class FixFramer {
     if (i === digits) return this.fail('BadBodyLength', 'BodyLength is empty');
     const total = i + 1 + bodyLength + 7 - at;
     if (total > this.maxMessageBytes) return this.fail('MessageTooLarge', `message of ${total} bytes exceeds ${this.maxMessageBytes}`);
-    if (at + total > end) return 0;
+    if (at + total > end) {
+      this.waitingLengthAt = digits - at;
+      this.waitingBodyStart = i + 1 - at;
+      this.waitingBodyLength = bodyLength;
+      return 0;
+    }
     const trailer = at + total - 7;
     if (buffer[trailer] !== 0x31 || buffer[trailer + 1] !== 0x30 || buffer[trailer + 2] !== EQUALS || buffer[at + total - 1] !== delimiter) {
-      return this.fail('BadBodyLength', 'CheckSum (10) is not where BodyLength says');
+      // Judged on the bytes BodyLength reaches (and, at the end of the input, on all there are),
+      // waiting only while a message may start inside them whose header has not all come.
+      const header: ReadHeader = { lengthAt: digits, bodyStart: i + 1, bodyLength };
+      const problem = diagnoseFrame(buffer, delimiter, header, at + total, end, this.streamOffset) ??
+        (final ? diagnoseBody(buffer, delimiter, header, end, 'input', this.streamOffset) : undefined);
+      return problem === undefined ? 0 : this.fail(problem.code, problem.detail);
     }
     return total;
+  }
+
+  /**
+   * A header that stops making sense at `k`, where a new message may begin: -1 (reported as
+   * Truncated) if one does, 0 if the bytes cannot tell yet, and undefined if not, for the caller's own error.
+   */
+  private cutBy(buffer: Buffer, k: number, end: number, final: boolean): number | undefined {
+    const start = messageStartAt(buffer, k, end, this.delimiter, final);
+    if (start < 0) return 0;
+    if (start === 0) return undefined;
+    return this.fail('Truncated', `the message is cut short inside its header: a new message begins at byte ${this.streamOffset + k}`);
+  }
+
+  /** A BeginString value [at + 2, i) that is not one: a cut-short BeginString and a new message ("8=FIX.4" "8=FIX.4.4|…")? */
+  private cutInBeginString(buffer: Buffer, at: number, i: number, end: number, final: boolean): number | undefined {
+    for (let k = at + 2; k < i; k++) {
+      if (buffer[k] !== 0x38 || buffer[k + 1] !== EQUALS) continue;
+      let before = k;
+      while (before > at + 2 && (buffer[before - 1] === NEWLINE || buffer[before - 1] === 0x0d)) before--;
+      if (!isBeginStringPrefix(buffer, at + 2, before)) continue;
+      const cut = this.cutBy(buffer, k, end, final);
+      if (cut !== undefined) return cut;
+    }
+    return undefined;
   }
 }
 

@@ -1,7 +1,9 @@
 // Turns the bytes of a FIX log (a file or stdin, split anywhere) into one readable line
 // per message, for `marketfeed fix decode`: framed by FixFramer, validated by FixParser,
-// named by a data dictionary when there is one. A message that fails framing or
-// validation becomes an error line naming the check and the byte; the rest still decode.
+// named by a data dictionary when there is one, and with one checked by FixValidator (its
+// repeating groups, or with `strict` everything a session layer checks). A message that fails
+// framing or parsing becomes an error line naming the check and the byte; one that parses
+// still prints, with an error line per validation finding; the rest still decode.
 // Log lines may start with a prefix (QuickFIX's "20241013-14:03:55.006 : "); the
 // dictionary's own LENGTH/DATA field pairs are read as data (a venue's SecurityXML).
 import type { FixDelimiter } from './fix-bytes.ts';
@@ -12,22 +14,32 @@ import { formatFixMessage } from './fix-format.ts';
 import { FixFramer } from './fix-framer.ts';
 import type { FixMessageView } from './fix-message-view.ts';
 import { FixParser } from './fix-parser.ts';
+import { FixValidator } from './fix-validator.ts';
 
 export interface FixLogDecoderOptions {
   delimiter: FixDelimiter;
   /** With '|': whether CheckSum was computed over the '|' bytes or as if they were SOH. */
   checksumOver: 'bytes' | 'soh';
   dictionary: FixDictionary | undefined;
+  /** With a dictionary: also check what a session layer checks, not only repeating groups. */
+  strict?: boolean;
   onMessage: (line: string) => void;
-  /** A message that could not be framed or validated, described for people. */
+  /** A message that could not be framed or parsed, or a validation finding, described for people. */
   onError: (description: string) => void;
 }
 
 export class FixLogDecoder {
+  /** Messages parsed (and printed), those that failed validation included. */
   messages = 0;
+  /** Framing and parsing errors. */
   errors = 0;
+  /** Messages with at least one validation finding. */
+  invalid = 0;
+  /** Messages framed so far, parsed or not: the number a report gives a message. */
+  private framed = 0;
   private readonly framer: FixFramer;
   private readonly parser: FixParser;
+  private readonly validator: FixValidator | undefined;
   private readonly options: FixLogDecoderOptions;
 
   constructor(options: FixLogDecoderOptions) {
@@ -37,10 +49,11 @@ export class FixLogDecoder {
       checksumOver: options.checksumOver,
       ...(options.dictionary === undefined ? {} : { dataFields: dataFieldsOf(options.dictionary) }),
     });
+    this.validator = options.dictionary === undefined ? undefined : new FixValidator(options.dictionary, { strict: options.strict ?? false });
     this.framer = new FixFramer({
       delimiter: options.delimiter,
       linePrefixes: true,
-      onMessage: (buffer, start, end) => this.message(buffer, start, end),
+      onMessage: (buffer, start, end, offset) => this.message(buffer, start, end, offset),
       onError: (error) => this.error(`in the stream: ${error.message}`),
     });
   }
@@ -54,18 +67,27 @@ export class FixLogDecoder {
     this.framer.end();
   }
 
-  private message(buffer: Buffer, start: number, end: number): void {
+  private message(buffer: Buffer, start: number, end: number, offset: number): void {
+    const where = `message ${++this.framed} (byte ${offset} of the input)`;
     let view: FixMessageView;
     try {
       view = this.parser.parse(buffer, start, end);
     } catch (error) {
       if (!(error instanceof FixError)) throw error;
+      // Cut short where a new message begins inside it: that message is framed next.
+      if (error.code === 'Truncated' && error.offset > start && error.offset < end) this.framer.resumeAt(error.offset);
       // The parser's offset is into the framer's buffer: say where in the message instead.
-      this.error(`message ${this.messages + this.errors + 1}: ${error.code} at byte ${error.offset - start} of the message: ${error.message.replace(/^\S+ at byte \d+: /, '')}`);
+      this.error(`${where}: ${error.code} at byte ${error.offset - start} of the message: ${error.message.replace(/^\S+ at byte \d+: /, '')}`);
       return;
     }
     this.messages++;
     this.options.onMessage(this.options.dictionary === undefined ? rawLine(view) : formatFixMessage(view, this.options.dictionary));
+    const findings = this.validator?.validate(view) ?? 0;
+    if (findings === 0) return;
+    this.invalid++;
+    for (let k = 0; k < findings; k++) {
+      this.options.onError(`${where}: ${this.validator!.codeAt(k)} at byte ${this.validator!.offsetAt(k) - start} of the message: ${this.validator!.describe(k)}`);
+    }
   }
 
   private error(description: string): void {

@@ -215,6 +215,17 @@ export class FixMessageView {
     return days * 86_400_000 + this.timeOfDayMs;
   }
 
+  /** Whether the value of field `index` is a valid UTCTimestamp (a dictionary validator's check; allocates nothing when it is). */
+  isUtcTimestampAt(index: number): boolean {
+    try {
+      this.utcDaysAt(index);
+      return true;
+    } catch (error) {
+      if (error instanceof FixError) return false;
+      throw error;
+    }
+  }
+
   /** Time of day in ms of the last utcDaysAt, beside its return value (as decimalScale is for decimals). */
   private timeOfDayMs = 0;
 

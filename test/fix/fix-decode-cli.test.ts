@@ -1,12 +1,16 @@
 // `marketfeed fix decode` as users run it: a '|' log file with a dictionary, and SOH bytes
 // on stdin where one message has a bad CheckSum and the input ends inside another — the
 // good messages still print, the bad ones are named on stderr, and the exit code is 1.
+// With --dictionary its repeating groups are validated, and with --strict what a session
+// layer checks (QuickFIX's acceptance messages for those rules): each finding on stderr names
+// the message, its byte in the input, the rule, the tag and the field.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCliToEnd } from '../helpers/cli.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 import { readFixLines, soh } from './fix-data.ts';
+import { acceptanceMessages } from './quickfix-acceptance.ts';
 
 const sessionLog = dataPath('fix/jspurefix-examples/examples/FIX.4.4/fixsim/fix.txt');
 const dictionary = dataPath('fix/dictionaries/FIX44.xml');
@@ -34,7 +38,7 @@ describe('marketfeed fix decode', () => {
     expect(run.stderr.join('\n')).toContain('46 messages, 0 errors');
   });
 
-  it('keeps going past a bad CheckSum and reports a truncated end, exiting 1', async () => {
+  it('keeps going past a bad CheckSum and reports a truncated end as Truncated, exiting 1', async () => {
     const lines = readFixLines(path.join('fix', 'jspurefix-examples', 'examples', 'FIX.4.4', 'fixsim', 'fix.txt'));
     const second = soh(lines[1]);
     // Its CheckSum's three digits sit just before the final SOH.
@@ -43,8 +47,8 @@ describe('marketfeed fix decode', () => {
     const { code, stdout, stderr } = await decodeStdin(input);
     expect(code).toBe(1);
     expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(/^8=FIX\.4\.4 \| 9=\d+ \| 35=A \|/), expect.stringMatching(/^8=FIX\.4\.4 \| 9=\d+ \| 35=0 \|/)]);
-    expect(stderr).toMatch(/error: message 2: BadCheckSum at byte \d+ of the message/);
-    expect(stderr).toMatch(/error: in the stream: Garbled at byte \d+: the input ends inside a message: 30 bytes from here are not a whole message/);
+    expect(stderr).toMatch(new RegExp(`error: message 2 \\(byte ${soh(lines[0]).length} of the input\\): BadCheckSum at byte \\d+ of the message`));
+    expect(stderr).toMatch(/error: in the stream: Truncated at byte \d+: the message ends after 10 of the 111 body bytes BodyLength promises: the input ends there/);
     expect(stderr).toContain('2 messages, 2 errors');
   });
 
@@ -69,5 +73,56 @@ describe('marketfeed fix decode', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^SecurityDefinition \(d\) \| .*MsgType\(35\)=d \[SECURITY_DEFINITION\] \| .*SecurityXMLLen\(1184\)=5 \| /);
     expect(stdout).toContain(`SecurityXML(1185)=${xml} | CheckSum(10)=`);
+  });
+
+  /** The messages a QuickFIX acceptance script sends, as one SOH stream, and where each begins in it. */
+  function sent(file: string): { input: Buffer; offsets: number[] } {
+    const messages = acceptanceMessages('fix44', file).filter((message) => message.direction === 'I').map((message) => message.bytes);
+    const offsets = messages.map((_, i) => messages.slice(0, i).reduce((sum, message) => sum + message.length, 0));
+    return { input: Buffer.concat(messages), offsets };
+  }
+
+  it('with --dictionary, a group whose count disagrees with its entries is reported, and the exit code is 1', async () => {
+    const { input, offsets } = sent('14i_RepeatingGroupCountNotEqual.def');
+    const { code, stdout, stderr } = await decodeStdin(input, ['--dictionary', dictionary]);
+    // Every message still prints: the findings refer to its fields.
+    expect(stdout.trim().split('\n').map((line) => line.split(' ')[0])).toEqual(['Logon', 'NewOrderSingle', 'Logout']);
+    expect(stderr).toContain(`error: message 2 (byte ${offsets[1]} of the input): BadGroup at byte `);
+    expect(stderr).toMatch(/of the message: tag 386 \(NoTradingSessions\) says 3 entries, found 2\n/);
+    expect(stderr).toContain('3 messages, 0 errors, 1 failed validation');
+    expect(code).toBe(1);
+  });
+
+  it('with --strict, required fields, empty values and enumerations are checked too, one line per finding', async () => {
+    const required = sent('14b_RequiredFieldMissing.def');
+    const empty = sent('14d_TagSpecifiedWithoutValue.def');
+    const enumeration = sent('14e_IncorrectEnumValue.def');
+    const input = Buffer.concat([required.input, empty.input, enumeration.input]);
+    const base = [0, required.input.length, required.input.length + empty.input.length];
+    const { code, stdout, stderr } = await decodeStdin(input, ['--dictionary', dictionary, '--strict']);
+    expect(stdout.trim().split('\n')).toHaveLength(4 + 3 + 5);
+    const findings = stderr.split('\n').filter((line) => line.startsWith('error: '));
+    expect(findings).toEqual([
+      expect.stringMatching(new RegExp(`^error: message 2 \\(byte ${base[0] + required.offsets[1]} of the input\\): MissingField at byte \\d+ of the message: tag 56 \\(TargetCompID\\) is required in the header, and missing$`)),
+      expect.stringMatching(/^error: message 3 \(byte \d+ of the input\): MissingField at byte \d+ of the message: tag 11 \(ClOrdID\) is required in the body of NewOrderSingle \(D\), and missing$/),
+      expect.stringMatching(new RegExp(`^error: message 6 \\(byte ${base[1] + empty.offsets[1]} of the input\\): EmptyValue at byte \\d+ of the message: tag 56 \\(TargetCompID\\) has no value$`)),
+      expect.stringMatching(/^error: message 9 \(byte \d+ of the input\): BadEnumValue at byte \d+ of the message: tag 21 \(HandlInst\) = "4" is not one of its values \(1, 2, 3\)$/),
+      expect.stringMatching(/^error: message 10 \(byte \d+ of the input\): BadEnumValue at byte \d+ of the message: tag 167 \(SecurityType\) = "BOO" is not one of its values/),
+    ]);
+    expect(stderr).toContain('12 messages, 0 errors, 5 failed validation');
+    expect(code).toBe(1);
+  });
+
+  it('with --strict, messages a session accepts pass and the exit code is 0', async () => {
+    const { input } = sent('8_AdminAndApplicationMessages.def');
+    const { code, stderr } = await decodeStdin(input, ['--dictionary', dictionary, '--strict']);
+    expect(stderr).toMatch(/^\d+ messages, 0 errors, 0 failed validation\n$/);
+    expect(code).toBe(0);
+  });
+
+  it('--strict needs --dictionary: a usage error, exit 2', async () => {
+    const run = await runCliToEnd(['fix', 'decode', '--file', sessionLog, '--strict']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.join('\n')).toContain('--strict needs --dictionary');
   });
 });

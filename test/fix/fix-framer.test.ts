@@ -127,24 +127,28 @@ describe('FixFramer', () => {
 
   const good = [lines[1], lines[2], lines[3]].map((line) => soh(line).toString('latin1'));
 
-  it('a sender that died mid-field ("34=12") loses no message that follows, even right after a digit', () => {
+  it('a sender that died mid-field ("34=12") loses no message that follows, even right after a digit, and the first is Truncated', () => {
     const stream = Buffer.from(`8=FIX.4.4\x019=30\x0135=D\x0134=12${good[0]}${good[1]}`, 'latin1');
-    expectCutInvariant(stream, { messages: [good[0], good[1]], errors: [['BadBodyLength', 0]] });
+    expectCutInvariant(stream, { messages: [good[0], good[1]], errors: [['Truncated', 0]] });
   });
 
-  it('a line cut inside its BeginString does not swallow the next message', () => {
+  it('a line cut inside its BeginString does not swallow the next message, and is Truncated', () => {
     const stream = Buffer.from(`8=FIX.4\n${good[0]}`, 'latin1');
-    expectCutInvariant(stream, { messages: [good[0]], errors: [['BadBeginString', 0]] });
+    expectCutInvariant(stream, { messages: [good[0]], errors: [['Truncated', 0]] });
     // Text that merely holds "8=" is no message either.
     expectCutInvariant(Buffer.from(`8=hello\x019=5\x01${good[0]}`, 'latin1'), { messages: [good[0]], errors: [['BadBeginString', 0]] });
   });
 
   it('a BodyLength too large: at the end of the input it is reported, and the messages it hid still come out', () => {
+    // No CheckSum field before the next message: the first is taken for a message cut short.
     const stream = Buffer.from(`8=FIX.4.4\x019=5000\x0135=0\x01${good.join('')}`, 'latin1');
-    expectCutInvariant(stream, { messages: good, errors: [['Garbled', 0]] });
+    expectCutInvariant(stream, { messages: good, errors: [['Truncated', 0]] });
+    // With its CheckSum field, it is the BodyLength that is wrong.
+    const withCheckSum = Buffer.from(`8=FIX.4.4\x019=5000\x0135=0\x0110=123\x01${good.join('')}`, 'latin1');
+    expectCutInvariant(withCheckSum, { messages: good, errors: [['BadBodyLength', 0]] });
     // A last message cut short is reported at its start.
     const cutShort = Buffer.from(`${good[0]}${good[1].slice(0, 40)}`, 'latin1');
-    expectCutInvariant(cutShort, { messages: [good[0]], errors: [['Garbled', good[0].length]] });
+    expectCutInvariant(cutShort, { messages: [good[0]], errors: [['Truncated', good[0].length]] });
   });
 
   it('log lines that start with a time stamp: the prefix is skipped without an error when asked; a line of text is still an error', () => {

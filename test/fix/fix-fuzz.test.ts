@@ -1,5 +1,5 @@
 // Fuzz: arbitrary bytes and mutated real messages fed to the parser, the typed accessors,
-// the framer and the dictionary-driven group decoder and formatter, and mutated QuickFIX
+// the framer, the dictionary-driven group decoder, validator and formatter, and mutated QuickFIX
 // dictionaries fed to the dictionary loader, never crash and never hang, and the only error
 // ever thrown is FixError.
 import { readFileSync } from 'node:fs';
@@ -12,10 +12,12 @@ import { formatFixMessage } from '../../runtime/fix/fix-format.ts';
 import { FixFramer } from '../../runtime/fix/fix-framer.ts';
 import { decodeFixMessage } from '../../runtime/fix/fix-group-decoder.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
+import { FixValidator } from '../../runtime/fix/fix-validator.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 import { readFixLines, soh } from './fix-data.ts';
 
 const fix44 = loadFixDictionary(dataPath('fix/dictionaries/FIX44.xml'));
+const validators = [new FixValidator(fix44), new FixValidator(fix44, { strict: true, maxFindings: 4 })];
 
 const samples = [
   ...readFixLines('fix/jspurefix-examples/examples/FIX.4.4/fixsim/fix.txt'),
@@ -67,6 +69,14 @@ function exercise(bytes: Buffer): void {
   }
   onlyFixError(() => decodeFixMessage(view, fix44));
   expect(typeof formatFixMessage(view, fix44)).toBe('string');
+  for (const validator of validators) {
+    const findings = validator.validate(view);
+    for (let k = 0; k < findings; k++) {
+      expect(validator.errorAt(k)).toBeInstanceOf(FixError);
+      expect(validator.offsetAt(k)).toBeGreaterThanOrEqual(view.start);
+      expect(validator.offsetAt(k)).toBeLessThan(view.end);
+    }
+  }
 }
 
 /** Sets the checksum of a mutated message right, so mutations reach the field parser. */

@@ -58,7 +58,7 @@ describe('FixParser skipFramingChecks', () => {
 
   it('when on, still wants CheckSum last, a closing delimiter and MsgType third', () => {
     expect(codeOf(lenient, good.replace(/10=\d{3}\|$/, ''))).toBe('BadCheckSum');
-    expect(codeOf(lenient, good.slice(0, -1))).toBe('Garbled');
+    expect(codeOf(lenient, good.slice(0, -1))).toBe('Truncated');
     expect(codeOf(lenient, '8=FIX.4.4|9=5|49=A|35=0|10=000|')).toBe('BadMsgType');
     expect(codeOf(lenient, '8=FIX.4.4|9=5|10=000|')).toBe('BadMsgType');
   });

@@ -126,10 +126,10 @@ describe('FixParser validation', () => {
     }
     // 035=D would be taken for MsgType, and a second 10= would be read instead of the checked CheckSum.
     const leadingZero = errorOf(() => new FixParser().parse(withTrailer('35=D\x01035=8\x01')));
-    expect([leadingZero.code, leadingZero.message]).toEqual(['Garbled', expect.stringMatching(/tag 35 is written with a leading zero/)]);
+    expect([leadingZero.code, leadingZero.message]).toEqual(['BadTag', expect.stringMatching(/tag "035" is written with a leading zero/)]);
     for (const tag of [8, 9, 10]) {
       const misplaced = errorOf(() => new FixParser().parse(withTrailer(`35=D\x01${tag}=999\x01`)));
-      expect([misplaced.code, misplaced.message], String(tag)).toEqual(['Garbled', expect.stringMatching(new RegExp(`tag ${tag} belongs to the header or trailer`))]);
+      expect([misplaced.code, misplaced.message], String(tag)).toEqual(['TagOutOfOrder', expect.stringMatching(new RegExp(`tag ${tag} belongs to the header or trailer`))]);
     }
   });
 
@@ -151,11 +151,12 @@ describe('FixParser validation', () => {
     // BodyLength leads to "10=", so a short CheckSum is the CheckSum's fault, not the length's.
     const twoDigits = errorOf(() => parser.parse(Buffer.from(text.slice(0, sumAt) + '12\x01', 'latin1')));
     expect([twoDigits.code, twoDigits.offset, twoDigits.message]).toEqual(['BadCheckSum', sumAt, expect.stringMatching(/CheckSum is not 3 digits/)]);
+    // Bytes that end inside the CheckSum are a message cut short, reported where they end.
     const cutInCheckSum = errorOf(() => parser.parse(Buffer.from(text.slice(0, sumAt + 1), 'latin1')));
-    expect([cutInCheckSum.code, cutInCheckSum.offset]).toEqual(['BadCheckSum', sumAt]);
+    expect([cutInCheckSum.code, cutInCheckSum.offset]).toEqual(['Truncated', sumAt + 1]);
     const msgType = errorOf(() => parser.parse(withTrailer('49=A\x0135=D\x01')));
     expect(msgType.code).toBe('BadMsgType');
-    const garbled = errorOf(() => parser.parse(withTrailer('35=D\x01abc\x01')));
-    expect(garbled.code).toBe('Garbled');
+    const noEquals = errorOf(() => parser.parse(withTrailer('35=D\x01abc\x01')));
+    expect(noEquals.code).toBe('MissingEquals');
   });
 });

@@ -1,30 +1,40 @@
 // `marketfeed fix decode`: pretty-prints a FIX log (a file or stdin; SOH or '|' delimiters)
 // one message per line, with message, field and enumeration names from a QuickFIX data
-// dictionary. Bad messages are reported on stderr with the failed check and byte; the
-// rest still print. Exits 1 when any message was bad.
+// dictionary, which also validates its repeating groups (and, with --strict, what a session
+// layer checks). Bad messages and validation findings are reported on stderr, one line each,
+// with the message's number and byte in the input, the check and the tag; every message that
+// parses still prints. Exits 1 when any message was bad or failed validation.
 import fs from 'node:fs';
 import { loadFixDictionary } from '../../fix/fix-dictionary.ts';
 import { FixLogDecoder, detectDelimiter } from '../../fix/fix-log-decoder.ts';
 import { defineCommand } from '../command.ts';
+import { UsageError } from '../options.ts';
 
 export const fixDecodeCommand = defineCommand({
   name: 'fix decode',
   description:
     'Reads FIX messages from --file (default stdin), checks BeginString, BodyLength and CheckSum, and prints one line per\n' +
     'message: `MessageName (MsgType) | FieldName(tag)=value [meaning] | …` with --dictionary (QuickFIX XML, e.g.\n' +
-    "FIX44.xml; add --transport FIXT11.xml for FIX 5.x), else `tag=value | …`. Errors go to stderr.",
+    'FIX44.xml; add --transport FIXT11.xml for FIX 5.x), else `tag=value | …`. With --dictionary, repeating group counts\n' +
+    'are checked; --strict adds what a FIX session checks (field order, MsgType, required fields, repeated tags, empty\n' +
+    'values, value formats, enumerations, unknown tags). Errors and findings go to stderr, one line each:\n' +
+    '`error: message N (byte B of the input): Code at byte K of the message: tag T (Name) …`; every message that parses\n' +
+    'still prints. Exit 1 if any message was bad or failed validation.',
   examples: [
     'npx marketfeed fix decode --file session.log --dictionary FIX44.xml',
     'tail -f session.log | npx marketfeed fix decode --dictionary FIX44.xml',
+    'npx marketfeed fix decode --file session.log --dictionary FIX44.xml --strict',
   ],
   options: {
     file: { type: 'string', description: 'FIX log to read (default: stdin)' },
-    dictionary: { type: 'string', description: 'QuickFIX XML data dictionary for names' },
+    dictionary: { type: 'string', description: 'QuickFIX XML data dictionary for names; its repeating groups are validated' },
     transport: { type: 'string', description: 'transport dictionary (FIXT11.xml) for FIX 5.x application dictionaries' },
     delimiter: { type: 'choice', choices: ['auto', 'soh', 'pipe'], default: 'auto', description: "field delimiter; auto = SOH if the input has one, else '|'" },
     checksum: { type: 'choice', choices: ['soh', 'bytes'], default: 'soh', description: "with '|': CheckSum computed as if '|' were SOH (a log of real traffic), or over the bytes as written" },
+    strict: { type: 'boolean', default: false, description: 'with --dictionary: validate as a FIX session does (required fields, enumerations, empty values, …)' },
   },
   async run(options) {
+    if (options.strict && options.dictionary === undefined) throw new UsageError('marketfeed fix decode: --strict needs --dictionary');
     const dictionary = options.dictionary === undefined ? undefined : loadFixDictionary(options.dictionary, options.transport);
     const input = options.file === undefined ? process.stdin : fs.createReadStream(options.file);
     let decoder: FixLogDecoder | undefined;
@@ -35,6 +45,7 @@ export const fixDecodeCommand = defineCommand({
         delimiter,
         checksumOver: options.checksum,
         dictionary,
+        strict: options.strict,
         onMessage: (line) => process.stdout.write(`${line}\n`),
         onError: (description) => process.stderr.write(`error: ${description}\n`),
       });
@@ -57,7 +68,8 @@ export const fixDecodeCommand = defineCommand({
       for (const piece of held.splice(0)) decoder.push(piece);
     }
     decoder?.end();
-    process.stderr.write(`${decoder?.messages ?? 0} messages, ${decoder?.errors ?? 0} errors\n`);
-    return (decoder?.errors ?? 0) > 0 ? 1 : 0;
+    const validation = dictionary === undefined ? '' : `, ${decoder?.invalid ?? 0} failed validation`;
+    process.stderr.write(`${decoder?.messages ?? 0} messages, ${decoder?.errors ?? 0} errors${validation}\n`);
+    return (decoder?.errors ?? 0) + (decoder?.invalid ?? 0) > 0 ? 1 : 0;
   },
 });
