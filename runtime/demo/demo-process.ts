@@ -66,7 +66,8 @@ export async function runDemo(config: DemoConfig): Promise<number> {
   write(formatDemoPlan({ feed, instruments: config.instruments, rate: config.rate, cpuCount: cpus.length }, plan));
 
   const state: DemoState = { publisherLine: undefined, consumerLines: new Map(), summaries: new Map(), segmentCreated: false };
-  const common = ['--feed', feed, '--shm-dir', config.shmDir, '--report-interval', '1', '--log-level', 'info', '--json'];
+  // JSON logs whatever the terminal: the demo reads its children's log lines.
+  const common = ['--feed', feed, '--shm-dir', config.shmDir, '--report-interval', '1', '--log-level', 'info', '--log-format', 'json', '--json'];
   const start = (p: DemoProcessPlan, args: string[]): void => {
     const child = startChild(p, [...args, ...common], state, write);
     children.push(child);
@@ -152,7 +153,8 @@ function startChild(p: DemoProcessPlan, args: string[], state: DemoState, write:
       else if (event.msg === 'published') state.publisherLine = event as unknown as PublisherLine;
       else if (event.msg === 'latency') state.consumerLines.set(p.name, event as unknown as ConsumerLine);
       else if (event.msg === 'publishing') state.segmentCreated = true;
-      else if (typeof event.level === 'number' && event.level >= 40) write(`  [${p.name}] ${String(event.msg)}\n`);
+      // A fatal line (60) is shown by the plain `marketfeed <command>: …` line the CLI writes after it.
+      else if (typeof event.level === 'number' && event.level >= 40 && event.level < 60) write(`  [${p.name}] ${String(event.msg)}\n`);
     },
   });
 }

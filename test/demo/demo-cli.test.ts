@@ -195,6 +195,14 @@ describe('marketfeed demo', () => {
       // is doing, not as a second signal that makes it exit at once (130) without clean-up.
       expect(stderr).not.toMatch(/second signal/);
       expect((run.summary() as unknown as DemoSummary).exitCodes).toEqual([1, 1, 1]);
+      // Each child's failure is shown once: its plain `marketfeed <command>: …` line, not
+      // its fatal log line as well.
+      const failures = run.stderr.filter((line) => /^\s*\[[\w-]+\] marketfeed [a-z ]+: /.test(line));
+      expect(failures, stderr).not.toHaveLength(0);
+      for (const failure of failures) {
+        const [, child, message] = /^\s*(\[[\w-]+\]) marketfeed [a-z ]+: (.*)$/.exec(failure)!;
+        expect(run.stderr.filter((line) => line.trimStart().startsWith(child) && line.includes(message)), stderr).toHaveLength(1);
+      }
     } finally {
       fs.rmSync(notADirectory);
     }
