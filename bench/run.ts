@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchModule } from './lib/bench-report.ts';
+import { MissingDataError } from '../test/helpers/shared-data.ts';
 import { machineInfo } from './lib/machine.ts';
 import { writeResults } from './lib/results-writer.ts';
 import { printReport } from './lib/table-printer.ts';
@@ -37,8 +38,19 @@ if (load === undefined) {
   console.error(`unknown bench "${name}"; available: ${Object.keys(BENCHES).join(', ')}\n${USAGE}`);
   process.exit(2);
 }
-const report = await (await load()).runBench({ quick });
+const report = await runOrExplain(load, quick);
 printReport(name, report, machineInfo(), quick);
 const file = writeResults(name, report.rows, quick);
 console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 process.exitCode = report.errors.length > 0 ? 1 : 0;
+
+/** Runs the bench; absent test data is one plain line saying how to get it, not a stack trace. */
+async function runOrExplain(loader: () => Promise<BenchModule>, quickRun: boolean): Promise<Awaited<ReturnType<BenchModule['runBench']>>> {
+  try {
+    return await (await loader()).runBench({ quick: quickRun });
+  } catch (error) {
+    if (!(error instanceof MissingDataError)) throw error;
+    console.error(`bench ${name}: ${error.message}`);
+    process.exit(1);
+  }
+}
