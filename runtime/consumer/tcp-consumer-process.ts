@@ -11,7 +11,7 @@ import { monotonicNs, wallClockNs } from '../clock/clock.ts';
 import type { ProcessSettings } from '../service/process-settings.ts';
 import { Service } from '../service/service.ts';
 import { LatencyRecorder } from '../stats/latency-recorder.ts';
-import type { FeedEncoding } from '../tcp/feed-protocol.ts';
+import { ProtocolError, type FeedEncoding } from '../tcp/feed-protocol.ts';
 import { TcpFeedClient } from '../tcp/tcp-feed-client.ts';
 import { formatIntegerList } from '../text/integer-list.ts';
 import { consumerSummary, registerConsumerMetrics, startIntervalReports } from './consumer-reporting.ts';
@@ -102,7 +102,7 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   });
   client.on('gap', (lost, nextSubscriptionSequence) => service.logger.warn({ lost, nextSubscriptionSequence }, 'records of the subscription lost'));
   client.on('incompatible', (reason) => {
-    failure = service.fail(new Error(`incompatible publisher: ${reason}`));
+    failure = service.fail(new ProtocolError(`incompatible publisher: ${reason}`));
   });
   client.on('malformed', (reason) => service.logger.warn({ reason }, 'malformed input skipped'));
   client.on('serverError', (reason) => service.logger.warn({ reason }, 'server refused or closed'));

@@ -332,6 +332,9 @@ describe('TCP protocol versions', () => {
       expect(code).toBe(1);
       // One fatal line (level 60) names the reason, as for every command's failure.
       expect(c.logs.find((log) => log.level === 60)?.msg).toMatch(reason);
+      // An expected failure: the plain line last, and no stack trace anywhere.
+      expect(c.stderr.at(-1)).toMatch(/^marketfeed consume tcp: incompatible publisher: /);
+      expect(c.stderr.join('\n')).not.toMatch(/\n\s+at /);
       // It does not retry: the same answer would come again.
       expect(handshakes).toEqual(['binary protocol=2 instruments=0,1,2,3,4,5,6,7,8,9\n']);
     } finally {
