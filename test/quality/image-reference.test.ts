@@ -4,6 +4,7 @@
 // pulls a tag that was not pushed.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Chart } from 'cdk8s';
@@ -12,6 +13,7 @@ import YAML from 'yaml';
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { marketFeedCrd } from '../../cdk8s/api/marketfeed-crd.ts';
 import { DEFAULT_IMAGE } from '../../cdk8s/api/marketfeed-types.ts';
+import { stampDocuments, versionedDocuments } from '../../cdk8s/chart/stamp-docs-version.ts';
 import { OPERATOR_INSTALL_DEFAULTS, OperatorInstall } from '../../cdk8s/install/operator-install.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -106,18 +108,52 @@ describe('the image reference has one source, package.json', () => {
   });
 
   it('the docs and examples name exactly that image, its repository with the version, or the chart beside it', () => {
-    const documents = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).map((file) => `docs/${file}`), ...fs.readdirSync(path.join(root, 'examples')).map((file) => `examples/${file}`)];
-    const mentions: string[] = [];
-    for (const document of documents) {
-      const text = read(document);
-      for (const [mention] of text.matchAll(/(?:oci:\/\/)?ghcr\.io\/[\w./-]+(?::[\w.-]+)?/g)) {
-        mentions.push(mention);
-        expect([image, repository, `${chartRepository}/marketfeed-operator`], `${document}: ${mention}`).toContain(mention);
-      }
-      for (const [, chartVersion] of text.matchAll(/oci:\/\/\S+\/marketfeed-operator\s+(?:\\\s+)?--version\s+(\S+)/g)) expect(chartVersion, document).toBe(version);
-    }
+    const { mentions, wrong } = versionedMentions(root, version);
+    expect(wrong).toEqual([]);
     expect(mentions).toContain(image);
     const argo = YAML.parse(read('examples/argocd-application.yaml')) as { spec: { source: { helm: { valuesObject: { image: { repository: string; tag: string } } } } } };
     expect(argo.spec.source.helm.valuesObject.image).toMatchObject({ repository, tag: version });
   });
+
+  it('`npm version` stamps the new version into the docs and examples, so the tag it commits passes the check above', () => {
+    expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.version).toMatch(
+      /render-chart\.ts && node cdk8s\/chart\/stamp-docs-version\.ts && git add charts README\.md docs examples$/,
+    );
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'stamp-'));
+    try {
+      for (const document of versionedDocuments(root)) {
+        fs.mkdirSync(path.dirname(path.join(copy, document)), { recursive: true });
+        fs.copyFileSync(path.join(root, document), path.join(copy, document));
+      }
+      expect(versionedMentions(copy, '9.8.7').wrong).not.toEqual([]);
+      expect(stampDocuments(copy, '9.8.7', repository)).toContain('README.md');
+      expect(versionedMentions(copy, '9.8.7').wrong).toEqual([]);
+      expect(fs.readFileSync(path.join(copy, 'README.md'), 'utf8')).toContain('npm install ./marketfeed-9.8.7.tgz');
+      expect(stampDocuments(copy, '9.8.7', repository)).toEqual([]);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
 });
+
+/** Every image, chart, release-tag and tarball mention in the docs and examples under `dir`, and those not at `expected`. */
+function versionedMentions(dir: string, expected: string): { mentions: string[]; wrong: string[] } {
+  const expectedImage = `${repository}:${expected}`;
+  const mentions: string[] = [];
+  const wrong: string[] = [];
+  for (const document of versionedDocuments(dir)) {
+    const text = fs.readFileSync(path.join(dir, document), 'utf8');
+    for (const [mention] of text.matchAll(/(?:oci:\/\/)?ghcr\.io\/[\w./-]+(?::[\w.-]+)?/g)) {
+      mentions.push(mention);
+      if (![expectedImage, repository, `${chartRepository}/marketfeed-operator`].includes(mention)) wrong.push(`${document}: ${mention}`);
+    }
+    const versions = [
+      ...text.matchAll(/oci:\/\/\S+\/marketfeed-operator\s+(?:\\\s+)?--version\s+(\S+)/g),
+      ...text.matchAll(/marketfeed-(\d+\.\d+\.\d+)\.tgz/g),
+      ...text.matchAll(/\(tag `v(\d+\.\d+\.\d+)`/g),
+      ...(document.endsWith('argocd-application.yaml') ? text.matchAll(/^\s+tag:\s*"([^"]+)"/gm) : []),
+    ];
+    for (const [mention, found] of versions) if (found !== expected) wrong.push(`${document}: ${mention}`);
+  }
+  return { mentions, wrong };
+}
