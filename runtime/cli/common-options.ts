@@ -18,6 +18,11 @@ export const processOptions = {
   'report-interval': { type: 'number', min: 0.05, default: 1, description: 'seconds between summary log lines' },
   'log-level': { type: 'choice', choices: LOG_LEVELS, default: 'info', description: 'pino log level (logs go to stderr)', env: 'LOG_LEVEL' },
   'log-format': { type: 'choice', choices: LOG_FORMATS, default: 'auto', description: 'logs as JSON lines, or pretty (readable); auto = pretty when stderr is a terminal' },
+  'stop-with-parent': {
+    type: 'integer',
+    min: 1,
+    description: 'stop as on SIGTERM once process N, which started this one (directly or through npx or a shell), is gone',
+  },
 } as const;
 
 export const segmentOptions = {
@@ -51,6 +56,7 @@ export function processSettings(options: OptionValues<typeof processOptions>): P
     json: options.json,
     logLevel: options.logLevel,
     logFormat: options.logFormat,
+    stopWithParent: options.stopWithParent,
   };
 }
 

@@ -66,8 +66,12 @@ export async function runDemo(config: DemoConfig): Promise<number> {
   write(formatDemoPlan({ feed, instruments: config.instruments, rate: config.rate, cpuCount: cpus.length }, plan));
 
   const state: DemoState = { publisherLine: undefined, consumerLines: new Map(), summaries: new Map(), segmentCreated: false };
-  // JSON logs whatever the terminal: the demo reads its children's log lines.
-  const common = ['--feed', feed, '--shm-dir', config.shmDir, '--report-interval', '1', '--log-level', 'info', '--log-format', 'json', '--json'];
+  // JSON logs whatever the terminal: the demo reads its children's log lines. Each child
+  // stops by itself if the demo dies without stopping it (kill -9, OOM, a crash).
+  const common = [
+    '--feed', feed, '--shm-dir', config.shmDir, '--report-interval', '1', '--log-level', 'info', '--log-format', 'json', '--json',
+    '--stop-with-parent', String(process.pid),
+  ];
   const start = (p: DemoProcessPlan, args: string[]): void => {
     const child = startChild(p, [...args, ...common], state, write);
     children.push(child);

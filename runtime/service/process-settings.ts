@@ -11,4 +11,6 @@ export interface ProcessSettings {
   json: boolean;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** Stop as on SIGTERM once this process (the supervisor that started this one) is gone; undefined = never. */
+  stopWithParent: number | undefined;
 }

@@ -1,13 +1,15 @@
 // What every long-running marketfeed process shares: pino logger, CPU placement (pinning
 // and reporting), a prom-client registry behind the metrics server, readiness, stop on
-// SIGTERM/SIGINT or after --duration, the final --json summary on stdout, and the fatal
-// log line of a failure (fatal-error.ts: the CLI adds the plain line).
+// SIGTERM/SIGINT, after --duration or when its supervisor is gone (--stop-with-parent), the
+// final --json summary on stdout, and the fatal log line of a failure (fatal-error.ts: the
+// CLI adds the plain line).
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { AgentRunner } from '../agent/agent-runner.ts';
 import { placeOnCpus, type CpuPlacement } from '../cpu/cpu-pinning.ts';
 import { asError, logFatal } from '../observability/fatal-error.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.ts';
+import { watchParent } from './parent-watch.ts';
 import type { ProcessSettings } from './process-settings.ts';
 
 export interface ServiceOptions extends Omit<ProcessSettings, 'reportIntervalS'> {
@@ -17,7 +19,7 @@ export interface ServiceOptions extends Omit<ProcessSettings, 'reportIntervalS'>
   labels?: Record<string, string>;
 }
 
-export type StopReason = 'SIGTERM' | 'SIGINT' | 'duration' | 'done' | 'error';
+export type StopReason = 'SIGTERM' | 'SIGINT' | 'duration' | 'parent-exited' | 'done' | 'error';
 
 export class Service {
   readonly logger: Logger;
@@ -30,6 +32,7 @@ export class Service {
   private stopReason: StopReason | undefined;
   private readonly stopListeners: Array<(reason: StopReason) => void> = [];
   private durationTimer: NodeJS.Timeout | undefined;
+  private unwatchParent: (() => void) | undefined;
   private signalled = false;
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     // Only a second signal means "now": a first one during a stop of its own (an error,
@@ -81,6 +84,13 @@ export class Service {
     if (options.durationS > 0) {
       service.durationTimer = setTimeout(() => service.stop('duration'), options.durationS * 1000);
       service.durationTimer.unref();
+    }
+    const parent = options.stopWithParent;
+    if (parent !== undefined) {
+      service.unwatchParent = watchParent(parent, () => {
+        service.logger.warn({ parentPid: parent }, `process ${parent}, which started this one (--stop-with-parent), is gone: stopping`);
+        service.stop('parent-exited');
+      });
     }
     return service;
   }
@@ -144,6 +154,7 @@ export class Service {
   /** Closes the metrics server, logs the summary and prints it on stdout with --json. */
   async finish(summary: Record<string, unknown>): Promise<void> {
     if (this.durationTimer !== undefined) clearTimeout(this.durationTimer);
+    this.unwatchParent?.();
     process.off('SIGTERM', this.onSignal);
     process.off('SIGINT', this.onSignal);
     await this.metricsServer?.close();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.ts';
+import { killProcessesMentioning, processesMentioning } from '../helpers/processes.ts';
 import { makeShmDir, removeShmDir } from '../helpers/shm-dir.ts';
 
 let dir: string;
@@ -16,31 +17,6 @@ afterAll(() => {
   killProcessesMentioning(dir);
   removeShmDir(dir);
 });
-
-/** Processes whose command line names `text` (the demo's children name the test's segment directory). */
-function processesMentioning(text: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function killProcessesMentioning(text: string): void {
-  for (const pid of processesMentioning(text)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
 
 /** Runs `marketfeed <args> | head -1` in bash: the first line, marketfeed's stderr and its exit status. */
 function firstLineOf(args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {

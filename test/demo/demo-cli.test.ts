@@ -69,6 +69,16 @@ async function waitForLine(run: CliRun, pattern: RegExp): Promise<void> {
   }
 }
 
+/** Polls condition until it holds (true) or limitMs has passed (false). */
+async function waitUntil(condition: () => boolean, limitMs: number): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+  return true;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -206,6 +216,23 @@ describe('marketfeed demo', () => {
     } finally {
       fs.rmSync(notADirectory);
     }
+  }, 120_000);
+
+  // The demo killed outright (kill -9, the OOM killer, a crash) runs no clean-up of its own:
+  // each child, started with --stop-with-parent, sees its parent gone and stops as on
+  // SIGTERM, so nothing keeps spinning and the publisher removes the segment.
+  it('leaves nothing running when it is killed with SIGKILL: every child stops and the segment is removed', async () => {
+    const run = startDemo(['--busy-spin', 'no'], { detached: true });
+    const pid = run.child.pid!;
+    const feed = feedOf(pid);
+    // Every child running: the publisher publishing and both consumers reading.
+    await waitForLine(run, /publisher [\d,]+\/s \| consumer-a [\d,]+\/s p50 .* \| consumer-b [\d,]+\/s p50 /);
+    expect(processesOfFeed(feed)).toHaveLength(3);
+    expect(fs.readdirSync(dir)).toEqual([feed]);
+    process.kill(pid, 'SIGKILL');
+    expect(await run.exit).toEqual({ code: null, signal: 'SIGKILL' });
+    const gone = await waitUntil(() => processesOfFeed(feed).length === 0 && !fs.existsSync(path.join(dir, feed)), 60_000);
+    expect(gone, `still running: ${processesOfFeed(feed).join(', ')}; segment left: ${fs.existsSync(path.join(dir, feed))}`).toBe(true);
   }, 120_000);
 
   it('runs its children on its own settings, whatever MARKETFEED_* variables its environment has', async () => {

@@ -48,6 +48,7 @@ export const operatorCommand = defineCommand({
     'log-level': processOptions['log-level'],
     'log-format': processOptions['log-format'],
     duration: processOptions.duration,
+    'stop-with-parent': processOptions['stop-with-parent'],
   },
   async run(options) {
     const { kubeConfig, source } = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
@@ -59,6 +60,7 @@ export const operatorCommand = defineCommand({
       json: false,
       logLevel: options.logLevel,
       logFormat: options.logFormat,
+      stopWithParent: options.stopWithParent,
     });
     service.setNotReady('starting');
     const identity = options.identity ?? defaultIdentity();
