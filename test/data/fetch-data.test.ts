@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOCUMENTED_DATA_DIR, dataDirectory, dataPath } from '../helpers/shared-data.ts';
+import { DATA_DIRECTORY_LINE, DOCUMENTED_DATA_DIR, dataDirectory, dataPath } from '../helpers/shared-data.ts';
 import { type DownloadedFile, loadDataManifest } from './data-manifest.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -271,7 +271,7 @@ describe('npm run data', () => {
     const last = run.stdout.trimEnd().split('\n').at(-1) ?? '';
     const directory = dataDirectory({ ...process.env, MARKETFEED_DATA_CACHE: cache })?.dir;
     expect(directory).toBeDefined();
-    expect(last).toMatch(new RegExp(`^test data directory: ${escapeRegExp(directory ?? '')}\\b`));
+    expect(last).toMatch(new RegExp(`^${DATA_DIRECTORY_LINE} ${escapeRegExp(directory ?? '')}\\b`));
     expect(last).toContain(DOCUMENTED_DATA_DIR);
     // Where the tests read first is not the download: the line names both.
     if (directory !== cache) expect(last).toContain(cache);

@@ -3,7 +3,7 @@
 // against its pinned sha256. Re-running downloads only what is missing or does not verify.
 // Its last line names the data directory, which the docs' commands write as ../shared/data/.
 import { parseArgs } from 'node:util';
-import { DOCUMENTED_DATA_DIR, FETCH_COMMAND, dataCacheDir, dataDirectory } from '../helpers/shared-data.ts';
+import { DATA_DIRECTORY_LINE, DOCUMENTED_DATA_DIR, FETCH_COMMAND, dataCacheDir, dataDirectory } from '../helpers/shared-data.ts';
 import { GITHUB_RAW, MANIFEST_PATH, loadDataManifest } from './data-manifest.ts';
 import { fetchDataFiles } from './fetch-data-files.ts';
 
@@ -50,6 +50,6 @@ if (failed > 0) {
 function dataDirectoryLine(): string {
   const directory = dataDirectory();
   const use = `use it where the docs write ${DOCUMENTED_DATA_DIR}`;
-  if (directory === undefined || directory.dir === cacheDir) return `test data directory: ${cacheDir} (${use})`;
-  return `test data directory: ${directory.dir} (${directory.label}, read before the download in ${cacheDir}; ${use})`;
+  if (directory === undefined || directory.dir === cacheDir) return `${DATA_DIRECTORY_LINE} ${cacheDir} (${use})`;
+  return `${DATA_DIRECTORY_LINE} ${directory.dir} (${directory.label}, read before the download in ${cacheDir}; ${use})`;
 }

@@ -12,6 +12,8 @@ export const FETCH_COMMAND = 'npm run data';
 export const SHARED_DATA_DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 /** How README and docs/*.md write the data directory in their commands (README "Test data"). */
 export const DOCUMENTED_DATA_DIR = '../shared/data/';
+/** How the last line of `npm run data` starts: the data directory follows. */
+export const DATA_DIRECTORY_LINE = 'test data directory:';
 
 export interface DataRoot {
   /** How the directory was chosen, for messages. */
