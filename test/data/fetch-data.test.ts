@@ -5,6 +5,7 @@
 // digests and leaves no file behind. The server also misbehaves as real ones do: closing the
 // connection mid-body (with a Content-Length, chunked, or with no framing at all), and Python's
 // http.server (HTTP/1.0, one connection per response) serves a mirror of the GitHub layout.
+// Temporary files a crashed run left are removed; the last line names the data directory.
 // GitHub itself is not reachable from the test machine.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
