@@ -6,10 +6,11 @@
 // leave no operation; the few operations learnt from the orderbook file's 10th level
 // (levels coming into view, see lobster.ts) are in the stream like any other.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { LimitOrderBook, type DepthLevels, type Side } from '../../runtime/book/limit-order-book.ts';
 import type { BookResult } from '../../runtime/book/book-result.ts';
 import { type LobsterBookRow, LobsterReplay, type LobsterReplayBook, lobsterLines, parseLobsterBookRow, parseLobsterMessage } from '../../runtime/book/lobster.ts';
-import { dataPath } from '../../test/helpers/shared-data.ts';
+import { dataLocation } from '../../test/helpers/shared-data.ts';
 import { ADD, BUY, type BookOp, type BookWorkload, CANCEL, EXECUTE, REDUCE, REPLACE, SELL, packOps } from './book-ops.ts';
 
 const STEM = 'lobster/AAPL_2012-06-21_34200000_57600000';
@@ -19,11 +20,15 @@ export const LOBSTER_ORDERBOOK = `${STEM}_orderbook_10.first998.csv`;
 export interface LobsterWorkload extends BookWorkload {
   /** The orderbook file's last row: the book after the stream, per LOBSTER. */
   lastRow: LobsterBookRow;
+  /** Where the sample was read from, as the data resolver found it: "DIRECTORY, from ROOT". */
+  source: string;
 }
 
 export function loadLobsterWorkload(): LobsterWorkload {
-  const messages = lobsterLines(readFileSync(dataPath(LOBSTER_MESSAGES), 'utf8'));
-  const rows = lobsterLines(readFileSync(dataPath(LOBSTER_ORDERBOOK), 'utf8'));
+  const messageFile = dataLocation(LOBSTER_MESSAGES);
+  const orderbookFile = dataLocation(LOBSTER_ORDERBOOK);
+  const messages = lobsterLines(readFileSync(messageFile.path, 'utf8'));
+  const rows = lobsterLines(readFileSync(orderbookFile.path, 'utf8'));
   if (rows.length !== messages.length) throw new Error(`LOBSTER sample: ${messages.length} messages but ${rows.length} orderbook rows`);
   const recorder = new RecordingBook();
   // The recorder wraps a plain LimitOrderBook instead of subclassing it, so the timed
@@ -53,6 +58,8 @@ export function loadLobsterWorkload(): LobsterWorkload {
     unchangedMessages,
     learnedOperations,
     lastRow: parseLobsterBookRow(rows[rows.length - 1], rows.length),
+    // Each file comes from the first data directory that holds it: both named if they differ.
+    source: [...new Set([messageFile, orderbookFile].map((file) => `${path.dirname(file.path)}, from ${file.root.label}`))].join(' and '),
   };
 }
 

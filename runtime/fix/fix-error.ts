@@ -68,10 +68,13 @@ export class FixError extends Error {
   override readonly name = 'FixError';
   readonly code: FixErrorCode;
   readonly offset: number;
+  /** What was wrong, without the code and offset (for a report that numbers bytes its own way). */
+  readonly detail: string;
 
   constructor(code: FixErrorCode, offset: number, detail: string) {
     super(`${code} at byte ${offset}: ${detail}`);
     this.code = code;
     this.offset = offset;
+    this.detail = detail;
   }
 }

@@ -34,8 +34,13 @@ export interface FixFramerOptions {
    * new one inside it (FixParser's Truncated error) is handed back with resumeAt().
    */
   onMessage: (buffer: Buffer, start: number, end: number, offset: number) => void;
-  /** Receives framing problems; the framer has already skipped past them. */
-  onError: (error: FixError) => void;
+  /**
+   * Receives framing problems; the framer has already skipped past them and goes on at the
+   * next message start after the first byte of `error.offset` (the stream offset where the
+   * bytes that do not frame begin). `at` is the stream offset of the byte the problem was
+   * found at (where the bytes stop, the BodyLength that is wrong, …).
+   */
+  onError: (error: FixError, at: number) => void;
 }
 
 const NEWLINE = 0x0a;
@@ -107,23 +112,24 @@ export class FixFramer {
     // Starts cut by the end of the input now count as starts.
     this.consume(this.frame(this.pending, 0, this.pendingLength, true));
     while (this.pendingLength > 0) {
-      if (!this.skipping) this.onError(this.cutShort());
+      if (!this.skipping) this.reportCutShort();
       this.skipping = true;
       this.consume(1);
       this.consume(this.frame(this.pending, 0, this.pendingLength, true));
     }
   }
 
-  /** The error for the held-back bytes at the end of the input: what messageLength last saw of them. */
-  private cutShort(): FixError {
+  /** Reports the held-back bytes at the end of the input (a message cut short) by what messageLength last saw of them. */
+  private reportCutShort(): void {
     const offset = this.streamOffset;
     const length = this.pendingLength;
     if (this.waitingBodyStart < 0) {
-      return new FixError('Truncated', offset, `the input ends inside the header of a message, ${shown(this.pending, 0, length, this.delimiter)}; skipping to the next message`);
+      this.onError(new FixError('Truncated', offset, `the input ends inside the header of a message, ${shown(this.pending, 0, length, this.delimiter)}`), offset + length);
+      return;
     }
     const header = { lengthAt: this.waitingLengthAt, bodyStart: this.waitingBodyStart, bodyLength: this.waitingBodyLength };
     const problem = diagnoseBody(this.pending, this.delimiter, header, length, 'input', offset);
-    return new FixError(problem.code, offset, `${problem.detail}; skipping to the next message`);
+    this.onError(new FixError(problem.code, offset, problem.detail), offset + problem.at);
   }
 
   private consume(used: number): void {
@@ -188,7 +194,7 @@ export class FixFramer {
         if (prefix === 0 && !final) return i;
       }
       // Garbage: report it once and resynchronise at the next message start after this byte.
-      this.onError(new FixError(this.errorCode, this.streamOffset + i, `${this.errorDetail}; skipping to the next message`));
+      this.onError(new FixError(this.errorCode, this.streamOffset + i, this.errorDetail), this.streamOffset + this.errorAt);
       this.skipping = true;
       i++;
     }
@@ -228,9 +234,12 @@ export class FixFramer {
 
   private errorCode: FixError['code'] = 'Garbled';
   private errorDetail = '';
+  /** Where in the buffer the problem was found. */
+  private errorAt = 0;
 
-  private fail(code: FixError['code'], detail: string): number {
+  private fail(code: FixError['code'], at: number, detail: string): number {
     this.errorCode = code;
+    this.errorAt = at;
     this.errorDetail = detail;
     return -1;
   }
@@ -247,23 +256,23 @@ export class FixFramer {
   private messageLength(buffer: Buffer, at: number, end: number, final: boolean): number {
     const delimiter = this.delimiter;
     this.waitingBodyStart = -1;
-    if (at + 1 >= end) return buffer[at] === 0x38 ? 0 : this.fail('BadBeginString', 'expected 8=');
-    if (buffer[at] !== 0x38) return this.fail('BadBeginString', 'expected 8=');
+    if (at + 1 >= end) return buffer[at] === 0x38 ? 0 : this.fail('BadBeginString', at, 'expected 8=');
+    if (buffer[at] !== 0x38) return this.fail('BadBeginString', at, 'expected 8=');
     // "8" then a new message: a sender that stopped after one byte.
-    if (buffer[at + 1] !== EQUALS) return this.cutBy(buffer, at + 1, end, final) ?? this.fail('BadBeginString', 'expected 8=');
+    if (buffer[at + 1] !== EQUALS) return this.cutBy(buffer, at + 1, end, final) ?? this.fail('BadBeginString', at, 'expected 8=');
     let i = at + 2;
     while (i < end && buffer[i] !== delimiter) {
-      if (i - at > MAX_BEGIN_STRING) return this.cutInBeginString(buffer, at, i, end, final) ?? this.fail('BadBeginString', 'BeginString too long');
+      if (i - at > MAX_BEGIN_STRING) return this.cutInBeginString(buffer, at, i, end, final) ?? this.fail('BadBeginString', at + 2, 'BeginString too long');
       i++;
     }
     if (i === end) return 0;
-    if (!isBeginString(buffer, at + 2, i)) return this.cutInBeginString(buffer, at, i, end, final) ?? this.fail('BadBeginString', 'BeginString is not FIX.n.m or FIXT.n.m');
+    if (!isBeginString(buffer, at + 2, i)) return this.cutInBeginString(buffer, at, i, end, final) ?? this.fail('BadBeginString', at + 2, 'BeginString is not FIX.n.m or FIXT.n.m');
     i++;
     if (i + 1 >= end) return 0;
     if (buffer[i] !== 0x39 || buffer[i + 1] !== EQUALS) {
       // "8=FIX.4.4|" or "8=FIX.4.4|9" then a new message.
       const cut = buffer[i] === 0x38 ? i : buffer[i] === 0x39 && buffer[i + 1] === 0x38 ? i + 1 : -1;
-      return (cut >= 0 ? this.cutBy(buffer, cut, end, final) : undefined) ?? this.fail('BadBodyLength', `second field is not BodyLength (9): ${shown(buffer, i, Math.min(end, i + 12), delimiter)}`);
+      return (cut >= 0 ? this.cutBy(buffer, cut, end, final) : undefined) ?? this.fail('BadBodyLength', i, `second field is not BodyLength (9): ${shown(buffer, i, Math.min(end, i + 12), delimiter)}`);
     }
     i += 2;
     const digits = i;
@@ -273,15 +282,15 @@ export class FixFramer {
       if (byte < DIGIT_0 || byte > DIGIT_9 || i - digits >= 9) {
         // "9=12" then a new message: its "8" reads as one more digit, and the "=" after it does not.
         const cut = byte === 0x38 ? i : byte === EQUALS && i > digits && buffer[i - 1] === 0x38 ? i - 1 : -1;
-        return (cut >= 0 ? this.cutBy(buffer, cut, end, final) : undefined) ?? this.fail('BadBodyLength', 'BodyLength is not a number');
+        return (cut >= 0 ? this.cutBy(buffer, cut, end, final) : undefined) ?? this.fail('BadBodyLength', i, 'BodyLength is not a number');
       }
       bodyLength = bodyLength * 10 + byte - DIGIT_0;
       i++;
     }
     if (i === end) return 0;
-    if (i === digits) return this.fail('BadBodyLength', 'BodyLength is empty');
+    if (i === digits) return this.fail('BadBodyLength', digits, 'BodyLength is empty');
     const total = i + 1 + bodyLength + 7 - at;
-    if (total > this.maxMessageBytes) return this.fail('MessageTooLarge', `message of ${total} bytes exceeds ${this.maxMessageBytes}`);
+    if (total > this.maxMessageBytes) return this.fail('MessageTooLarge', digits, `message of ${total} bytes exceeds ${this.maxMessageBytes}`);
     if (at + total > end) {
       this.waitingLengthAt = digits - at;
       this.waitingBodyStart = i + 1 - at;
@@ -295,7 +304,7 @@ export class FixFramer {
       const header: ReadHeader = { lengthAt: digits, bodyStart: i + 1, bodyLength };
       const problem = diagnoseFrame(buffer, delimiter, header, at + total, end, this.streamOffset) ??
         (final ? diagnoseBody(buffer, delimiter, header, end, 'input', this.streamOffset) : undefined);
-      return problem === undefined ? 0 : this.fail(problem.code, problem.detail);
+      return problem === undefined ? 0 : this.fail(problem.code, problem.at, problem.detail);
     }
     return total;
   }
@@ -308,7 +317,7 @@ export class FixFramer {
     const start = messageStartAt(buffer, k, end, this.delimiter, final);
     if (start < 0) return 0;
     if (start === 0) return undefined;
-    return this.fail('Truncated', `the message is cut short inside its header: a new message begins at byte ${this.streamOffset + k}`);
+    return this.fail('Truncated', k, `the message is cut short inside its header: a new message begins at byte ${this.streamOffset + k} of the input`);
   }
 
   /** A BeginString value [at + 2, i) that is not one: a cut-short BeginString and a new message ("8=FIX.4" "8=FIX.4.4|…")? */

@@ -132,7 +132,8 @@ function diagnose(buffer: Uint8Array, delimiter: number, header: ReadHeader, end
     if (start < 0 && ending === 'frame') return undefined;
     if (start === 1) {
       limit = k;
-      seen = `: a new message begins at byte ${base + k}`;
+      // The framer's bytes are the stream's ('frame', 'input'): say so, as a message's own bytes are numbered from its start.
+      seen = `: a new message begins at byte ${base + k}${ending === 'message' ? '' : ' of the input'}`;
       break;
     }
     if (byte === NEWLINE && k > bodyStart && (buffer[k - 1] === delimiter || (buffer[k - 1] === RETURN && buffer[k - 2] === delimiter))) {

@@ -4,6 +4,10 @@
 // repeating groups, or with `strict` everything a session layer checks). A message that fails
 // framing or parsing becomes an error line naming the check and the byte; one that parses
 // still prints, with an error line per validation finding; the rest still decode.
+// Every report has one form, `message N (byte B of the input): Code at byte K of the message:
+// detail`: N numbers what the input holds in order, messages that parse or not and bytes that
+// are no message at all (text between messages, one number per stretch), so a framing error
+// too has its number, its first byte B in the input and the byte K where it was found.
 // Log lines may start with a prefix (QuickFIX's "20241013-14:03:55.006 : "); the
 // dictionary's own LENGTH/DATA field pairs are read as data (a venue's SecurityXML).
 import type { FixDelimiter } from './fix-bytes.ts';
@@ -35,7 +39,7 @@ export class FixLogDecoder {
   errors = 0;
   /** Messages with at least one validation finding. */
   invalid = 0;
-  /** Messages framed so far, parsed or not: the number a report gives a message. */
+  /** Messages and stretches of bytes that are none, so far: the number a report gives them. */
   private framed = 0;
   private readonly framer: FixFramer;
   private readonly parser: FixParser;
@@ -54,7 +58,7 @@ export class FixLogDecoder {
       delimiter: options.delimiter,
       linePrefixes: true,
       onMessage: (buffer, start, end, offset) => this.message(buffer, start, end, offset),
-      onError: (error) => this.error(`in the stream: ${error.message}`),
+      onError: (error, at) => this.error(this.where(error.offset), error.code, at - error.offset, error.detail),
     });
   }
 
@@ -68,7 +72,7 @@ export class FixLogDecoder {
   }
 
   private message(buffer: Buffer, start: number, end: number, offset: number): void {
-    const where = `message ${++this.framed} (byte ${offset} of the input)`;
+    const where = this.where(offset);
     let view: FixMessageView;
     try {
       view = this.parser.parse(buffer, start, end);
@@ -77,7 +81,7 @@ export class FixLogDecoder {
       // Cut short where a new message begins inside it: that message is framed next.
       if (error.code === 'Truncated' && error.offset > start && error.offset < end) this.framer.resumeAt(error.offset);
       // The parser's offset is into the framer's buffer: say where in the message instead.
-      this.error(`${where}: ${error.code} at byte ${error.offset - start} of the message: ${error.message.replace(/^\S+ at byte \d+: /, '')}`);
+      this.error(where, error.code, error.offset - start, error.detail);
       return;
     }
     this.messages++;
@@ -86,14 +90,24 @@ export class FixLogDecoder {
     if (findings === 0) return;
     this.invalid++;
     for (let k = 0; k < findings; k++) {
-      this.options.onError(`${where}: ${this.validator!.codeAt(k)} at byte ${this.validator!.offsetAt(k) - start} of the message: ${this.validator!.describe(k)}`);
+      this.options.onError(report(where, this.validator!.codeAt(k), this.validator!.offsetAt(k) - start, this.validator!.describe(k)));
     }
   }
 
-  private error(description: string): void {
-    this.errors++;
-    this.options.onError(description);
+  /** The next number, and the byte of the input where what it numbers begins. */
+  private where(offset: number): string {
+    return `message ${++this.framed} (byte ${offset} of the input)`;
   }
+
+  private error(where: string, code: string, byteInMessage: number, detail: string): void {
+    this.errors++;
+    this.options.onError(report(where, code, byteInMessage, detail));
+  }
+}
+
+/** The one form of every report line (after `error: `), as `fix decode --help` documents it. */
+function report(where: string, code: string, byteInMessage: number, detail: string): string {
+  return `${where}: ${code} at byte ${byteInMessage} of the message: ${detail}`;
 }
 
 /** Without a dictionary: tag=value, readable separators. */

@@ -217,7 +217,7 @@ export class FixParser {
     const bodyStart = this.view.valueEnds[1] + 1;
     if (stated >= 0 && computed !== stated) throw this.checksumError(buffer, bodyStart, bodyEnd, stated, computed, checksumAt);
     const cut = this.newMessageInside(buffer, bodyStart, bodyEnd);
-    if (cut >= 0) throw new FixError('Truncated', cut, `the message is cut short: a new message begins at byte ${cut}`);
+    if (cut >= 0) throw new FixError('Truncated', cut, 'the message is cut short: a new message begins there');
     throw error;
   }
 
@@ -228,7 +228,7 @@ export class FixParser {
    */
   private checksumError(buffer: Uint8Array, bodyStart: number, bodyEnd: number, stated: number, computed: number, checksumAt: number): FixError {
     const cut = this.newMessageInside(buffer, bodyStart, bodyEnd);
-    if (cut >= 0) return new FixError('Truncated', cut, `the message is cut short: a new message begins at byte ${cut} (CheckSum is ${stated}, computed ${computed})`);
+    if (cut >= 0) return new FixError('Truncated', cut, `the message is cut short: a new message begins there (CheckSum is ${stated}, computed ${computed})`);
     return new FixError('BadCheckSum', checksumAt, `CheckSum is ${stated}, computed ${computed}`);
   }
 

@@ -53,7 +53,8 @@ class InstrumentBook {
 export class LobsterFeedHandler {
   /**
    * Events applied, quotes written, events rejected (by the book, or as no LOBSTER event:
-   * see LobsterOutcome), and pre-existing orders below the seeded depth (skipped).
+   * see LobsterOutcome), and changes to orders the book does not hold (skipped: placed before
+   * the file starts, and not seeded, or at a level the seed did not show).
    */
   messages = 0;
   quotes = 0;

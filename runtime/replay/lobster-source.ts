@@ -6,7 +6,8 @@
 // 0: orders resting since before the file started are only there) and that first message
 // yields a snapshot quote; after each later message k the deepest level of row k is learnt
 // (LobsterReplay.learnDeepestLevel), so the book stays equal to the file. Without it, the
-// book starts empty and changes to orders it never saw are counted as unseen and skipped.
+// book starts empty, and changes to orders placed before the file starts (which it never saw)
+// are counted as unseen and skipped.
 // The two files must belong together: the price of every add, cancel or execution is a
 // level of its side in the row before the message or the row after it, or deeper than both
 // rows show (LOBSTER data reaches below the levels an orderbook file shows: applied to the
@@ -134,7 +135,7 @@ export class LobsterSource implements ReplaySource {
 
   eventCounts(): SourceEventCounts {
     const handler = this.handler;
-    return { events: handler.messages, rejected: handler.rejected, unseen: handler.unseen, deeperThanOrderbook: this.deeperThanOrderbook };
+    return { events: handler.messages, rejected: handler.rejected, unseen: handler.unseen, seeded: this.rows !== undefined, deeperThanOrderbook: this.deeperThanOrderbook };
   }
 
   private keepPrices(): void {

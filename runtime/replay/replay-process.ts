@@ -1,8 +1,8 @@
 // `marketfeed replay`: a publishing process (publisher-process.ts: segment, TCP feed,
 // heartbeat, metrics, drain, removal) whose records come from a ReplaySource, paced by
 // their source times. A progress bar on a terminal, a summary line at the end, and on
-// unreadable input: everything before it published, the error printed with its offset,
-// then thrown (exit code 1).
+// unreadable input: everything before it published, the summary naming the byte it stopped
+// at, then the error thrown, for the CLI to print once as its last line (exit code 1).
 import { asError } from '../observability/fatal-error.ts';
 import { runPublisher, type PublisherConfig } from '../publisher/publisher-process.ts';
 import { ReplayAgent } from './replay-agent.ts';

@@ -3,7 +3,7 @@
 // with a carriage return, so a log line written meanwhile overwrites it and the next
 // redraw starts on a fresh line. It is cut to the terminal's width: a line that wrapped
 // would leave its first row behind at every redraw.
-import type { ReplaySource, SourceEventCounts } from './replay-source.ts';
+import type { ReplayInputError, ReplaySource, SourceEventCounts } from './replay-source.ts';
 
 export interface ProgressState {
   bytesRead: number;
@@ -29,7 +29,8 @@ export interface ReplayOutcome {
   records: number;
   durationS: number;
   description: string;
-  error: Error | undefined;
+  /** The input error the replay stopped at: the summary names its position, the CLI's last line the error. */
+  error: ReplayInputError | undefined;
   events?: SourceEventCounts | undefined;
 }
 
@@ -43,11 +44,19 @@ export function formatReplaySummary(outcome: ReplayOutcome): string {
   if (events !== undefined) {
     const deeper = events.deeperThanOrderbook ?? 0;
     const deeperText = deeper > 0 ? `, ${formatCount(deeper)} at prices deeper than the orderbook file shows (applied, not checked against it)` : '';
-    text += `  ${formatCount(events.events)} events read, ${formatCount(events.rejected)} refused, ${formatCount(events.unseen)} for orders below the seeded depth (skipped)${deeperText}\n`;
+    text += `  ${formatCount(events.events)} events read, ${formatCount(events.rejected)} refused, ${formatCount(events.unseen)} ${unseenMeaning(events)}${deeperText}\n`;
     if (events.rejected > 0) text += `warning: ${formatCount(events.rejected)} events were refused (the book or the event itself was inconsistent) and changed nothing\n`;
   }
   if (outcome.error === undefined) return text;
-  return `${text}error: ${outcome.error.message}\n  every record before that point was published; the replay stopped there\n`;
+  // Not the error itself: the CLI's last line (`marketfeed replay: …`) says it, once.
+  return `${text}stopped at byte ${outcome.error.offset} of ${outcome.error.file} by the error below: every record before it was published\n`;
+}
+
+/** What the skipped events were: which orders a book does not hold depends on how it started. */
+function unseenMeaning(events: SourceEventCounts): string {
+  return events.seeded === false
+    ? 'for orders placed before the file starts (skipped: without an orderbook file the book does not hold them)'
+    : 'for orders placed before the file starts that the orderbook file does not show (skipped)';
 }
 
 export interface ProgressBar {

@@ -24,7 +24,7 @@ export interface ReplaySource {
   /**
    * For sources that turn input events into records (LOBSTER): how many events were read,
    * and how many of them were refused (by the book, or as no valid event) or skipped (a
-   * change to an order below the seeded depth). Shown in the summary, with a warning.
+   * change to an order the book does not hold). Shown in the summary, with a warning.
    */
   eventCounts?(): SourceEventCounts;
 }
@@ -32,7 +32,14 @@ export interface ReplaySource {
 export interface SourceEventCounts {
   events: number;
   rejected: number;
+  /**
+   * Changes (cancellations, executions) to orders the book does not hold, skipped: orders
+   * placed before the file starts (LOBSTER's message file begins at 09:30). Seeded from an
+   * orderbook file, only those at levels it does not show; started empty, all of them.
+   */
   unseen: number;
+  /** Whether the book started from a snapshot (an orderbook file) or empty: says which orders `unseen` counts. */
+  seeded?: boolean;
   /** LOBSTER with an orderbook file: events at prices deeper than its rows show (applied, not checked against them). */
   deeperThanOrderbook?: number;
 }

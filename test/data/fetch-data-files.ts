@@ -1,21 +1,26 @@
 // Fills a cache directory with the manifest's files: each one already there with its pinned
 // sha256 is kept; each other one is downloaded from its origin URL (a few at a time, with
-// retries for what may pass: network errors, timeouts, HTTP 429 and 5xx) or derived from a
+// retries for what may pass: no answer, a body cut short, HTTP 429 and 5xx) or derived from a
 // verified file, and written only if it verifies (verified-write.ts). A failed file is
 // reported and leaves nothing; the others still land. Once the origin cannot be reached at
-// all, the files still queued are not attempted: offline, the run ends in seconds.
+// all, the files still queued are not attempted: offline, the run ends in seconds. Temporary
+// files an earlier, killed run left are removed first.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type DataFile, type DataManifest, type DerivedFile, type DownloadedFile, originUrl } from './data-manifest.ts';
 import { DERIVATIONS } from './derivations.ts';
+import { IncompleteAnswerError, NoAnswerError, httpGet } from './http-get.ts';
+import { removeStaleTemporaryFiles } from './temporary-files.ts';
 import { DigestMismatchError, sha256OfFile, writeVerified } from './verified-write.ts';
 
 const PARALLEL_DOWNLOADS = 8;
 const ATTEMPTS = 3;
 const FIRST_RETRY_DELAY_MS = 500;
 const REQUEST_TIMEOUT_MS = 60_000;
+/** The largest file is 1.5 MB: a body far beyond that is not one of ours. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export interface FetchDataOptions {
   manifest: DataManifest;
@@ -34,6 +39,8 @@ export interface FetchDataSummary {
   failures: string[];
   /** Files left queued after the origin could not be reached. */
   notAttempted: number;
+  /** Temporary files of earlier runs removed before starting. */
+  staleRemoved: number;
 }
 
 /** An HTTP answer that is final: not one to retry, or retried in vain. */
@@ -41,14 +48,16 @@ class HttpError extends Error {
   override name = 'HttpError';
 }
 
-/** No answer from the origin after every attempt (DNS, refused connection, timeout…). */
+/** No answer from the origin after every attempt (DNS, refused connection, timeout…): the queue stops. */
 class UnreachableError extends Error {
   override name = 'UnreachableError';
 }
 
 export async function fetchDataFiles(options: FetchDataOptions): Promise<FetchDataSummary> {
   const { manifest, cacheDir, log } = options;
-  const summary: FetchDataSummary = { downloaded: 0, derived: 0, alreadyVerified: 0, failures: [], notAttempted: 0 };
+  const summary: FetchDataSummary = { downloaded: 0, derived: 0, alreadyVerified: 0, failures: [], notAttempted: 0, staleRemoved: 0 };
+  summary.staleRemoved = await removeStaleTemporaryFiles(cacheDir);
+  if (summary.staleRemoved > 0) log(`removed ${summary.staleRemoved} temporary files left by an earlier run`);
   const verified = new Set<string>();
   let unreachable = false;
   const target = (file: DataFile): string => path.join(cacheDir, file.relative);
@@ -104,24 +113,30 @@ export async function fetchDataFiles(options: FetchDataOptions): Promise<FetchDa
 /** Downloads url into target through writeVerified, retrying what may pass; returns the bytes written. */
 async function download(url: string, target: string, sha256: string): Promise<number> {
   for (let attempt = 1; ; attempt++) {
-    const retries = attempt < ATTEMPTS;
+    const last = attempt === ATTEMPTS;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-      if (response.ok && response.body !== null) return await writeVerified(target, response.body, sha256);
-      await response.body?.cancel();
-      const passing = response.status === 429 || response.status >= 500;
-      if (!passing || !retries) throw new HttpError(`HTTP ${response.status} from ${url}${passing ? ` (after ${ATTEMPTS} attempts)` : ''}`);
+      const answer = await httpGet(url, { timeoutMs: REQUEST_TIMEOUT_MS, maxBytes: MAX_FILE_BYTES });
+      if (answer.status === 200) {
+        try {
+          return await writeVerified(target, [answer.body], sha256);
+        } catch (error) {
+          // A body that ended with the connection may have been cut short: that may pass.
+          if (!(error instanceof DigestMismatchError) || answer.framed || last) throw error;
+        }
+      } else {
+        const passing = answer.status === 429 || answer.status >= 500;
+        if (!passing || last) throw new HttpError(`HTTP ${answer.status} from ${url}${passing ? ` (after ${ATTEMPTS} attempts)` : ''}`);
+      }
     } catch (error) {
-      // A wrong digest or an HTTP answer that will not change is final.
-      if (error instanceof DigestMismatchError || error instanceof HttpError) throw error;
-      if (!retries) throw new UnreachableError(`${describeFetchError(error)} (after ${ATTEMPTS} attempts) from ${url}`);
+      // Only a missing or incomplete answer may pass: a wrong digest, an HTTP answer that will
+      // not change and a local failure (a full disk) are final.
+      if (!(error instanceof NoAnswerError || error instanceof IncompleteAnswerError)) throw error;
+      if (last) {
+        const message = `${error.message} (after ${ATTEMPTS} attempts) from ${url}`;
+        // An origin that answered, if badly, is still worth asking for the other files.
+        throw error instanceof NoAnswerError ? new UnreachableError(message) : new Error(message);
+      }
     }
     await delay(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1));
   }
-}
-
-/** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED, ENOTFOUND…). */
-function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }

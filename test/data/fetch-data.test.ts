@@ -2,8 +2,12 @@
 // that serves the data files at their origin URLs (MARKETFEED_DATA_ORIGIN replaces
 // https://raw.githubusercontent.com): every file lands and verifies, the length-prefixed ITCH
 // file is derived, a second run downloads nothing, and a corrupted byte is refused with both
-// digests and leaves no file behind. GitHub itself is not reachable from the test machine.
-import { execFile } from 'node:child_process';
+// digests and leaves no file behind. The server also misbehaves as real ones do: closing the
+// connection mid-body (with a Content-Length, chunked, or with no framing at all), and Python's
+// http.server (HTTP/1.0, one connection per response) serves a mirror of the GitHub layout.
+// Temporary files a crashed run left are removed; the last line names the data directory.
+// GitHub itself is not reachable from the test machine.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from '../helpers/shared-data.ts';
+import { DATA_DIRECTORY_LINE, DOCUMENTED_DATA_DIR, dataDirectory, dataPath } from '../helpers/shared-data.ts';
 import { type DownloadedFile, loadDataManifest } from './data-manifest.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -30,6 +34,25 @@ interface Misbehaviour {
   missing?: Set<string>;
   /** Answers 503 to the first request for these files. */
   flaky?: Set<string>;
+  /** Each a way to cut the body short on the first request, or on every request (`always`). */
+  cut?: Map<string, Cut>;
+  /** Answered HTTP/1.0 style: no Content-Length, the body ends when the connection closes. */
+  unframed?: Set<string>;
+}
+
+type Cut = 'content-length' | 'chunked' | 'unframed' | 'always';
+
+/** Writes a response on the raw socket and closes the connection: half the body when `cut`. */
+function answerRaw(socket: NodeJS.WritableStream & { destroy(): void }, bytes: Buffer, framing: 'content-length' | 'chunked' | 'unframed', cut: boolean): void {
+  const sent = cut ? bytes.subarray(0, bytes.length >> 1) : bytes;
+  if (framing === 'content-length') socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`);
+  else if (framing === 'chunked') socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
+  else socket.write('HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n');
+  if (framing === 'chunked') socket.write(`${sent.length.toString(16)}\r\n`);
+  socket.write(sent);
+  if (framing === 'chunked' && !cut) socket.write('\r\n0\r\n\r\n');
+  // A cut: the connection goes away once the bytes are out, without the rest.
+  socket.end();
 }
 
 let misbehaviour: Misbehaviour = {};
@@ -51,6 +74,9 @@ const server = http.createServer((request, response) => {
   if (misbehaviour.flaky?.has(file.relative) === true && seen === 1) return void response.writeHead(503).end('try later');
   const bytes = Buffer.from(fs.readFileSync(dataPath(file.relative)));
   if (misbehaviour.corrupt?.has(file.relative) === true) bytes[bytes.length >> 1] ^= 0x01;
+  const cut = misbehaviour.cut?.get(file.relative);
+  if (cut !== undefined) return answerRaw(request.socket, bytes, cut === 'always' ? 'content-length' : cut, cut === 'always' || seen === 1);
+  if (misbehaviour.unframed?.has(file.relative) === true) return answerRaw(request.socket, bytes, 'unframed', false);
   response.writeHead(200, { 'content-length': bytes.length }).end(bytes);
 });
 
@@ -74,6 +100,29 @@ function fetchData(cache: string, served: Misbehaviour = {}, from = origin): Pro
     });
   });
 }
+
+/** A mirror of the GitHub layout (owner/name/commit/path) served by Python's http.server: HTTP/1.0, a connection closed after each response. */
+async function startPythonMirror(): Promise<{ origin: string; child: ChildProcess }> {
+  const root = path.join(scratch, 'mirror');
+  for (const [urlPath, file] of byUrlPath) {
+    fs.mkdirSync(path.dirname(path.join(root, urlPath)), { recursive: true });
+    fs.copyFileSync(dataPath(file.relative), path.join(root, urlPath));
+  }
+  const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', root], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    let said = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      const found = /port (\d+)/.exec(said);
+      if (found !== null) resolve(found[1]);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`python3 -m http.server exited (${code}) before serving: ${said}`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, child };
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every file under dir, relative to it. */
 function filesIn(dir: string): string[] {
@@ -154,6 +203,81 @@ describe('npm run data', () => {
     expect(filesIn(cache)).toEqual([...manifest.files.keys()].sort());
   });
 
+  it('retries a body cut short: with a Content-Length, chunked, or ended by the close (an unframed body), and reads an unframed one whole', async () => {
+    const cache = path.join(scratch, 'cut');
+    const [contentLength, chunked, unframedCut, unframed] = ['fix/dictionaries/FIX44.xml', 'fix/dictionaries/FIX50SP2.xml', 'fix/dictionaries/FIX42.xml', 'fix/dictionaries/FIXT11.xml'];
+    const cut = new Map<string, Cut>([
+      [contentLength, 'content-length'],
+      [chunked, 'chunked'],
+      [unframedCut, 'unframed'],
+    ]);
+    const run = await fetchData(cache, { cut, unframed: new Set([unframed]) });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect([contentLength, chunked, unframedCut, unframed].map((relative) => requests.get(relative))).toEqual([2, 2, 2, 1]);
+    expect(filesIn(cache)).toEqual([...manifest.files.keys()].sort());
+    for (const relative of [contentLength, chunked, unframedCut, unframed]) {
+      expect(fs.readFileSync(path.join(cache, relative)).equals(fs.readFileSync(dataPath(relative))), relative).toBe(true);
+    }
+  });
+
+  it('gives up on a file whose body is always cut short, saying how many bytes came, and fetches the others', async () => {
+    const cache = path.join(scratch, 'always-cut');
+    const size = fs.statSync(dataPath(DICTIONARY)).size;
+    const run = await fetchData(cache, { cut: new Map([[DICTIONARY, 'always']]) });
+    expect(run.code).toBe(1);
+    expect(requests.get(DICTIONARY)).toBe(3);
+    expect(run.stderr).toContain(`error: ${DICTIONARY}: the connection closed after ${size >> 1} of ${size} bytes (after 3 attempts) from ${origin}/`);
+    expect(run.stderr).toContain(`1 of ${manifest.files.size} files failed`);
+    // The origin answered: the other files are not abandoned as if it were unreachable.
+    expect(filesIn(cache)).toEqual([...manifest.files.keys()].filter((relative) => relative !== DICTIONARY).sort());
+  });
+
+  it("fills the cache from Python's http.server (HTTP/1.0, a connection closed after each response) serving the GitHub layout", async () => {
+    const mirror = await startPythonMirror();
+    try {
+      const cache = path.join(scratch, 'python');
+      const run = await fetchData(cache, {}, mirror.origin);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`${downloaded.length} downloaded, 1 derived, 0 already verified`);
+      expect(filesIn(cache)).toEqual([...manifest.files.keys()].sort());
+    } finally {
+      mirror.child.kill();
+    }
+  });
+
+  it('removes the temporary files an earlier run left when it crashed, not those of a run still writing', async () => {
+    const cache = path.join(scratch, 'stale');
+    const folder = path.join(cache, path.dirname(DICTIONARY));
+    fs.mkdirSync(folder, { recursive: true });
+    // Named as the downloader names them: target.PID-RANDOM.download; no process has pid 2^31-2.
+    const stale = [`${DICTIONARY}.2147483646-0badf00d.download`, 'lobster/x.csv.2147483646-00000000.download'];
+    const live = `${DICTIONARY}.${process.pid}-1234abcd.download`;
+    for (const relative of [...stale, live]) {
+      fs.mkdirSync(path.dirname(path.join(cache, relative)), { recursive: true });
+      fs.writeFileSync(path.join(cache, relative), relative === stale[1] ? '' : 'half a file');
+    }
+    const run = await fetchData(cache);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('removed 2 temporary files left by an earlier run');
+    expect(filesIn(cache)).toEqual([...manifest.files.keys(), live].sort());
+    fs.rmSync(path.join(cache, live));
+  });
+
+  it('ends by naming the data directory, which the docs write as ../shared/data/', async () => {
+    const cache = path.join(scratch, 'cache');
+    const run = await fetchData(cache);
+    expect(run.code).toBe(0);
+    const last = run.stdout.trimEnd().split('\n').at(-1) ?? '';
+    const directory = dataDirectory({ ...process.env, MARKETFEED_DATA_CACHE: cache })?.dir;
+    expect(directory).toBeDefined();
+    expect(last).toMatch(new RegExp(`^${DATA_DIRECTORY_LINE} ${escapeRegExp(directory ?? '')}\\b`));
+    expect(last).toContain(DOCUMENTED_DATA_DIR);
+    // Where the tests read first is not the download: the line names both.
+    if (directory !== cache) expect(last).toContain(cache);
+  });
+
   it('stops early, naming the unreachable origin, when no connection can be made', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -162,7 +286,7 @@ describe('npm run data', () => {
     const cache = path.join(scratch, 'offline');
     const run = await fetchData(cache, {}, `http://127.0.0.1:${port}`);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`fetch failed: .*ECONNREFUSED.* \\(after 3 attempts\\) from http://127\\.0\\.0\\.1:${port}/`));
+    expect(run.stderr).toMatch(new RegExp(`no answer: .*ECONNREFUSED.* \\(after 3 attempts\\) from http://127\\.0\\.0\\.1:${port}/`));
     const errors = run.stderr.split('\n').filter((line) => line.startsWith('error: '));
     // At most one failure per parallel download, the rest counted, not attempted one by one.
     expect(errors.length).toBeLessThanOrEqual(10);

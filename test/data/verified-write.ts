@@ -1,10 +1,12 @@
 // Writes a data file only once its bytes match the pinned sha256: the bytes go to a
 // temporary name beside the target, hashed as they are written, and are renamed onto the
 // target only when the digest matches; on a mismatch or any failure the temporary file is
-// removed, so the target is either absent, as it was, or verified.
-import { createHash, randomBytes } from 'node:crypto';
+// removed, so the target is either absent, as it was, or verified. If the process itself ends
+// mid-write, temporary-files.ts removes the file on the way out or on the next run.
+import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { claimTemporaryFile, releaseTemporaryFile } from './temporary-files.ts';
 
 export class DigestMismatchError extends Error {
   override name = 'DigestMismatchError';
@@ -24,8 +26,7 @@ export async function sha256OfFile(file: string): Promise<string> {
 /** Writes the chunks to `target` if their sha256 is `expected`; returns the byte count. */
 export async function writeVerified(target: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, expected: string): Promise<number> {
   await mkdir(path.dirname(target), { recursive: true });
-  // A unique name: two runs filling the same cache never write into each other's file.
-  const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.download`;
+  const temporary = claimTemporaryFile(target);
   const hash = createHash('sha256');
   let bytes = 0;
   try {
@@ -46,5 +47,7 @@ export async function writeVerified(target: string, chunks: AsyncIterable<Uint8A
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  } finally {
+    releaseTemporaryFile(temporary);
   }
 }

@@ -1,6 +1,9 @@
 // `marketfeed fix decode` as users run it: a '|' log file with a dictionary, and SOH bytes
 // on stdin where one message has a bad CheckSum and the input ends inside another — the
 // good messages still print, the bad ones are named on stderr, and the exit code is 1.
+// Every report, framing errors included (text between messages, a message cut short by the
+// next one or by the end of the input), has the one form --help documents, its own number in
+// input order and its byte in the input, and says only what is true of what follows.
 // With --dictionary its repeating groups are validated, and with --strict what a session
 // layer checks (QuickFIX's acceptance messages for those rules): each finding on stderr names
 // the message, its byte in the input, the rule, the tag and the field.
@@ -48,8 +51,46 @@ describe('marketfeed fix decode', () => {
     expect(code).toBe(1);
     expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(/^8=FIX\.4\.4 \| 9=\d+ \| 35=A \|/), expect.stringMatching(/^8=FIX\.4\.4 \| 9=\d+ \| 35=0 \|/)]);
     expect(stderr).toMatch(new RegExp(`error: message 2 \\(byte ${soh(lines[0]).length} of the input\\): BadCheckSum at byte \\d+ of the message`));
-    expect(stderr).toMatch(/error: in the stream: Truncated at byte \d+: the message ends after 10 of the 111 body bytes BodyLength promises: the input ends there/);
+    const cutAt = soh(lines[0]).length + badChecksum.length + soh(lines[2]).length;
+    expect(stderr).toContain(`error: message 4 (byte ${cutAt} of the input): Truncated at byte 30 of the message: the message ends after 10 of the 111 body bytes BodyLength promises: the input ends there\n`);
     expect(stderr).toContain('2 messages, 2 errors');
+  });
+
+  it('every framing error follows the documented format, numbered in input order with its byte in the input, and says only what is true of what follows', async () => {
+    const text = readFixLines(path.join('fix', 'jspurefix-examples', 'examples', 'FIX.4.4', 'fixsim', 'fix.txt'));
+    const lines = text.map(soh);
+    const noCheckSum = lines[2].subarray(0, lines[2].length - 7);
+    // BodyLength 999: its bytes reach past the end of the input, over two whole messages.
+    const tooLong = soh(text[5].replace(/\|9=\d+\|/, '|9=999|'));
+    const pieces = [lines[0], Buffer.from('a line of text\n'), lines[1], noCheckSum, Buffer.from('\n'), lines[3], tooLong.subarray(0, 60), lines[6], lines[7]];
+    const at = (k: number): number => pieces.slice(0, k).reduce((sum, piece) => sum + piece.length, 0);
+    const { code, stdout, stderr } = await decodeStdin(Buffer.concat(pieces));
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n')).toHaveLength(5);
+    const reports = stderr.trim().split('\n');
+    expect(reports.pop()).toBe('5 messages, 3 errors');
+    // The format --help documents, for every line: a script reads them all alike.
+    const format = /^error: message (\d+) \(byte (\d+) of the input\): ([A-Za-z]+) at byte (\d+) of the message: (.+)$/;
+    expect(reports.map((line) => format.exec(line)?.slice(1, 5) ?? line)).toEqual([
+      // Text between messages counts as a message of its own: every report has its number, in input order.
+      ['2', String(at(1)), 'BadBeginString', '0'],
+      ['4', String(at(3)), 'MissingCheckSum', String(noCheckSum.length)],
+      ['6', String(at(6)), 'Truncated', '60'],
+    ]);
+    expect(reports[1]).toMatch(/: its line ends there$/);
+    // Cut short by the end of the input, with whole messages inside its reach: it says where decoding goes on.
+    const bodyStart = tooLong.indexOf('\x0135=') + 1;
+    expect(reports[2]).toContain(`the message ends after ${60 - bodyStart} of the 999 body bytes BodyLength promises: a new message begins at byte ${at(7)} of the input`);
+    expect(stderr).not.toMatch(/skipping/);
+  });
+
+  it('a message cut short by the end of the input with nothing after it says so, and no more', async () => {
+    const lines = readFixLines(path.join('fix', 'jspurefix-examples', 'examples', 'FIX.4.4', 'fixsim', 'fix.txt')).map(soh);
+    const { stderr } = await decodeStdin(Buffer.concat([lines[0], lines[1].subarray(0, 40)]));
+    expect(stderr).toBe(
+      `error: message 2 (byte ${lines[0].length} of the input): Truncated at byte 40 of the message: the message ends after 25 of the 95 body bytes BodyLength promises: the input ends there\n` +
+        '1 messages, 1 errors\n',
+    );
   });
 
   it('reads QuickFIX log lines with their time stamps, the delimiter told from the first BeginString even when the first piece is 5 bytes', async () => {

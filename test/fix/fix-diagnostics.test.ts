@@ -3,12 +3,14 @@
 // dropped, BodyLength and CheckSum wrong, '=' removed, letters and other junk in tags, …).
 // Each corruption must get exactly its own error code, from the parser given the message
 // alone and from the framer given it between two good messages, however the stream is cut
-// (the good neighbours still come out whole).
+// (the good neighbours still come out whole); and `fix decode` reports each in the one form
+// its help documents, numbered and placed in the input, whichever of the two found it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { STANDARD_DATA_FIELDS } from '../../runtime/fix/fix-data-fields.ts';
 import { FixError } from '../../runtime/fix/fix-error.ts';
 import { FixFramer } from '../../runtime/fix/fix-framer.ts';
+import { FixLogDecoder } from '../../runtime/fix/fix-log-decoder.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
 import { type Corruption, type FixParts, bodyEndOf, fieldCorruptions, framed, framingCorruptions, partsOf, truncations } from './fix-corruptions.ts';
 import { readFixLines, soh } from './fix-data.ts';
@@ -68,14 +70,19 @@ function readStream(stream: Buffer, points: number[]): { codes: string[]; parsed
     },
     onError: (error) => codes.push(error.code),
   });
+  pushCut(stream, points, (chunk) => framer.push(chunk));
+  framer.end();
+  return { codes, parsed };
+}
+
+/** Hands `stream` to `push` in pieces cut at `points` (taken modulo its length, in order). */
+function pushCut(stream: Buffer, points: number[], push: (chunk: Buffer) => void): void {
   const sorted = [...new Set(points.map((point) => point % (stream.length + 1)))].sort((a, b) => a - b);
   let last = 0;
   for (const point of [...sorted, stream.length]) {
-    framer.push(stream.subarray(last, point));
+    push(stream.subarray(last, point));
     last = point;
   }
-  framer.end();
-  return { codes, parsed };
 }
 
 describe('FixParser diagnostics on a labelled corpus of corrupted session messages', () => {
@@ -140,6 +147,30 @@ describe('FixFramer diagnostics on the same corpus, between two good messages', 
         expect(parsed).toEqual(last ? [before.toString('latin1')] : [before.toString('latin1'), after.toString('latin1')]);
       }),
       { numRuns: 3000, endOnFailure: true },
+    );
+  });
+
+  it('fix decode reports each one as message 2 at its byte in the input, in the one documented form, whether the framer or the parser found it', () => {
+    const format = /^message (\d+) \(byte (\d+) of the input\): ([A-Za-z]+) at byte (\d+) of the message: (.+)$/;
+    const cases = samples.flatMap((message) => corruptionsOf(message).filter((corruption) => corruption.bytes.length > 0));
+    fc.assert(
+      fc.property(fc.nat({ max: cases.length - 1 }), fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), (which, points, last) => {
+        const corruption = cases[which];
+        const stream = Buffer.concat(last ? [before, corruption.bytes] : [before, corruption.bytes, after]);
+        const reports: string[] = [];
+        const decoder = new FixLogDecoder({ delimiter: '\x01', checksumOver: 'soh', dictionary: undefined, onMessage: () => undefined, onError: (line) => reports.push(line) });
+        pushCut(stream, points, (chunk) => decoder.push(chunk));
+        decoder.end();
+        expect(reports, corruption.name).toHaveLength(1);
+        const [, number, byte, code, inMessage, detail] = format.exec(reports[0]) ?? [reports[0]];
+        expect([number, byte, code], `${corruption.name}: ${reports[0]}`).toEqual(['2', String(before.length), corruption.code]);
+        expect(Number(inMessage), `${corruption.name}: ${reports[0]}`).toBeLessThanOrEqual(corruption.bytes.length);
+        // A byte the detail names is one of the input, said so, and a new message really begins there.
+        for (const [, named] of detail.matchAll(/at byte (\d+)/g)) expect(stream.toString('latin1', Number(named), Number(named) + 2), reports[0]).toBe('8=');
+        expect(detail, reports[0]).not.toMatch(/at byte \d+(?!\d| of the input)/);
+        expect(decoder.messages).toBe(last ? 1 : 2);
+      }),
+      { numRuns: 2000, endOnFailure: true },
     );
   });
 

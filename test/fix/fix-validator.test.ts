@@ -7,7 +7,7 @@
 // with one field corrupted (group count ±1, a required field dropped, an enumeration value
 // out of its list, a value emptied) get exactly that one finding.
 import { describe, expect, it } from 'vitest';
-import { measureAllocation } from '../../bench/lib/heap-allocation.ts';
+import { marginalAllocation } from '../../bench/lib/heap-allocation.ts';
 import { type FixDictionary, type FixLayout, loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
 import { FixValidator } from '../../runtime/fix/fix-validator.ts';
@@ -230,11 +230,11 @@ describe('FixValidator on a labelled corpus', () => {
         for (const message of messages) if (validator.validate(parser.parse(message)) !== 0) throw new Error('invalid');
       }
     };
+    run(2_000); // warm: compiled before anything is measured
+    // Judged as a marginal figure (a run of 2N rounds minus a run of N, over N), so that the
+    // fixed part (the profiler, JIT recompiles) cancels; the least of three, as load adds noise.
     let least = Infinity;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const { bytes } = measureAllocation(() => run(2_000));
-      if (attempt >= 2) least = Math.min(least, bytes);
-    }
-    expect(least / (2_000 * messages.length)).toBeLessThan(1);
+    for (let attempt = 0; attempt < 3; attempt++) least = Math.min(least, marginalAllocation(run, 1_000).bytesPerUnit);
+    expect(least / messages.length).toBeLessThan(1);
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataFiles, dataPath, MissingDataError } from '../helpers/shared-data.ts';
+import { DATA_DIRECTORY_LINE, DOCUMENTED_DATA_DIR, FETCH_COMMAND, dataFiles, dataPath, MissingDataError } from '../helpers/shared-data.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const DOCUMENTS = [
@@ -115,6 +115,21 @@ describe('documented commands that read the sample data', () => {
     if (replay) expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ records: 485, events: { rejected: 0 } });
     else expect(stdout.length, where).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('the data directory in documented commands', () => {
+  it('is explained once, in README "Test data": ../shared/data/ stands for the directory the last line of `npm run data` names', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n## Test data\n');
+    const end = readme.indexOf('\n## ', start + 1);
+    const section = readme.slice(start, end === -1 ? undefined : end);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(section).toContain(`\`${DOCUMENTED_DATA_DIR}\``);
+    expect(section).toContain(`\`${FETCH_COMMAND}\``);
+    expect(section).toContain(`\`${DATA_DIRECTORY_LINE} `);
+    // Once: the other documents write the directory as ../shared/data/ and leave the explanation there.
+    expect(DOCUMENTS.filter((file) => readFileSync(path.join(root, file), 'utf8').includes(DATA_DIRECTORY_LINE))).toEqual(['README.md']);
+  });
 });
 
 /** A documented data path names a folder or a file of the data manifest; absent data fails loudly (MissingDataError). */

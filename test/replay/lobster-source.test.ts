@@ -170,6 +170,7 @@ describe('openLobsterSource on the AAPL sample', () => {
     expect(source.handler.messages).toBe(999);
     expect(source.handler.rejected).toBe(0);
     expect(source.handler.unseen).toBeGreaterThan(0);
+    expect(source.eventCounts()).toMatchObject({ unseen: source.handler.unseen, seeded: false });
     // The first message adds a bid to the empty book: a quote with an empty ask side.
     expect(quotes[0].top).toEqual([5853300 * 10_000, 18, 0, 0]);
     expect(quotes.every((quote) => quote.flags === RecordFlag.replayed)).toBe(true);
@@ -249,7 +250,7 @@ describe('messages deeper than the orderbook file shows (legitimate LOBSTER data
     }).length;
     expect(deeper).toBeGreaterThan(50);
     // One delete (line 59) of a sell order resting since before the file, at a level the 5-level rows never showed: skipped as unseen.
-    expect(source.eventCounts()).toEqual({ events: 999, rejected: 0, unseen: 1, deeperThanOrderbook: deeper });
+    expect(source.eventCounts()).toEqual({ events: 999, rejected: 0, unseen: 1, seeded: true, deeperThanOrderbook: deeper });
   });
 
   it('messages synthesised below the 10th level (an order added there and deleted later, rows unchanged): no error, the same quotes', () => {

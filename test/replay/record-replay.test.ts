@@ -1,8 +1,9 @@
 // Real processes: `marketfeed publish` → `record` (from shared memory and from TCP) →
 // capture file → `replay` → `record` again, a truncated capture replayed to a consumer, a
-// recorder killed mid-way, pacing, a LOBSTER file replayed to a consumer, and LOBSTER messages
-// deeper than their orderbook file shows (accepted) against ones that contradict it (exit 1, and
-// the way through: --orderbook none).
+// recorder killed mid-way, pacing, a LOBSTER file replayed to a consumer, what its summary says
+// (without an orderbook file; on bad input, the error once, as the last line), and LOBSTER
+// messages deeper than their orderbook file shows (accepted) against ones that contradict it
+// (exit 1, and the way through: --orderbook none).
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -133,7 +134,8 @@ describe('record and replay across processes', () => {
     const play = await runCliToEnd(['replay', ...shm(feed), '--file', cut, '--mode', 'backpressure', '--tcp-port', '0', '--speed', 'max']);
     expect(play.code, play.stderr.join('\n')).toBe(1);
     const stderr = play.stderr.join('\n');
-    expect(stderr).toContain(`error: ${cut}: at byte ${badBlockAt}: truncated block 3`);
+    expect(stderr).toContain(`stopped at byte ${badBlockAt} of ${cut} by the error below`);
+    expect(play.stderr.at(-1)).toMatch(`marketfeed replay: ${cut}: at byte ${badBlockAt}: truncated block 3`);
     expect(play.summary()).toMatchObject({ records: recordsBefore, error: { offset: badBlockAt, file: cut } });
     expect(await succeeded(consumer)).toMatchObject({ records: recordsBefore, gaps: 0, lost: 0, ended: true });
   });
@@ -188,8 +190,8 @@ describe('record and replay across processes', () => {
     const playSummary = await succeeded(play);
     expect(playSummary.source).toMatch(/LOBSTER .*instrument 42.*seeded from .*_orderbook_/);
     // Every message read, none refused or skipped; the text summary says so too.
-    expect(playSummary.events).toEqual({ events: 999, rejected: 0, unseen: 0, deeperThanOrderbook: 0 });
-    expect(play.stderr.join('\n')).toMatch(/999 events read, 0 refused, 0 for orders below the seeded depth/);
+    expect(playSummary.events).toEqual({ events: 999, rejected: 0, unseen: 0, seeded: true, deeperThanOrderbook: 0 });
+    expect(play.stderr.join('\n')).toMatch(/999 events read, 0 refused, 0 for orders placed before the file starts that the orderbook file does not show/);
     const records = playSummary.records as number;
     expect(records).toBeGreaterThan(100);
     expect(await succeeded(rec)).toMatchObject({ records, gaps: 0, lost: 0 });
@@ -209,6 +211,39 @@ describe('record and replay across processes', () => {
     // 2012-06-21 09:30 New York is 13:30 UTC.
     quote.wrap(read.records[0], 0);
     expect(new Date(quote.sourceTimeNs / 1e6).toISOString()).toMatch(/^2012-06-21T13:30:00/);
+  });
+});
+
+describe('replay of a LOBSTER file: what its summary says', () => {
+  it('--orderbook none: changes to orders placed before the file starts are said to be unknown without an orderbook file, not below a seeded depth', async () => {
+    const play = replay(uniqueFeed('none'), dataPath(LOBSTER_MESSAGES), '--speed', 'max', '--mode', 'broadcast', '--orderbook', 'none');
+    const summary = await succeeded(play);
+    const events = summary.events as { events: number; unseen: number; seeded: boolean };
+    expect(events).toMatchObject({ events: 999, rejected: 0, seeded: false });
+    // The sample cancels and executes orders that rested before 09:30: unknown to a book that starts empty.
+    expect(events.unseen).toBeGreaterThan(0);
+    const text = play.stderr.filter((line) => !line.startsWith('{')).join('\n');
+    expect(text).toContain(`999 events read, 0 refused, ${events.unseen} for orders placed before the file starts (skipped: without an orderbook file the book does not hold them)`);
+    expect(text).not.toMatch(/seeded/);
+  });
+
+  it('bad input: the error is shown once, as the last line, and the summary says where the replay stopped', async () => {
+    const stem = path.join(dir, `bad-${process.pid}`);
+    fs.mkdirSync(stem, { recursive: true });
+    const messages = path.join(stem, 'AAPL_2012-06-21_34200000_57600000_message_10.csv');
+    const lines = fs.readFileSync(dataPath(LOBSTER_MESSAGES), 'latin1').split('\n');
+    const badAt = Buffer.byteLength(lines.slice(0, 50).map((line) => `${line}\n`).join(''), 'latin1');
+    fs.writeFileSync(messages, [...lines.slice(0, 50), '34200.3,1,123,100,not-a-price,1', ...lines.slice(51)].join('\n'));
+    const play = await runCliToEnd(['replay', ...shm(uniqueFeed('bad')), '--file', messages, '--tcp-port', '0', '--speed', 'max', '--orderbook', 'none']);
+    expect(play.code).toBe(1);
+    const plain = play.stderr.filter((line) => !line.startsWith('{'));
+    const message = `${messages}: at byte ${badAt}: line 51: `;
+    // The fatal-error contract: the last line names the command and the whole error…
+    expect(plain.at(-1)).toMatch(new RegExp(`^marketfeed replay: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}malformed price`));
+    // …and nothing before it repeats the error: the summary keeps only the position.
+    expect(plain.filter((line) => line.includes('line 51'))).toHaveLength(1);
+    expect(plain).toContain(`stopped at byte ${badAt} of ${messages} by the error below: every record before it was published`);
+    expect(play.summary()).toMatchObject({ events: { events: 50 }, error: { offset: badAt, file: messages } });
   });
 });
 

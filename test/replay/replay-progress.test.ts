@@ -44,29 +44,38 @@ describe('replay progress', () => {
     expect(pipe.written).toEqual([]);
   });
 
-  it('sums up the run, and on bad input names the error with its offset', () => {
+  it('sums up the run and what a source of events made of them', () => {
     expect(formatReplaySummary({ records: 20_000, durationS: 2, description: 'capture x.mfcap', error: undefined })).toBe(
       'replayed 20,000 records in 2.000 s (10,000 records/s) from capture x.mfcap\n',
     );
     // No rate from one record or a few microseconds: it would say more about the clock than the replay.
     expect(formatReplaySummary({ records: 1, durationS: 0, description: 'capture x.mfcap', error: undefined })).toBe('replayed 1 records in 0.000 s from capture x.mfcap\n');
     expect(formatReplaySummary({ records: 3, durationS: 0.000_004, description: 'c', error: undefined })).toBe('replayed 3 records in 0.000 s from c\n');
-    // Sources of events say what they made of them, and warn of refused ones.
-    const events = { events: 998, rejected: 2, unseen: 7 };
+    // Sources of events say what they made of them, and warn of refused ones. Changes to orders
+    // placed before the file starts are skipped for a reason that depends on how the book started.
+    const events = { events: 998, rejected: 2, unseen: 7, seeded: true };
     expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'LOBSTER f.csv', error: undefined, events })).toBe(
       'replayed 485 records in 0.500 s (970 records/s) from LOBSTER f.csv\n' +
-        '  998 events read, 2 refused, 7 for orders below the seeded depth (skipped)\n' +
+        '  998 events read, 2 refused, 7 for orders placed before the file starts that the orderbook file does not show (skipped)\n' +
         'warning: 2 events were refused (the book or the event itself was inconsistent) and changed nothing\n',
     );
+    // Without an orderbook file nothing was seeded: those orders are unknown, not "below the seeded depth".
+    const empty = formatReplaySummary({ records: 481, durationS: 0.5, description: 'L', error: undefined, events: { ...events, rejected: 0, unseen: 9, seeded: false } });
+    expect(empty).toContain('  998 events read, 0 refused, 9 for orders placed before the file starts (skipped: without an orderbook file the book does not hold them)\n');
+    expect(empty).not.toMatch(/seeded|orderbook file does not show/);
     expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'L', error: undefined, events: { ...events, rejected: 0 } })).not.toMatch(/warning/);
     // LOBSTER events deeper than the orderbook file shows are said, when there are any.
     expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'L', error: undefined, events: { ...events, deeperThanOrderbook: 0 } })).not.toMatch(/deeper/);
     expect(formatReplaySummary({ records: 485, durationS: 0.5, description: 'L', error: undefined, events: { ...events, deeperThanOrderbook: 1234 } })).toContain(
-      '  998 events read, 2 refused, 7 for orders below the seeded depth (skipped), 1,234 at prices deeper than the orderbook file shows (applied, not checked against it)\n',
+      '  998 events read, 2 refused, 7 for orders placed before the file starts that the orderbook file does not show (skipped), 1,234 at prices deeper than the orderbook file shows (applied, not checked against it)\n',
     );
+  });
+
+  it("on bad input says where the replay stopped, leaving the error itself to the CLI's last line", () => {
     const error = new ReplayInputError('x.mfcap', 65_808, 'truncated block 1: 40 of 65552 bytes (1024 records)');
-    expect(formatReplaySummary({ records: 1024, durationS: 0.5, description: 'capture x.mfcap', error })).toMatch(
-      /^replayed 1,024 records .*\nerror: x\.mfcap: at byte 65808: truncated block 1.*\n {2}every record before that point was published/,
+    expect(formatReplaySummary({ records: 1024, durationS: 0.5, description: 'capture x.mfcap', error })).toBe(
+      'replayed 1,024 records in 0.500 s (2,048 records/s) from capture x.mfcap\n' +
+        'stopped at byte 65808 of x.mfcap by the error below: every record before it was published\n',
     );
   });
 });

@@ -2,8 +2,9 @@
 // one message per line, with message, field and enumeration names from a QuickFIX data
 // dictionary, which also validates its repeating groups (and, with --strict, what a session
 // layer checks). Bad messages and validation findings are reported on stderr, one line each,
-// with the message's number and byte in the input, the check and the tag; every message that
-// parses still prints. Exits 1 when any message was bad or failed validation.
+// in one form (fix-log-decoder.ts): the message's number and byte in the input, the check, the
+// byte in the message and the tag; every message that parses still prints. Exits 1 when any
+// message was bad or failed validation.
 import fs from 'node:fs';
 import { loadFixDictionary } from '../../fix/fix-dictionary.ts';
 import { FixLogDecoder, detectDelimiter } from '../../fix/fix-log-decoder.ts';
@@ -17,9 +18,12 @@ export const fixDecodeCommand = defineCommand({
     'message: `MessageName (MsgType) | FieldName(tag)=value [meaning] | …` with --dictionary (QuickFIX XML, e.g.\n' +
     'FIX44.xml; add --transport FIXT11.xml for FIX 5.x), else `tag=value | …`. With --dictionary, repeating group counts\n' +
     'are checked; --strict adds what a FIX session checks (field order, MsgType, required fields, repeated tags, empty\n' +
-    'values, value formats, enumerations, unknown tags). Errors and findings go to stderr, one line each:\n' +
-    '`error: message N (byte B of the input): Code at byte K of the message: tag T (Name) …`; every message that parses\n' +
-    'still prints. Exit 1 if any message was bad or failed validation.',
+    'values, value formats, enumerations, unknown tags). Errors and findings go to stderr, one line each, all alike:\n' +
+    '`error: message N (byte B of the input): Code at byte K of the message: what is wrong`. N numbers in input order\n' +
+    'every message, good or bad, and every stretch of bytes that is no message (text between messages); B is where it\n' +
+    'begins, K where in it the problem is. After bytes that do not frame, decoding goes on at the next 8= after their\n' +
+    'first byte (a message inside them, or after them). Every message that parses still prints. Exit 1 if any message\n' +
+    'was bad or failed validation.',
   examples: [
     'npx marketfeed fix decode --file session.log --dictionary FIX44.xml',
     'tail -f session.log | npx marketfeed fix decode --dictionary FIX44.xml',
