@@ -6,7 +6,7 @@ import type { Command } from './command.ts';
 import { commandHelp } from './command.ts';
 import { formatColumns } from './help-layout.ts';
 import { UsageError } from './options.ts';
-import { stopWhenStdoutReaderGoes } from './stdout-reader-gone.ts';
+import { exitCodeOnceStdoutFlushed, stopWhenStdoutFails } from './stdout-failures.ts';
 
 interface CommandEntry {
   summary: string;
@@ -58,7 +58,8 @@ function mainHelp(): string {
     'Run `npx marketfeed <command> --help` for the options of a command.',
     '',
     'Exit codes: 0 done (or stopped by SIGTERM, SIGINT or a reader of stdout that went away),',
-    '1 failed (the reason on the last line of stderr), 2 bad usage (the option named).',
+    '1 failed (the reason on the last line of stderr; also a stdout that cannot be written,',
+    'e.g. a full disk), 2 bad usage (the option named).',
     '',
   ].join('\n');
 }
@@ -71,6 +72,9 @@ function resolve(argv: readonly string[]): { name: string; rest: readonly string
   }
   return undefined;
 }
+
+/** Who reports a failure on stderr: the command, once it is known. */
+let commandName = 'marketfeed';
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // No command is a usage error: the usage goes to stderr. Asked for, help goes to stdout.
@@ -90,6 +94,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     return 2;
   }
   const entry = commands[found.name];
+  commandName = `marketfeed ${found.name}`;
   const command = await entry.load();
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
     process.stdout.write(commandHelp(command, entry.summary));
@@ -107,5 +112,5 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
-stopWhenStdoutReaderGoes();
-process.exit(await main(process.argv.slice(2)));
+stopWhenStdoutFails(() => commandName);
+process.exit(await exitCodeOnceStdoutFlushed(await main(process.argv.slice(2))));
