@@ -1,10 +1,14 @@
 // `--help` as people read it: every command's help in columns that never run into each
 // other, within 100 columns, with examples that run the CLI as `npx marketfeed`; usage on
 // stderr with exit 2 when no command is given.
+import fs from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatColumns } from '../../runtime/cli/help-layout.ts';
 import { runCliToEnd } from '../helpers/cli.ts';
+import { dataFiles } from '../helpers/shared-data.ts';
+
+const packageVersion = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const WIDTH = 100;
 
@@ -70,6 +74,20 @@ describe('marketfeed --help', () => {
     }
   });
 
+  it('names in its examples only data files that exist (the LOBSTER sample is …_message_10.first998.csv)', async () => {
+    // A .csv or .xml an example names is one of the sample data's (LOBSTER files, FIX dictionaries);
+    // feed.mfcap or session.log stand for the user's own files.
+    const data = new Set(['lobster', 'fix', 'itch'].flatMap((folder) => dataFiles(folder)).map((relative) => relative.split('/').at(-1)));
+    const named: string[] = [];
+    for (const name of await commandNames()) {
+      const lines = (await runCliToEnd([...name.split(' '), '--help'])).stdout;
+      const examples = lines.slice(lines.indexOf('Examples:') + 1);
+      for (const example of examples) for (const [file] of example.matchAll(/[\w.-]+\.(?:csv|xml)\b/g)) named.push(`${name}: ${file}`);
+    }
+    expect(named).toContainEqual('replay: AAPL_2012-06-21_34200000_57600000_message_10.first998.csv');
+    expect(named.filter((entry) => !data.has(entry.split(': ')[1]))).toEqual([]);
+  });
+
   it('keeps a long value list apart from its description', async () => {
     const run = await runCliToEnd(['consume', 'shm', '--help']);
     const idle = run.stdout.findIndex((line) => line.startsWith('  --idle '));
@@ -102,3 +120,51 @@ describe('marketfeed --help', () => {
   });
 });
 
+describe('help for a group, help <command>, --version', () => {
+  it('consume --help and fix --help list the commands of the group, one line each, exit 0', async () => {
+    for (const [group, names] of [['consume', ['consume shm', 'consume tcp']], ['fix', ['fix decode']]] as const) {
+      for (const flag of ['--help', '-h']) {
+        const run = await runCliToEnd([group, flag]);
+        expect(run.code, `${group} ${flag}`).toBe(0);
+        expect(run.stderr).toEqual([]);
+        expect(run.stdout[0]).toBe(`Usage: npx marketfeed ${group} <command> [options]`);
+        const listed = run.stdout.map((line) => /^ {2}([a-z]+ [a-z]+) {2,}\S/.exec(line)?.[1]).filter((name) => name !== undefined);
+        expect(listed).toEqual(names);
+        expect(run.stdout.join('\n')).toContain(`Run \`npx marketfeed ${group} <command> --help\``);
+      }
+    }
+    const consume = await runCliToEnd(['consume', '--help']);
+    expect(consume.stdout.join('\n')).toMatch(/consume shm +read a feed from shared memory/);
+  });
+
+  it('a group alone is bad usage: its commands on stderr, exit 2', async () => {
+    const run = await runCliToEnd(['consume']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toEqual([]);
+    expect(run.stderr.join('\n')).toMatch(/Usage: npx marketfeed consume <command> \[options\][\s\S]*consume shm[\s\S]*consume tcp/);
+  });
+
+  it('help <command> prints what <command> --help prints; help <group> the group; help <unknown> is bad usage', async () => {
+    for (const words of [['publish'], ['consume', 'shm'], ['consume'], ['fix', 'decode']]) {
+      const viaHelp = await runCliToEnd(['help', ...words]);
+      const viaFlag = await runCliToEnd([...words, '--help']);
+      expect(viaHelp.code, words.join(' ')).toBe(0);
+      expect(viaHelp.stdout, words.join(' ')).toEqual(viaFlag.stdout);
+      expect(viaHelp.stdout[0]).toMatch(new RegExp(`^Usage: npx marketfeed ${words.join(' ')} `));
+    }
+    const unknown = await runCliToEnd(['help', 'nonsense']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.join('\n')).toMatch(/unknown command "nonsense"/);
+  });
+
+  it('--version and -V print the version of the package, exit 0', async () => {
+    for (const flag of ['--version', '-V']) {
+      const run = await runCliToEnd([flag]);
+      expect(run.code, flag).toBe(0);
+      expect(run.stdout).toEqual([packageVersion]);
+      expect(run.stderr).toEqual([]);
+    }
+    const help = await runCliToEnd(['--help']);
+    expect(help.stdout.join('\n')).toMatch(/--version/);
+  });
+});

@@ -33,9 +33,10 @@ function intoFullDisk(args: string[]): Promise<{ stderr: string; status: number 
 const NO_SPACE = 'cannot write to stdout: no space left on device (ENOSPC)';
 
 describe('a stdout that fails (ENOSPC)', () => {
-  it('--help and a command\'s --help: the one line, exit 1', async () => {
+  it('--help, a command\'s --help, --version: the one line, exit 1', async () => {
     expect(await intoFullDisk(['--help'])).toEqual({ stderr: `marketfeed: ${NO_SPACE}\n`, status: 1 });
     expect(await intoFullDisk(['publish', '--help'])).toEqual({ stderr: `marketfeed publish: ${NO_SPACE}\n`, status: 1 });
+    expect(await intoFullDisk(['--version'])).toEqual({ stderr: `marketfeed: ${NO_SPACE}\n`, status: 1 });
   });
 
   it('fix decode: the one line, exit 1', async () => {

@@ -80,6 +80,12 @@ describe(`the packed ${packageJson.name} tarball installed into an empty project
     expect(result.stdout).toContain('operator');
   });
 
+  it('`npx marketfeed --version` prints the version of the package it was packed from', async () => {
+    const result = await run('npx', ['marketfeed', '--version'], project);
+    expect(result.code, describeRun(result)).toBe(0);
+    expect(result.stdout).toBe(`${packageJson.version}\n`);
+  });
+
   it('`npx marketfeed publish --duration 1` publishes for a second and exits 0', async () => {
     // The feed, its directory and the TCP port are set through the environment so that the
     // command line is the user's and the run cannot collide with anything else on the machine.
