@@ -17,7 +17,7 @@ export const replayCommand = defineCommand({
     'published, then the error with its byte offset, exit code 1.',
   examples: [
     'npx marketfeed replay --file feed.mfcap --speed 10',
-    'npx marketfeed replay --file AAPL_2012-06-21_34200000_57600000_message_10.csv --speed max',
+    'npx marketfeed replay --file AAPL_2012-06-21_34200000_57600000_message_10.first998.csv --speed max',
   ],
   options: {
     file: { type: 'string', description: 'capture (.mfcap) or LOBSTER message file (.csv) to play' },
