@@ -61,7 +61,7 @@ describe('--stop-with-parent', () => {
   });
 
   it('stops at once, exit 0, when the supervisor is already gone as it starts (it died while this process loaded)', async () => {
-    const gone = spawnSync('true').pid!;
+    const gone = spawnSync('true').pid;
     const feed = uniqueFeed('late');
     const run = await runCliToEnd([...publishArgs(feed), '--stop-with-parent', String(gone)]);
     expect(run.code, run.stderr.join('\n')).toBe(0);
