@@ -17,7 +17,7 @@ export const processOptions = {
   json: { type: 'boolean', default: false, description: 'print a machine-readable summary on stdout at exit' },
   'report-interval': { type: 'number', min: 0.05, default: 1, description: 'seconds between summary log lines' },
   'log-level': { type: 'choice', choices: LOG_LEVELS, default: 'info', description: 'pino log level (logs go to stderr)', env: 'LOG_LEVEL' },
-  'log-format': { type: 'choice', choices: LOG_FORMATS, default: 'auto', description: 'logs as JSON lines, or pretty (readable); auto = pretty when stderr is a terminal' },
+  'log-format': { type: 'choice', choices: LOG_FORMATS, default: 'auto', description: 'logs as JSON lines, or pretty (readable; coloured on a terminal, NO_COLOR and FORCE_COLOR honoured); auto = pretty when stderr is a terminal' },
   'stop-with-parent': {
     type: 'integer',
     min: 1,

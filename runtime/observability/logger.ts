@@ -30,8 +30,19 @@ export function createLogger(name: string, level: LogLevel = 'info', format: Log
   return pino({ name, level, base: { pid: process.pid }, serializers: { err: serializeError } }, resolveLogFormat(format) === 'pretty' ? prettyWriter(stderr) : stderr);
 }
 
+/**
+ * Whether pretty lines are coloured: on a terminal, unless NO_COLOR is set (no-color.org) or
+ * TERM is dumb; FORCE_COLOR overrides both ways, as for Node's own output (force-color.org):
+ * colours into a pipe or a file with FORCE_COLOR=1, none with FORCE_COLOR=0 or false.
+ */
+export function colourLogs(env: NodeJS.ProcessEnv = process.env, stderrIsTerminal: boolean = tty.isatty(2)): boolean {
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR.toLowerCase() !== 'false';
+  if ((env.NO_COLOR ?? '') !== '' || env.TERM === 'dumb') return false;
+  return stderrIsTerminal;
+}
+
 /** Formats each JSON line before it reaches `out`: `[12:00:00.000] INFO (publisher/42): message {fields}`, one line per event. */
 function prettyWriter(out: DestinationStream): DestinationStream {
-  const format = prettyFactory({ colorize: tty.isatty(2), translateTime: 'SYS:HH:MM:ss.l', singleLine: true, errorLikeObjectKeys: [] });
+  const format = prettyFactory({ colorize: colourLogs(), translateTime: 'SYS:HH:MM:ss.l', singleLine: true, errorLikeObjectKeys: [] });
   return { write: (line: string) => out.write(format(line)) };
 }

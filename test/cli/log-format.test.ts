@@ -20,15 +20,20 @@ function publishArgs(...extra: string[]): string[] {
   return ['publish', '--feed', uniqueFeed('log'), '--shm-dir', dir, '--tcp-port', '0', '--count', '10', '--rate', '1000', '--idle', 'sleep', ...extra];
 }
 
-/** Runs the CLI with stdin, stdout and stderr on a pseudo-terminal; returns its lines, colours removed. */
-function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ lines: string[]; code: number | null }> {
+/** The environment of a run that sets neither NO_COLOR nor FORCE_COLOR unless asked to. */
+function colourEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env };
+}
+
+/** Runs the CLI with stdin, stdout and stderr on a pseudo-terminal; returns its lines, colours removed, and its raw output. */
+function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ lines: string[]; raw: string; code: number | null }> {
   const command = [process.execPath, CLI, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
   return new Promise((resolve) => {
     // -q: no banner, -e: the command's exit code, -f: flush as it comes; the typescript goes nowhere.
-    const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...colourEnv(env) } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => resolve({ code, lines: stripVTControlCharacters(output).split(/\r?\n/).filter((line) => line !== '') }));
+    child.on('close', (code) => resolve({ code, raw: output, lines: stripVTControlCharacters(output).split(/\r?\n/).filter((line) => line !== '') }));
   });
 }
 
@@ -71,6 +76,28 @@ describe('--log-format', () => {
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`\\] FATAL \\(publisher/\\d+\\): .*CPU ${missing} is not available`)));
     expect(lines.filter((line) => /^\s+at \S/.test(line))).toEqual([]);
     expect(lines.at(-1)).toMatch(new RegExp(`^marketfeed publish: .*CPU ${missing} is not available`));
+  });
+
+  // no-color.org and force-color.org, as Node's own output honours them: NO_COLOR (not empty)
+  // turns colours off even on a terminal; FORCE_COLOR turns them on even into a pipe or file,
+  // and FORCE_COLOR=0 turns them off.
+  it('pretty logs honour NO_COLOR and FORCE_COLOR', async () => {
+    const ESC = '\u001b[';
+    const coloured = await onTerminal(publishArgs());
+    expect(coloured.code).toBe(0);
+    expect(coloured.raw).toContain(ESC);
+    for (const env of [{ NO_COLOR: '1' }, { FORCE_COLOR: '0' }]) {
+      const plain = await onTerminal(publishArgs(), env);
+      expect(plain.code, JSON.stringify(env)).toBe(0);
+      expect(plain.lines, JSON.stringify(env)).toContainEqual(expect.stringMatching(/\] INFO \(publisher\/\d+\): publishing \{/));
+      expect(plain.raw, JSON.stringify(env)).not.toContain(ESC);
+    }
+    const piped = await runCliToEnd(publishArgs('--log-format', 'pretty'), colourEnv({}));
+    expect(piped.stderr.join('\n')).not.toContain(ESC);
+    const forced = await runCliToEnd(publishArgs('--log-format', 'pretty'), colourEnv({ FORCE_COLOR: '1' }));
+    expect(forced.code).toBe(0);
+    expect(forced.stderr.join('\n')).toContain(ESC);
+    expect(forced.stderr.map((line) => stripVTControlCharacters(line))).toContainEqual(expect.stringMatching(/^\[[\d:.]+\] INFO \(publisher\/\d+\): publishing \{/));
   });
 
   it('is an option of every command that logs', async () => {
