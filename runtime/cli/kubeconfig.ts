@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { UsageError } from './options.ts';
+import { systemErrorReason } from './system-error-reason.ts';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -14,6 +15,16 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
 export class KubeConfigNotFoundError extends Error {
   override readonly name = 'KubeConfigNotFoundError';
   readonly code = 'NO_KUBECONFIG';
+}
+
+/**
+ * A kubeconfig that cannot be read or parsed, named with where it came from. Its message
+ * carries nothing of the file's content: a kubeconfig holds credentials, and the YAML
+ * parser's own error quotes the lines around the fault (and keeps the whole file).
+ */
+export class KubeConfigInvalidError extends Error {
+  override readonly name = 'KubeConfigInvalidError';
+  readonly code = 'BAD_KUBECONFIG';
 }
 
 export interface KubeConfigChoice {
@@ -58,12 +69,22 @@ export function loadKubeConfig(choice: KubeConfigChoice, env: NodeJS.ProcessEnv 
 function loadFiles(kubeConfig: KubeConfig, files: readonly string[], from: string): void {
   for (const [index, file] of files.entries()) {
     if (!fs.existsSync(file)) throw new KubeConfigNotFoundError(`kubeconfig ${file} (from ${from}) does not exist`);
-    if (index === 0) {
-      kubeConfig.loadFromFile(file);
-    } else {
-      const next = new KubeConfig();
+    const next = index === 0 ? kubeConfig : new KubeConfig();
+    try {
       next.loadFromFile(file);
-      kubeConfig.mergeConfig(next);
+    } catch (error) {
+      throw new KubeConfigInvalidError(`kubeconfig ${file} (from ${from}) ${whatIsWrong(error)}`);
     }
+    if (next !== kubeConfig) kubeConfig.mergeConfig(next);
   }
+}
+
+/** Why a kubeconfig did not load, in words that quote none of its content. */
+function whatIsWrong(error: unknown): string {
+  if (typeof (error as NodeJS.ErrnoException).errno === 'number') return `cannot be read: ${systemErrorReason(error)}`;
+  const { name, reason, mark } = error as { name?: string; reason?: string; mark?: { line: number; column: number } };
+  if (name === 'YAMLException') return `is not valid YAML: ${reason ?? 'unreadable'}${mark === undefined ? '' : ` at line ${mark.line + 1}, column ${mark.column + 1}`}`;
+  // The client library's own checks of the structure ("clusters[0].name is missing").
+  const message = error instanceof Error ? error.message : String(error);
+  return `is not a valid kubeconfig: ${message.split('\n')[0]}`;
 }

@@ -4,7 +4,7 @@
 // one plain line `marketfeed <command>: cannot write to stdout: <reason>` and exit code 1.
 // Either way the command stops as on SIGTERM where it handles SIGTERM (and so cleans up:
 // its segment, its children), else it exits at once.
-import { getSystemErrorMessage } from 'node:util';
+import { systemErrorReason } from './system-error-reason.ts';
 
 let failed = false;
 /** The command has returned its exit code: a failure now only changes that code. */
@@ -18,7 +18,7 @@ export function stopWhenStdoutFails(command: () => string, stdout: NodeJS.WriteS
     gone = true;
     if (error.code !== 'EPIPE') {
       failed = true;
-      process.stderr.write(`${command()}: cannot write to stdout: ${reason(error)}\n`);
+      process.stderr.write(`${command()}: cannot write to stdout: ${systemErrorReason(error)}\n`);
     }
     if (finished) return;
     if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM', 'SIGTERM');
@@ -35,9 +35,4 @@ export async function exitCodeOnceStdoutFlushed(code: number, stdout: NodeJS.Wri
   finished = true;
   await new Promise<void>((resolve) => stdout.write('', () => setImmediate(resolve)));
   return failed ? 1 : code;
-}
-
-function reason(error: NodeJS.ErrnoException): string {
-  if (typeof error.errno !== 'number' || error.code === undefined) return error.message;
-  return `${getSystemErrorMessage(error.errno)} (${error.code})`;
 }

@@ -113,6 +113,36 @@ describe('fatal errors', () => {
     expectFatal(await runCliToEnd(['fix', 'decode', '--file', path.join(dir, 'none.fix')]), 'fix decode', /ENOENT.*none\.fix/, false);
   });
 
+  it('a malformed kubeconfig: the file named, what is wrong in one line, nothing of its content (no YAML snippet, no secret)', async () => {
+    const broken = path.join(dir, 'kubeconfig-broken');
+    fs.writeFileSync(broken, 'apiVersion: v1\nusers:\n- name: u\n  user: {token: s3cr3t-token}\nclusters: [\n  - bad: : :\n');
+    const run = await runCliToEnd(['operator', '--kubeconfig', broken, '--metrics-port', '0']);
+    expectFatal(run, 'operator', new RegExp(`^kubeconfig ${broken} \\(from --kubeconfig\\) is not valid YAML: .+ at line 6, column \\d+$`));
+    expect(run.stderr.join('\n')).not.toContain('s3cr3t-token');
+    expect(run.stderr.join('\n')).not.toMatch(/ \d+ \| /);
+    const shapeless = path.join(dir, 'kubeconfig-shapeless');
+    fs.writeFileSync(shapeless, 'clusters: [{}]\n');
+    expectFatal(
+      await runCliToEnd(['operator', '--metrics-port', '0'], { KUBECONFIG: shapeless, KUBERNETES_SERVICE_HOST: undefined }),
+      'operator',
+      new RegExp(`^kubeconfig ${shapeless} \\(from \\$KUBECONFIG\\) is not a valid kubeconfig: clusters\\[0\\]\\.name is missing$`),
+    );
+    expectFatal(await runCliToEnd(['operator', '--kubeconfig', dir, '--metrics-port', '0']), 'operator', new RegExp(`^kubeconfig ${dir} \\(from --kubeconfig\\) cannot be read: illegal operation on a directory \\(EISDIR\\)$`));
+  });
+
+  it('fix decode with a --dictionary that is not a QuickFIX XML dictionary, or not readable: the file named in one line', async () => {
+    const log = path.join(dir, 'empty.fix');
+    fs.writeFileSync(log, '');
+    const decode = (dictionary: string): Promise<CliRun & { code: number | null }> => runCliToEnd(['fix', 'decode', '--file', log, '--dictionary', dictionary]);
+    expectFatal(await decode('/etc/passwd'), 'fix decode', /^--dictionary \/etc\/passwd is not a QuickFIX XML data dictionary: XML has no <fix> element$/, false);
+    const unclosed = path.join(dir, 'unclosed.xml');
+    fs.writeFileSync(unclosed, '<fix><fields><field');
+    expectFatal(await decode(unclosed), 'fix decode', new RegExp(`^--dictionary ${unclosed} is not a QuickFIX XML data dictionary: .*not closed at byte \\d+$`), false);
+    expectFatal(await decode(dir), 'fix decode', new RegExp(`^cannot read --dictionary ${dir}: illegal operation on a directory \\(EISDIR\\)$`), false);
+    const missing = path.join(dir, 'FIX44-missing.xml');
+    expectFatal(await decode(missing), 'fix decode', new RegExp(`^cannot read --dictionary ${missing}: no such file or directory \\(ENOENT\\)$`), false);
+  });
+
   it('replay of a capture cut short: everything before is published, then the same fatal style', async () => {
     const file = path.join(dir, 'cut.mfcap');
     const writer = new CaptureWriter(file, { feed: 'f', source: 'test', startWallNs: 1_750_000_000_000_000_000, startMonotonicNs: 1, blockRecords: 4 });

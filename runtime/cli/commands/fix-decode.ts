@@ -6,9 +6,9 @@
 // byte in the message and the tag; every message that parses still prints. Exits 1 when any
 // message was bad or failed validation.
 import fs from 'node:fs';
-import { loadFixDictionary } from '../../fix/fix-dictionary.ts';
 import { FixLogDecoder, detectDelimiter } from '../../fix/fix-log-decoder.ts';
 import { defineCommand } from '../command.ts';
+import { loadDictionaryOption } from '../dictionary-option.ts';
 import { UsageError } from '../options.ts';
 
 export const fixDecodeCommand = defineCommand({
@@ -39,7 +39,7 @@ export const fixDecodeCommand = defineCommand({
   },
   async run(options) {
     if (options.strict && options.dictionary === undefined) throw new UsageError('marketfeed fix decode: --strict needs --dictionary');
-    const dictionary = options.dictionary === undefined ? undefined : loadFixDictionary(options.dictionary, options.transport);
+    const dictionary = options.dictionary === undefined ? undefined : loadDictionaryOption(options.dictionary, options.transport);
     const input = options.file === undefined ? process.stdin : fs.createReadStream(options.file);
     let decoder: FixLogDecoder | undefined;
     // With --delimiter auto, the first bytes are held until they show the delimiter after a BeginString.
