@@ -1,5 +1,6 @@
 // How a process reports the error that ends it, the same from every command: one
-// structured `fatal` log line and, as the last line on stderr, a plain
+// structured `fatal` log line (JSON logs only: pretty ones leave it to the plain line, see
+// logger.ts) and, as the last line on stderr, a plain
 // `marketfeed <command>: <message>`. An expected failure (a system call refused, a port in
 // use, bad input named by one of the project's own error classes) shows its message only;
 // anything else is a bug, and shows its stack.

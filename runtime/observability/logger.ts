@@ -27,7 +27,19 @@ export function resolveLogFormat(format: LogFormat, stderrIsTerminal: boolean = 
 
 export function createLogger(name: string, level: LogLevel = 'info', format: LogFormat = 'auto'): Logger {
   const stderr = pino.destination({ fd: 2, sync: true });
-  return pino({ name, level, base: { pid: process.pid }, serializers: { err: serializeError } }, resolveLogFormat(format) === 'pretty' ? prettyWriter(stderr) : stderr);
+  const options = { name, level, base: { pid: process.pid }, serializers: { err: serializeError } };
+  if (resolveLogFormat(format) === 'json') return pino(options, stderr);
+  return pino({ ...options, hooks: { logMethod: skipFatal } }, prettyWriter(stderr));
+}
+
+/**
+ * Pretty logs leave out `fatal` events: a person reads them, and the error that ends the
+ * process is the plain last line `marketfeed <command>: …` (fatal-error.ts) that the CLI
+ * prints anyway; saying it twice is noise. JSON logs keep the structured fatal line for
+ * log collectors.
+ */
+function skipFatal(this: Logger, args: Parameters<Logger['info']>, method: Logger['info'], level: number): void {
+  if (level < pino.levels.values.fatal) method.apply(this, args);
 }
 
 /**

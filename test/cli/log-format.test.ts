@@ -68,14 +68,24 @@ describe('--log-format', () => {
     }
   });
 
-  it('a fatal error on a terminal: a readable FATAL line without a stack, then the plain line', async () => {
+  // A person reads pretty logs: the error once, as the plain line, not also as a FATAL log
+  // line saying the same. JSON logs keep their structured fatal line (for log collectors).
+  it('a fatal error with pretty logs: the plain line once, no FATAL log line, no stack; JSON logs keep the fatal line', async () => {
     const allowed = new Set(parseCpuList(readCpusAllowedList()));
     const missing = [...Array(1024).keys()].find((cpu) => !allowed.has(cpu))!;
+    const notAvailable = new RegExp(`CPU ${missing} is not available`);
     const { code, lines } = await onTerminal(publishArgs('--cpus', String(missing)));
     expect(code).toBe(1);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`\\] FATAL \\(publisher/\\d+\\): .*CPU ${missing} is not available`)));
+    expect(lines.filter((line) => notAvailable.test(line))).toEqual([lines.at(-1)]);
+    expect(lines.at(-1)).toMatch(new RegExp(`^marketfeed publish: .*${notAvailable.source}`));
+    expect(lines.filter((line) => / FATAL /.test(line))).toEqual([]);
     expect(lines.filter((line) => /^\s+at \S/.test(line))).toEqual([]);
-    expect(lines.at(-1)).toMatch(new RegExp(`^marketfeed publish: .*CPU ${missing} is not available`));
+    const piped = await runCliToEnd(publishArgs('--cpus', String(missing), '--log-format', 'pretty'));
+    expect(piped.code).toBe(1);
+    expect(piped.stderr.filter((line) => notAvailable.test(line))).toEqual([piped.stderr.at(-1)]);
+    const json = await onTerminal(publishArgs('--cpus', String(missing), '--log-format', 'json'));
+    expect(json.code).toBe(1);
+    expect(json.lines.filter((line) => notAvailable.test(line)).map((line) => (isJson(line) ? (JSON.parse(line) as { level: number }).level : line))).toEqual([60, json.lines.at(-1)]);
   });
 
   // no-color.org and force-color.org, as Node's own output honours them: NO_COLOR (not empty)
