@@ -135,11 +135,12 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
   }
   const found = resolve(argv);
   if (found === undefined) {
-    // A group's first word alone, or with --help: its commands (usage on stderr, help on stdout).
-    if (commandsOfGroup(argv[0]).length > 0 && (argv.length === 1 || isHelpFlag(argv[1]))) {
-      (argv.length === 1 ? process.stderr : process.stdout).write(groupHelp(argv[0]));
-      return argv.length === 1 ? 2 : 0;
+    // A group with --help: its commands. Alone: they go to stderr, before what is wrong.
+    if (commandsOfGroup(argv[0]).length > 0 && isHelpFlag(argv[1])) {
+      process.stdout.write(groupHelp(argv[0]));
+      return 0;
     }
+    if (commandsOfGroup(argv[0]).length > 0 && argv.length === 1) process.stderr.write(`${groupHelp(argv[0])}\n`);
     return unknownCommand(argv);
   }
   const entry = commands[found.name];

@@ -137,11 +137,12 @@ describe('help for a group, help <command>, --version', () => {
     expect(consume.stdout.join('\n')).toMatch(/consume shm +read a feed from shared memory/);
   });
 
-  it('a group alone is bad usage: its commands on stderr, exit 2', async () => {
+  it('a group alone is bad usage: its commands on stderr, then what is wrong, exit 2', async () => {
     const run = await runCliToEnd(['consume']);
     expect(run.code).toBe(2);
     expect(run.stdout).toEqual([]);
     expect(run.stderr.join('\n')).toMatch(/Usage: npx marketfeed consume <command> \[options\][\s\S]*consume shm[\s\S]*consume tcp/);
+    expect(run.stderr.at(-1)).toBe('marketfeed: unknown command "consume": try npx marketfeed consume shm, npx marketfeed consume tcp');
   });
 
   it('help <command> prints what <command> --help prints; help <group> the group; help <unknown> is bad usage', async () => {
