@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCpuList, readCpusAllowedList } from '../../runtime/cpu/cpu-list.ts';
-import { CLI, runCliToEnd } from '../helpers/cli.ts';
+import { cliCommandLine, runCliToEnd } from '../helpers/cli.ts';
 import { duplicateJsonKeys } from '../helpers/json-duplicate-keys.ts';
 import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
 
@@ -27,7 +27,7 @@ function colourEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** Runs the CLI with stdin, stdout and stderr on a pseudo-terminal; returns its lines, colours removed, and its raw output. */
 function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ lines: string[]; raw: string; code: number | null }> {
-  const command = [process.execPath, CLI, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+  const command = cliCommandLine(args);
   return new Promise((resolve) => {
     // -q: no banner, -e: the command's exit code, -f: flush as it comes; the typescript goes nowhere.
     const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...colourEnv(env) } });

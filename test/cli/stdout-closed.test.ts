@@ -1,11 +1,14 @@
 // A reader that goes away (`| head -1`) ends a command quietly: no EPIPE stack trace, and
 // a long-running command stops as on SIGTERM, cleaning up after itself (the demo stops its
-// children and its segment is removed); `fix decode` exits 0.
+// children and its segment is removed); `fix decode` exits 0. A stdout that fails for another
+// reason (a full disk, ENOSPC: here /dev/full) is the command's failure: one plain line
+// `marketfeed <command>: cannot write to stdout: <reason>` on stderr, no stack trace, exit 1,
+// never a silent exit 0 with the output lost; a long-running command still cleans up first.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.ts';
+import { CLI, cliCommandLine } from '../helpers/cli.ts';
 import { killProcessesMentioning, processesMentioning } from '../helpers/processes.ts';
 import { makeShmDir, removeShmDir } from '../helpers/shm-dir.ts';
 
@@ -20,7 +23,7 @@ afterAll(() => {
 
 /** Runs `marketfeed <args> | head -1` in bash: the first line, marketfeed's stderr and its exit status. */
 function firstLineOf(args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
-  const quoted = [process.execPath, CLI, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+  const quoted = cliCommandLine(args);
   return new Promise((resolve) => {
     const shell = spawn('bash', ['-c', `${quoted} 2>"$ERR" | head -1; echo "$\{PIPESTATUS[0]}" >"$STATUS"`], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -86,3 +89,38 @@ describe('a reader that goes away', () => {
   });
 });
 
+/** Runs `marketfeed <args> > /dev/full` in bash: its stderr and exit status. */
+function intoFullDisk(args: string[]): Promise<{ stderr: string; status: number | null }> {
+  const quoted = cliCommandLine(args);
+  return new Promise((resolve) => {
+    const shell = spawn('bash', ['-c', `${quoted} >/dev/full`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    shell.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    shell.on('close', (status) => resolve({ stderr, status }));
+  });
+}
+
+const NO_SPACE = 'cannot write to stdout: no space left on device (ENOSPC)';
+
+describe('a stdout that fails (ENOSPC)', () => {
+  it('--help, a command\'s --help, --version: the one line, exit 1', async () => {
+    expect(await intoFullDisk(['--help'])).toEqual({ stderr: `marketfeed: ${NO_SPACE}\n`, status: 1 });
+    expect(await intoFullDisk(['publish', '--help'])).toEqual({ stderr: `marketfeed publish: ${NO_SPACE}\n`, status: 1 });
+    expect(await intoFullDisk(['--version'])).toEqual({ stderr: `marketfeed: ${NO_SPACE}\n`, status: 1 });
+  });
+
+  it('fix decode: the one line, exit 1', async () => {
+    const file = path.join(dir, 'heartbeats-100.fix');
+    fs.writeFileSync(file, fixLog(100), 'latin1');
+    expect(await intoFullDisk(['fix', 'decode', '--file', file])).toEqual({ stderr: `marketfeed fix decode: ${NO_SPACE}\n`, status: 1 });
+  });
+
+  it('demo: stops its children, removes its segment, ends with the one line and exits 1', async () => {
+    const { stderr, status } = await intoFullDisk(['demo', '--duration', '0', '--rate', '1000', '--shm-dir', dir]);
+    expect(status, stderr).toBe(1);
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe(`marketfeed demo: ${NO_SPACE}`);
+    expect(stderr).not.toMatch(/^\s+at \S/m);
+    expect(processesMentioning(dir)).toEqual([]);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('demo-'))).toEqual([]);
+  }, 60_000);
+});

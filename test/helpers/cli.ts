@@ -20,6 +20,11 @@ export interface CliRun {
   summary(): Record<string, unknown>;
 }
 
+/** The CLI with `args` as one shell command line (each word single-quoted), for a test that runs it through bash or `script`. */
+export function cliCommandLine(args: readonly string[]): string {
+  return [process.execPath, CLI, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+}
+
 const running = new Set<ChildProcess>();
 
 /** Kills every CLI process a test started and left running (a failed assertion skips its own stop). */
