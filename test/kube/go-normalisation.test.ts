@@ -69,7 +69,7 @@ function deployment(): KubeObject {
               ports: [{ name: 'metrics', containerPort: 9100, hostPort: 0 }],
               resources: { limits: { cpu: '1000m', memory: '1024Mi' }, requests: { cpu: 2, memory: '0.5Gi' } },
               securityContext: { privileged: false, readOnlyRootFilesystem: true },
-              readinessProbe: { httpGet: { port: 9100, path: '' }, initialDelaySeconds: 0, periodSeconds: 5 },
+              readinessProbe: { httpGet: { port: 9100, path: '', httpHeaders: [{ name: 'X-Probe' }] }, initialDelaySeconds: 0, periodSeconds: 5 },
               stdin: false,
             },
           ],
@@ -98,7 +98,8 @@ describe('stored form of built-in objects', () => {
     expect(container).not.toHaveProperty('stdin');
     expect(at(container, 'env.0')).toEqual({ name: 'EMPTY' });
     expect(at(container, 'ports.0')).toEqual({ name: 'metrics', containerPort: 9100, protocol: 'TCP' });
-    expect(at(container, 'readinessProbe')).toEqual({ httpGet: { port: 9100, path: '/', scheme: 'HTTP' }, periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
+    // An absent non-omitempty field comes back as its zero value (`value: ""`).
+    expect(at(container, 'readinessProbe')).toEqual({ httpGet: { port: 9100, path: '/', scheme: 'HTTP', httpHeaders: [{ name: 'X-Probe', value: '' }] }, periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
     // Pointer zeros: kept.
     expect(at(spec, 'replicas')).toBe(0);
     expect(at(spec, 'strategy')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
@@ -115,9 +116,10 @@ describe('stored form of built-in objects', () => {
 
   it('Service, ConfigMap, NetworkPolicy and DaemonSet: the same rules, and their defaults', async () => {
     const objects = KubernetesObjectApi.makeApiClient(server.kubeConfig());
-    const service = (await objects.create(asClientObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'default' }, spec: { externalIPs: [], clusterIP: '', ports: [{ port: 80, nodePort: 0 }], publishNotReadyAddresses: false } }))) as unknown as KubeObject;
+    const service = (await objects.create(asClientObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'default' }, spec: { externalIPs: [], clusterIP: '', ports: [{ port: 80, nodePort: 0, targetPort: 0 }], publishNotReadyAddresses: false } }))) as unknown as KubeObject;
     expect(service.spec).not.toHaveProperty('externalIPs');
     expect(service.spec).not.toHaveProperty('publishNotReadyAddresses');
+    // targetPort 0 is unset to the defaulting: it becomes the port.
     expect(at(service, 'spec.ports')).toEqual([{ port: 80, protocol: 'TCP', targetPort: 80 }]);
     expect(at(service, 'spec.clusterIP')).toMatch(/^10\.96\./);
 

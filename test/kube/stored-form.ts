@@ -17,8 +17,8 @@ export class StoredForm {
 
   /** Turns `object` (in place) into what is stored; `previous` keeps what the server allocated (a Service's clusterIP). */
   apply(type: ResourceType, object: KubeObject, previous?: KubeObject): void {
-    if (this.goRoundTrip) normaliseAsGo(type, object);
+    if (this.goRoundTrip) normaliseAsGo(type, object, 'decode');
     this.defaulter?.apply(type, object, previous);
-    if (this.goRoundTrip) normaliseAsGo(type, object);
+    if (this.goRoundTrip) normaliseAsGo(type, object, 'encode');
   }
 }

@@ -36,7 +36,7 @@ export interface TestApiServerOptions {
   defaulting?: boolean;
   /**
    * Store built-in objects as the Go structs give them back (zero values of omitempty
-   * fields dropped, quantities canonical; go-normalisation.ts); default true.
+   * fields dropped, quantities canonical; go-normalisation.ts); default: as `defaulting`.
    */
   goRoundTrip?: boolean;
   /** Delete objects whose owners are all gone, and the contents of deleted namespaces; default true. */
@@ -110,7 +110,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
   const store = new ObjectStore(options.historyLimit ?? 10_000);
   const watchHub = new WatchHub(store, options.bookmarkIntervalMs ?? 1000);
   const controllers = new ClusterControllers(store, registry, { garbageCollection: options.garbageCollection ?? true, gcDelayMs: options.gcDelayMs ?? 0 });
-  const storedForm = new StoredForm(options.defaulting === false ? undefined : new Defaulter(), options.goRoundTrip ?? true);
+  const storedForm = new StoredForm(options.defaulting === false ? undefined : new Defaulter(), options.goRoundTrip ?? options.defaulting !== false);
   const operations = new ResourceOperations(store, storedForm);
   const faults = new Faults(store, watchHub);
   const log = new RequestLog();

@@ -88,5 +88,5 @@ describe('idle writes', () => {
     expect(convergenceApplies).toBe(FEEDS * 5);
     // Every feed still Ready, nothing re-applied.
     expect(harness.server.store.list('marketfeed.dev/v1alpha1', 'MarketFeed', NAMESPACE).filter(isReconciled)).toHaveLength(FEEDS);
-  });
+  }, 300_000);
 });
