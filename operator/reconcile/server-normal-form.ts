@@ -105,15 +105,8 @@ const GO_FIELDS: Record<string, Record<string, string>> = {
   IPBlock: {},
 };
 
-/** The Go type of each built-in kind this module knows, by `group/Kind` (core group ''). */
-const KIND_TYPES: Record<string, string> = {
-  'apps/Deployment': 'Deployment',
-  'apps/DaemonSet': 'DaemonSet',
-  '/Pod': 'Pod',
-  '/Service': 'Service',
-  '/ConfigMap': 'ConfigMap',
-  'networking.k8s.io/NetworkPolicy': 'NetworkPolicy',
-};
+/** The built-in kinds this module knows, as `group/Kind` (core group ''); each one's Go type is named as the kind. */
+const KNOWN_KINDS = new Set(['apps/Deployment', 'apps/DaemonSet', '/Pod', '/Service', '/ConfigMap', 'networking.k8s.io/NetworkPolicy']);
 
 type Json = Record<string, unknown>;
 
@@ -134,7 +127,7 @@ function typeKey(object: KubeObject): string {
 
 /** Whether the normal form of `object` is known (its kind's Go type is in the table). */
 export function knowsKind(apiVersion: string, kind: string): boolean {
-  return typeKey({ apiVersion, kind, metadata: { name: '' } }) in KIND_TYPES;
+  return KNOWN_KINDS.has(typeKey({ apiVersion, kind, metadata: { name: '' } }));
 }
 
 /** `value` for a field described by `spec` (a GO_FIELDS entry), or undefined when the server keeps nothing. */
@@ -162,10 +155,9 @@ function struct(type: string, value: Json): Json {
 
 /**
  * A copy of `object` as the API server will store it (see the top of this file). Objects of
- * kinds without a table entry are returned unchanged: add the kind to GO_FIELDS/KIND_TYPES.
+ * kinds without a table entry are returned unchanged: add the kind to GO_FIELDS/KNOWN_KINDS.
  */
 export function serverNormalForm(object: KubeObject): KubeObject {
-  const type = KIND_TYPES[typeKey(object)];
-  if (type === undefined) return object;
-  return struct(type, object) as KubeObject;
+  if (!KNOWN_KINDS.has(typeKey(object))) return object;
+  return struct(object.kind, object) as KubeObject;
 }

@@ -137,38 +137,31 @@ export class Defaulter {
   }
 }
 
+/** A RollingUpdate strategy (also when none is given) with its unset bounds filled in. */
+function defaultRollingUpdate(spec: Obj, field: 'strategy' | 'updateStrategy', maxUnavailable: number | string, maxSurge: number | string): void {
+  setDefault(spec, field, { type: 'RollingUpdate' });
+  const strategy = mapAt(spec, field);
+  if (strategy === undefined || (strategy.type ?? 'RollingUpdate') !== 'RollingUpdate') return;
+  setDefault(strategy, 'type', 'RollingUpdate');
+  setDefault(strategy, 'rollingUpdate', {});
+  const rollingUpdate = mapAt(strategy, 'rollingUpdate');
+  if (rollingUpdate === undefined) return;
+  setDefault(rollingUpdate, 'maxUnavailable', maxUnavailable);
+  setDefault(rollingUpdate, 'maxSurge', maxSurge);
+}
+
 function defaultDeployment(spec: Obj): void {
   setDefault(spec, 'replicas', 1);
   setDefault(spec, 'revisionHistoryLimit', 10);
   setDefault(spec, 'progressDeadlineSeconds', 600);
-  setDefault(spec, 'strategy', { type: 'RollingUpdate' });
-  const strategy = mapAt(spec, 'strategy');
-  if (strategy !== undefined && (strategy.type ?? 'RollingUpdate') === 'RollingUpdate') {
-    setDefault(strategy, 'type', 'RollingUpdate');
-    setDefault(strategy, 'rollingUpdate', {});
-    const rollingUpdate = mapAt(strategy, 'rollingUpdate');
-    if (rollingUpdate !== undefined) {
-      setDefault(rollingUpdate, 'maxUnavailable', '25%');
-      setDefault(rollingUpdate, 'maxSurge', '25%');
-    }
-  }
+  defaultRollingUpdate(spec, 'strategy', '25%', '25%');
   const template = mapAt(spec, 'template');
   if (template !== undefined) defaultPodSpec(mapAt(template, 'spec'));
 }
 
 function defaultDaemonSet(spec: Obj): void {
   setDefault(spec, 'revisionHistoryLimit', 10);
-  setDefault(spec, 'updateStrategy', { type: 'RollingUpdate' });
-  const strategy = mapAt(spec, 'updateStrategy');
-  if (strategy !== undefined && (strategy.type ?? 'RollingUpdate') === 'RollingUpdate') {
-    setDefault(strategy, 'type', 'RollingUpdate');
-    setDefault(strategy, 'rollingUpdate', {});
-    const rollingUpdate = mapAt(strategy, 'rollingUpdate');
-    if (rollingUpdate !== undefined) {
-      setDefault(rollingUpdate, 'maxUnavailable', 1);
-      setDefault(rollingUpdate, 'maxSurge', 0);
-    }
-  }
+  defaultRollingUpdate(spec, 'updateStrategy', 1, 0);
   const template = mapAt(spec, 'template');
   if (template !== undefined) defaultPodSpec(mapAt(template, 'spec'));
 }
