@@ -20,10 +20,16 @@ import type { ResourceType } from './resource-registry.ts';
 
 const SCALAR_ZERO: Record<string, unknown> = { int32: 0, int64: 0, bool: false, string: '', IntOrString: 0, Quantity: '0' };
 
+const flattened = new Map<string, GoField[]>();
+
 /** The json fields of a struct, embedded (inline) structs flattened into it. */
 function fieldsOf(typeName: string): GoField[] {
-  const fields = GO_TYPES.get(typeName) ?? [];
-  return fields.flatMap((field) => (field.json === '' ? fieldsOf(field.type) : [field]));
+  let fields = flattened.get(typeName);
+  if (fields === undefined) {
+    fields = (GO_TYPES.get(typeName) ?? []).flatMap((field) => (field.json === '' ? fieldsOf(field.type) : [field]));
+    flattened.set(typeName, fields);
+  }
+  return fields;
 }
 
 /** A value Go cannot tell from an absent non-pointer field (structs aside: they stay as given). */
