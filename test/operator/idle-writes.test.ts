@@ -69,7 +69,7 @@ describe('idle writes', () => {
       { timeoutMs: 120_000, intervalMs: 250, what: () => `every feed Ready (${reconciled} of ${FEEDS})` },
     );
     // The last Ready Events follow the last status writes.
-    await quietSpell(1_000, 10_000);
+    await quietSpell(1_000, 30_000);
     const converged = harness.lastSeq();
     const convergenceApplies = harness.objectWrites().filter((record) => record.verb === 'apply').length;
 
