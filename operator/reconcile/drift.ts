@@ -1,6 +1,7 @@
 // Does a live object still match what we would apply? The operator writes only when the
-// answer is no ("no write at all when nothing changed"). Two checks, neither needing the
-// API schema:
+// answer is no ("no write at all when nothing changed"). The desired objects come here in
+// the server's normal form (server-normal-form.ts: no zero values the server drops,
+// canonical quantities), so what we apply is what we read back. Two checks:
 // - every field we set is in the live object with the same value (others may add fields,
 //   the server adds defaults; we ignore those), with quantities compared by value ("1Gi"
 //   = "1024Mi") and an empty list/map equal to an absent one (the server drops them);

@@ -21,6 +21,7 @@ import { apiVersionOf, DEPLOYMENT, MARKETFEED, OWNED_TYPES, ownedTypeOf, type Re
 import { becameStatus, findCondition, kubeTime } from './conditions.ts';
 import { needsApply, withAppliedHash } from './drift.ts';
 import { feedStatus, invalidSpecStatus, sameStatus, type Problem } from './feed-status.ts';
+import { serverNormalForm } from './server-normal-form.ts';
 
 export type ReconcileOutcome = 'absent' | 'invalid' | 'unchanged' | 'changed';
 
@@ -177,8 +178,9 @@ export class MarketFeedReconciler {
     let synthesis: Synthesis;
     try {
       const owner = ownerReference(feed);
+      // In the server's normal form: applied as stored, so re-reads match and re-applies write nothing.
       const objects = desiredObjects(feed).map((object) =>
-        withAppliedHash({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? feed.metadata.namespace, ownerReferences: [owner] } }),
+        withAppliedHash(serverNormalForm({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? feed.metadata.namespace, ownerReferences: [owner] } })),
       );
       synthesis = { fingerprint, result: { objects } };
     } catch (error) {

@@ -1,5 +1,6 @@
-// A few of the defaults a real API server fills in on every write (Service, Deployment, pod
-// template, NetworkPolicy), so that code comparing its desired objects with live ones meets
+// The defaults a real API server fills in on every write for the kinds the operator owns
+// (Service, Deployment, DaemonSet, pod template, Pod, NetworkPolicy; k8s.io/kubernetes
+// pkg/apis/*/v1/defaults.go), so that code comparing its desired objects with live ones meets
 // the same extra fields it would meet on a cluster. Defaulted fields are owned by no manager.
 // Turned off with `startTestApiServer({ defaulting: false })`.
 import { isPlainObject } from './json-values.ts';
@@ -28,7 +29,10 @@ function defaultProbe(probe: Obj | undefined): void {
   setDefault(probe, 'successThreshold', 1);
   setDefault(probe, 'failureThreshold', 3);
   const httpGet = mapAt(probe, 'httpGet');
-  if (httpGet !== undefined) setDefault(httpGet, 'scheme', 'HTTP');
+  if (httpGet !== undefined) {
+    setDefault(httpGet, 'path', '/');
+    setDefault(httpGet, 'scheme', 'HTTP');
+  }
 }
 
 function defaultContainer(container: Obj): void {
@@ -39,6 +43,10 @@ function defaultContainer(container: Obj): void {
   setDefault(container, 'imagePullPolicy', tag === undefined || tag === 'latest' ? 'Always' : 'IfNotPresent');
   setDefault(container, 'resources', {});
   for (const port of objects(container.ports)) setDefault(port, 'protocol', 'TCP');
+  for (const env of objects(container.env)) {
+    const fieldRef = mapAt(mapAt(env, 'valueFrom') ?? {}, 'fieldRef');
+    if (fieldRef !== undefined) setDefault(fieldRef, 'apiVersion', 'v1');
+  }
   defaultProbe(mapAt(container, 'livenessProbe'));
   defaultProbe(mapAt(container, 'readinessProbe'));
   defaultProbe(mapAt(container, 'startupProbe'));
@@ -51,7 +59,35 @@ export function defaultPodSpec(spec: Obj | undefined): void {
   setDefault(spec, 'dnsPolicy', 'ClusterFirst');
   setDefault(spec, 'securityContext', {});
   setDefault(spec, 'schedulerName', 'default-scheduler');
-  for (const container of [...objects(spec.containers), ...objects(spec.initContainers)]) defaultContainer(container);
+  const containers = [...objects(spec.containers), ...objects(spec.initContainers)];
+  for (const container of containers) defaultContainer(container);
+  if (spec.hostNetwork === true) {
+    for (const port of containers.flatMap((container) => objects(container.ports))) setDefault(port, 'hostPort', port.containerPort);
+  }
+  for (const volume of objects(spec.volumes)) defaultVolume(volume);
+}
+
+function defaultVolume(volume: Obj): void {
+  const sources = Object.keys(volume).filter((key) => key !== 'name');
+  if (sources.length === 0) volume.emptyDir = {};
+  for (const source of ['configMap', 'secret', 'projected', 'downwardAPI']) {
+    const value = mapAt(volume, source);
+    if (value !== undefined) setDefault(value, 'defaultMode', 0o644);
+  }
+}
+
+/** Only for Pods themselves, not pod templates (SetDefaults_Pod). */
+function defaultPod(spec: Obj): void {
+  defaultPodSpec(spec);
+  setDefault(spec, 'enableServiceLinks', true);
+  for (const container of [...objects(spec.containers), ...objects(spec.initContainers)]) {
+    const resources = mapAt(container, 'resources');
+    const limits = resources === undefined ? undefined : mapAt(resources, 'limits');
+    if (resources === undefined || limits === undefined) continue;
+    const requests = mapAt(resources, 'requests') ?? {};
+    for (const [name, value] of Object.entries(limits)) setDefault(requests, name, value);
+    resources.requests = requests;
+  }
 }
 
 export class Defaulter {
@@ -74,7 +110,8 @@ export class Defaulter {
       this.defaultService(spec);
     }
     else if (key === 'apps/Deployment') defaultDeployment(spec);
-    else if (key === '/Pod') defaultPodSpec(spec);
+    else if (key === 'apps/DaemonSet') defaultDaemonSet(spec);
+    else if (key === '/Pod') defaultPod(spec);
     else if (key === 'networking.k8s.io/NetworkPolicy') defaultNetworkPolicy(spec);
   }
 
@@ -91,6 +128,8 @@ export class Defaulter {
       setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
       setDefault(spec, 'internalTrafficPolicy', 'Cluster');
     }
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') setDefault(spec, 'externalTrafficPolicy', 'Cluster');
+    if (spec.type === 'LoadBalancer') setDefault(spec, 'allocateLoadBalancerNodePorts', true);
     for (const port of objects(spec.ports)) {
       setDefault(port, 'protocol', 'TCP');
       setDefault(port, 'targetPort', port.port);
@@ -98,16 +137,31 @@ export class Defaulter {
   }
 }
 
+/** A RollingUpdate strategy (also when none is given) with its unset bounds filled in. */
+function defaultRollingUpdate(spec: Obj, field: 'strategy' | 'updateStrategy', maxUnavailable: number | string, maxSurge: number | string): void {
+  setDefault(spec, field, { type: 'RollingUpdate' });
+  const strategy = mapAt(spec, field);
+  if (strategy === undefined || (strategy.type ?? 'RollingUpdate') !== 'RollingUpdate') return;
+  setDefault(strategy, 'type', 'RollingUpdate');
+  setDefault(strategy, 'rollingUpdate', {});
+  const rollingUpdate = mapAt(strategy, 'rollingUpdate');
+  if (rollingUpdate === undefined) return;
+  setDefault(rollingUpdate, 'maxUnavailable', maxUnavailable);
+  setDefault(rollingUpdate, 'maxSurge', maxSurge);
+}
+
 function defaultDeployment(spec: Obj): void {
   setDefault(spec, 'replicas', 1);
   setDefault(spec, 'revisionHistoryLimit', 10);
   setDefault(spec, 'progressDeadlineSeconds', 600);
-  setDefault(spec, 'strategy', { type: 'RollingUpdate' });
-  const strategy = mapAt(spec, 'strategy');
-  if (strategy !== undefined && (strategy.type ?? 'RollingUpdate') === 'RollingUpdate') {
-    setDefault(strategy, 'type', 'RollingUpdate');
-    setDefault(strategy, 'rollingUpdate', { maxUnavailable: '25%', maxSurge: '25%' });
-  }
+  defaultRollingUpdate(spec, 'strategy', '25%', '25%');
+  const template = mapAt(spec, 'template');
+  if (template !== undefined) defaultPodSpec(mapAt(template, 'spec'));
+}
+
+function defaultDaemonSet(spec: Obj): void {
+  setDefault(spec, 'revisionHistoryLimit', 10);
+  defaultRollingUpdate(spec, 'updateStrategy', 1, 0);
   const template = mapAt(spec, 'template');
   if (template !== undefined) defaultPodSpec(mapAt(template, 'spec'));
 }

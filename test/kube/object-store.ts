@@ -1,6 +1,6 @@
 // The server's state: objects per resource, one global resourceVersion counter bumped by every
 // write, and a bounded history of change events that watches replay from. A write whose
-// result equals the stored object (ignoring managedFields timestamps) is not a write: nothing
+// result equals the stored object (managedFields times included) is not a write: nothing
 // is stored, no version is used, no event is sent. `metadata.generation` moves when anything
 // outside metadata and status changes.
 import { randomUUID } from 'node:crypto';
@@ -29,12 +29,15 @@ function objectName(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
-/** The object without what differs between two stores of the same content. */
+/**
+ * The object without what the store itself assigns. managedFields times count, as on a real
+ * server: they have one-second resolution, so a write that only moves a time writes when a
+ * new second has begun.
+ */
 function comparable(object: KubeObject): unknown {
   const copy = { ...object, metadata: { ...object.metadata } };
   delete copy.metadata.resourceVersion;
   delete copy.metadata.generation;
-  if (copy.metadata.managedFields !== undefined) copy.metadata.managedFields = copy.metadata.managedFields.map((entry) => ({ ...entry, time: '' }));
   return copy;
 }
 

@@ -4,7 +4,6 @@
 // object, then hands it to the store, which decides whether anything changed.
 import { randomBytes } from 'node:crypto';
 import { ApiError, alreadyExists, badRequest, invalid, notFound, staleConflict, successStatus } from './api-status.ts';
-import type { Defaulter } from './defaulting.ts';
 import type { FieldScope } from './field-sets.ts';
 import { getAt, isPlainObject, jsonClone, setAt } from './json-values.ts';
 import type { KubeObject } from './kube-object.ts';
@@ -14,6 +13,7 @@ import { applyJsonPatch, applyMergePatch } from './patches.ts';
 import { apiVersionOf, type ResourceType } from './resource-registry.ts';
 import type { ObjectPredicate } from './selectors.ts';
 import { conflictMessage, recordUpdate, serverSideApply } from './server-side-apply.ts';
+import type { StoredForm } from './stored-form.ts';
 
 export interface Target {
   type: ResourceType;
@@ -60,11 +60,11 @@ function requireName(target: Target): string {
 
 export class ResourceOperations {
   private readonly store: ObjectStore;
-  private readonly defaulter: Defaulter | undefined;
+  private readonly storedForm: StoredForm;
 
-  constructor(store: ObjectStore, defaulter: Defaulter | undefined) {
+  constructor(store: ObjectStore, storedForm: StoredForm) {
     this.store = store;
-    this.defaulter = defaulter;
+    this.storedForm = storedForm;
   }
 
   private existing(target: Target): KubeObject {
@@ -105,7 +105,7 @@ export class ResourceOperations {
     if (this.store.get(type, target.namespace, object.metadata.name) !== undefined) throw alreadyExists(type.plural, type.group, object.metadata.name);
     if (type.statusSubresource) delete object.status;
     this.prepareForCreate(type, object);
-    this.defaulter?.apply(type, object);
+    this.storedForm.apply(type, object);
     recordUpdate(undefined, object, options.manager, scopeOf(target), apiVersionOf(type), now());
     if (options.dryRun) return { status: 201, body: object, outcome: 'unchanged' };
     return { status: 201, body: this.store.write(type, undefined, object).object, outcome: 'changed' };
@@ -160,7 +160,7 @@ export class ResourceOperations {
         else candidate.status = jsonClone(previous.status);
       }
       validateObject(type, candidate);
-      this.defaulter?.apply(type, candidate, previous);
+      this.storedForm.apply(type, candidate, previous);
     }
     recordUpdate(previous, candidate, options.manager, scopeOf(target), apiVersionOf(type), now());
     return this.store_(type, previous, candidate, options, 200);
@@ -226,7 +226,7 @@ export class ResourceOperations {
     }
     if (target.subresource !== 'status') {
       validateObject(type, candidate);
-      this.defaulter?.apply(type, candidate, previous);
+      this.storedForm.apply(type, candidate, previous);
     }
     return this.store_(type, previous, candidate, options, previous === undefined ? 201 : 200);
   }

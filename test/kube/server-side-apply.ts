@@ -62,6 +62,12 @@ export function scopedConfiguration(applied: KubeObject, scope: FieldScope): Rec
   return result;
 }
 
+/** The same object apart from managedFields. */
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  const strip = (object: KubeObject): KubeObject => ({ ...object, metadata: { ...object.metadata, managedFields: undefined } });
+  return deepEqual(strip(a), strip(b));
+}
+
 export function serverSideApply(request: ApplyRequest): ApplyOutcome {
   const { live, manager, scope } = request;
   const config = scopedConfiguration(request.applied, scope);
@@ -105,8 +111,11 @@ export function serverSideApply(request: ApplyRequest): ApplyOutcome {
   const nextMine: Ownership = { manager, operation: 'Apply', apiVersion: request.apiVersion, time: request.now, subresource, fields: appliedPaths };
   let next: Ownership[];
   if (mine !== undefined) {
-    // Unchanged ownership keeps its timestamp, so a no-op apply leaves the object identical.
-    if (mine.fields.equals(appliedPaths) && mine.apiVersion === request.apiVersion) nextMine.time = mine.time;
+    // The timestamp stays only when neither the fields nor the merged object changed, as in
+    // the real field manager, which compares the merge result *before* the Go round trip:
+    // an applied `minReadySeconds: 0` that the stored object lacks moves the time (a write
+    // whenever a new second has begun; kubernetes/kubernetes#121404).
+    if (mine.fields.equals(appliedPaths) && mine.apiVersion === request.apiVersion && live !== undefined && sameContent(base, live)) nextMine.time = mine.time;
     next = ownerships.map((o) => (o === mine ? nextMine : o));
   } else {
     next = [...ownerships, nextMine];

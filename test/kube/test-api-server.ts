@@ -18,6 +18,7 @@ import { applyMergePatch } from './patches.ts';
 import { RequestLog } from './request-log.ts';
 import { builtinResourceTypes, marketFeedResourceType, ResourceRegistry, type ResourceType } from './resource-registry.ts';
 import { ResourceOperations } from './resource-operations.ts';
+import { StoredForm } from './stored-form.ts';
 import { WatchHub, type WatchInfo } from './watch-hub.ts';
 
 export type { KubeObject } from './kube-object.ts';
@@ -33,6 +34,11 @@ export interface TestApiServerOptions {
   historyLimit?: number;
   /** Fill in the defaults a real server adds (Service clusterIP, Deployment strategy...); default true. */
   defaulting?: boolean;
+  /**
+   * Store built-in objects as the Go structs give them back (zero values of omitempty
+   * fields dropped, quantities canonical; go-normalisation.ts); default: as `defaulting`.
+   */
+  goRoundTrip?: boolean;
   /** Delete objects whose owners are all gone, and the contents of deleted namespaces; default true. */
   garbageCollection?: boolean;
   /** Delay of the background garbage collector after a deletion, ms (default 0: next tick). */
@@ -104,8 +110,8 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
   const store = new ObjectStore(options.historyLimit ?? 10_000);
   const watchHub = new WatchHub(store, options.bookmarkIntervalMs ?? 1000);
   const controllers = new ClusterControllers(store, registry, { garbageCollection: options.garbageCollection ?? true, gcDelayMs: options.gcDelayMs ?? 0 });
-  const defaulter = options.defaulting === false ? undefined : new Defaulter();
-  const operations = new ResourceOperations(store, defaulter);
+  const storedForm = new StoredForm(options.defaulting === false ? undefined : new Defaulter(), options.goRoundTrip ?? options.defaulting !== false);
+  const operations = new ResourceOperations(store, storedForm);
   const faults = new Faults(store, watchHub);
   const log = new RequestLog();
   const router = new HttpRouter({ registry, operations, watches: watchHub, faults, log });
@@ -141,7 +147,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
       const previous = store.get(type, candidate.metadata.namespace, candidate.metadata.name);
       if (candidate.metadata.managedFields === undefined && previous?.metadata.managedFields !== undefined) candidate.metadata.managedFields = previous.metadata.managedFields;
       if (previous !== undefined && previous.metadata.generation !== undefined) candidate.metadata.generation = previous.metadata.generation;
-      defaulter?.apply(type, candidate, previous);
+      storedForm.apply(type, candidate, previous);
       return jsonClone(store.write(type, previous, candidate).object);
     },
     patchStatus(apiVersion, kind, namespace, name, status) {
