@@ -7,7 +7,7 @@ import { marketFeedCrd, marketFeedOpenApiSchema, toStructuralSchema } from '../.
 import { CROSS_FIELD_RULES, MarketFeedSpecSchema, MarketFeedStatusSchema, validateSpec, withDefaults } from '../../cdk8s/api/marketfeed-types.ts';
 import { exampleMarketFeed } from '../../cdk8s/main.ts';
 import { validateKubernetesObject } from './helpers/kubernetes-models.ts';
-import { applyOpenApiDefaults, openApiProblems, structuralProblems, type OpenApiSchema } from './helpers/openapi-check.ts';
+import { applyOpenApiDefaults, openApiProblems, structuralProblems, type OpenApiSchema } from '../kube/openapi-schema.ts';
 
 interface CrdVersion {
   name: string;

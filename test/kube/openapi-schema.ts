@@ -1,7 +1,7 @@
-// A small validator for structural OpenAPI v3 schemas (the CRD's openAPIV3Schema), enough to
-// check a MarketFeed against the schema the API server would use: types, properties,
-// required, items, enum, numeric and length bounds, patterns, maps, int-or-string. CEL
-// rules are not evaluated here (validateSpec mirrors them).
+// Structural OpenAPI v3 schemas (a CRD's openAPIV3Schema) as the API server applies them to
+// custom resources: pruning of unknown fields, defaulting, and validation of types,
+// properties, required, items, enum, numeric, length and size bounds, patterns, maps and
+// int-or-string. CEL rules are in cel-rules.ts; the structural checks of a schema itself here.
 export type OpenApiSchema = { [key: string]: unknown };
 
 export function openApiProblems(schema: OpenApiSchema, value: unknown, path = ''): string[] {
@@ -16,6 +16,7 @@ export function openApiProblems(schema: OpenApiSchema, value: unknown, path = ''
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${here}: must be an object`];
       const record = value as Record<string, unknown>;
       const properties = schema.properties as Record<string, OpenApiSchema> | undefined;
+      if (typeof schema.maxProperties === 'number' && Object.keys(record).length > schema.maxProperties) problems.push(`${here}: more than ${schema.maxProperties} properties`);
       for (const name of (schema.required as string[] | undefined) ?? []) {
         if (!(name in record)) problems.push(`${path}.${name}: is required`);
       }
@@ -64,6 +65,23 @@ export function openApiProblems(schema: OpenApiSchema, value: unknown, path = ''
   }
   if (Array.isArray(schema.enum) && !schema.enum.includes(value)) problems.push(`${here}: not one of ${schema.enum.join(', ')}`);
   return problems;
+}
+
+/** Drops, in place, the fields a schema does not declare (what the server does before storing). */
+export function pruneUnknownFields(schema: OpenApiSchema, value: unknown): void {
+  if (schema['x-kubernetes-preserve-unknown-fields'] === true || typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    if (typeof schema.items === 'object' && schema.items !== null) for (const item of value) pruneUnknownFields(schema.items as OpenApiSchema, item);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const properties = schema.properties as Record<string, OpenApiSchema> | undefined;
+  const additional = typeof schema.additionalProperties === 'object' && schema.additionalProperties !== null ? (schema.additionalProperties as OpenApiSchema) : undefined;
+  for (const [name, child] of Object.entries(record)) {
+    const childSchema = properties?.[name] ?? additional;
+    if (childSchema === undefined) delete record[name];
+    else pruneUnknownFields(childSchema, child);
+  }
 }
 
 /** Fills `default`s the way the API server does (depth-first, objects that are present). */
