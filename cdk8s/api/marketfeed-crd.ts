@@ -21,6 +21,7 @@ import {
   MARKETFEED_VERSION,
   MarketFeedSpecSchema,
   MarketFeedStatusSchema,
+  withDefaults,
 } from './marketfeed-types.ts';
 import type { KubeObject } from './kube-object.ts';
 
@@ -82,12 +83,17 @@ export const PRINTER_COLUMNS = [
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
 ];
 
-/** The spec's structural schema, with the CEL rules of CROSS_FIELD_RULES at its root. */
+/**
+ * The spec's structural schema, with the CEL rules of CROSS_FIELD_RULES at its root, in the
+ * form Kubernetes 1.25 accepts: `rule` and `message` only (no fieldPath, reason or
+ * messageExpression), and a default that is the fully defaulted spec, because the server runs
+ * the rules on a default as written (`{}` would fail every rule with "no such key").
+ */
 export function marketFeedSpecOpenApi(): JsonSchemaProps {
   return {
     ...toStructuralSchema(MarketFeedSpecSchema),
-    default: {},
-    'x-kubernetes-validations': CROSS_FIELD_RULES.map(({ rule, message, fieldPath }) => ({ rule, message, fieldPath })),
+    default: withDefaults({}),
+    'x-kubernetes-validations': CROSS_FIELD_RULES.map(({ rule, message }) => ({ rule, message })),
   };
 }
 

@@ -3,7 +3,7 @@
 // way apiextensions-apiserver does: every rule on every node of the value, `self` = that
 // node with integers as CEL ints and objects as maps, on the defaulted object. Failures and
 // runtime errors are reported in the real server's words ("no such key: x evaluating rule: …").
-import { isCelError, parse, run, type CelInput } from '@bufbuild/cel';
+import { celEnv, celError, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { StatusCause } from './api-status.ts';
 import { isPlainObject } from './json-values.ts';
@@ -77,8 +77,21 @@ function walk(expr: Expr | undefined, visit: (expr: Expr, bound: ReadonlySet<str
   }
 }
 
-/** Parses a rule, or says why the server's compiler would refuse it (undeclared names, oldSelf). */
-export function compileRule(rule: string): { expr: Expr } | { error: string } {
+type Compiled = { expr: Expr; program: (bindings: { self: CelInput }) => CelResult } | { error: string };
+const ENVIRONMENT = celEnv({ funcs: strings });
+const compiledRules = new Map<string, Compiled>();
+
+/** Parses and plans a rule once, or says why the server's compiler would refuse it (undeclared names, oldSelf). */
+export function compileRule(rule: string): Compiled {
+  let compiled = compiledRules.get(rule);
+  if (compiled === undefined) {
+    compiled = compile(rule);
+    compiledRules.set(rule, compiled);
+  }
+  return compiled;
+}
+
+function compile(rule: string): Compiled {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(rule);
@@ -97,7 +110,17 @@ export function compileRule(rule: string): { expr: Expr } | { error: string } {
     }
   });
   if (problems.length > 0) return { error: `compilation failed: ${[...new Set(problems)].map((problem) => `ERROR: <input>: ${problem}`).join('; ')}` };
-  return { expr: parsed.expr };
+  const program = plan(ENVIRONMENT, parsed);
+  return {
+    expr: parsed.expr,
+    program: (bindings) => {
+      try {
+        return program(bindings);
+      } catch (error) {
+        return celError(error);
+      }
+    },
+  };
 }
 
 /** A JSON value as the CEL value apiextensions binds to `self`: integers as ints, objects as maps. */
@@ -136,7 +159,7 @@ function ruleErrorString(rule: ValidationRule): string {
 export function ruleFailure(rule: ValidationRule, schema: OpenApiSchema, self: unknown): string | undefined {
   const compiled = compileRule(rule.rule);
   if ('error' in compiled) return `rule compile error: ${compiled.error}`;
-  const result = run(rule.rule, { self: celValue(schema, self) }, { funcs: strings });
+  const result = compiled.program({ self: celValue(schema, self) });
   if (isCelError(result)) {
     const message = celGoError(result.message);
     if (message.startsWith('no such overload')) return `'${message}': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(rule)}`;
