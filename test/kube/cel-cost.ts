@@ -36,8 +36,8 @@ function minSerializedBytes(schema: OpenApiSchema | undefined): number {
 /** The most elements, characters or entries a schema node can have in one request. */
 export function maxSize(schema: OpenApiSchema | undefined): number {
   if (schema === undefined) return MAX_REQUEST_BYTES;
-  // Before Kubernetes 1.31 an int-or-string is sized as the longest string a request holds,
-  // whatever its maxLength.
+  // The older servers of the supported range size an int-or-string as the longest string a
+  // request holds, whatever its maxLength (newer ones honour maxLength).
   if (schema['x-kubernetes-int-or-string'] === true) return MAX_REQUEST_BYTES - 2;
   if (typeof schema.maxLength === 'number') return schema.maxLength;
   if (typeof schema.maxItems === 'number') return schema.maxItems;

@@ -174,15 +174,6 @@ function rulesOf(schema: OpenApiSchema): ValidationRule[] {
   return Array.isArray(rules) ? rules.filter((rule): rule is ValidationRule => isPlainObject(rule) && typeof rule.rule === 'string') : [];
 }
 
-/** Whether the schema or anything under it carries rules. */
-export function hasRules(schema: OpenApiSchema): boolean {
-  if (rulesOf(schema).length > 0) return true;
-  const children = [...Object.values((schema.properties as Record<string, OpenApiSchema> | undefined) ?? {})];
-  if (isPlainObject(schema.items)) children.push(schema.items);
-  if (isPlainObject(schema.additionalProperties)) children.push(schema.additionalProperties);
-  return children.some(hasRules);
-}
-
 /**
  * Every rule of `schema` and its descendants run on `value` (a node at `path`), as
  * StatusCauses in the server's form: `<path>: Invalid value: "<type>": <message>`.

@@ -87,7 +87,7 @@ function costProblems(schema: OpenApiSchema, root: string, byJsonPath: Map<strin
 }
 
 /** Everything the server would refuse in a CRD object, as StatusCauses ([] when it is accepted). */
-export function crdProblems(crd: { spec?: unknown }): StatusCause[] {
+export function crdProblems(crd: object & { spec?: unknown }): StatusCause[] {
   const spec = crd.spec;
   if (!isPlainObject(spec) || !Array.isArray(spec.versions)) return [{ type: 'FieldValueRequired', field: 'spec.versions', message: 'Required value' }];
   const causes: StatusCause[] = [];
