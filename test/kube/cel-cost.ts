@@ -25,8 +25,9 @@ interface Estimate {
   cost: number;
   /** The schema node the expression evaluates to, when it is a part of `self`. */
   schema?: OpenApiSchema;
-  /** Max length of a string or list, max entries of a map (when known from a literal). */
+  /** Length of a literal string or list (1 for a scalar literal). */
   size?: number;
+  stringLiteral?: boolean;
 }
 
 function minSerializedBytes(schema: OpenApiSchema | undefined): number {
@@ -49,8 +50,18 @@ export function maxSize(schema: OpenApiSchema | undefined): number {
   return MAX_REQUEST_BYTES - 2;
 }
 
+/**
+ * The size cel-go gives an operand: a literal's length (1 for a scalar), the schema's bound
+ * for a part of `self` (0 for scalars and objects), and none at all, Infinity, for the
+ * result of a call: Kubernetes 1.24 and 1.25.0 (cel-go <= 0.12.4) then estimate
+ * `has(a) != has(b)` at 2^64 and refuse it.
+ */
 function sizeOf(estimate: Estimate): number {
-  return estimate.size ?? maxSize(estimate.schema);
+  if (estimate.size !== undefined) return estimate.size;
+  const schema = estimate.schema;
+  if (schema === undefined) return Number.POSITIVE_INFINITY;
+  const collection = schema.type === 'string' || schema.type === 'array' || (schema.type === 'object' && isPlainObject(schema.additionalProperties));
+  return collection || schema['x-kubernetes-int-or-string'] === true ? maxSize(schema) : 0;
 }
 
 function childSchema(schema: OpenApiSchema | undefined, field: string): OpenApiSchema | undefined {
@@ -59,22 +70,26 @@ function childSchema(schema: OpenApiSchema | undefined, field: string): OpenApiS
   return isPlainObject(schema?.additionalProperties) ? schema.additionalProperties : undefined;
 }
 
-function hasLength(estimate: Estimate | undefined): boolean {
-  const type = estimate?.schema?.type;
-  return estimate?.size !== undefined || type === 'string' || type === 'array' || type === 'object';
+function isString(estimate: Estimate | undefined): boolean {
+  return estimate?.stringLiteral === true || estimate?.schema?.type === 'string';
 }
 
-/** A comparison walks its operands when they are strings or lists (an int-or-string only against one). */
-function comparesByLength(left: Estimate | undefined, right: Estimate | undefined): boolean {
-  const dynamic = (estimate: Estimate | undefined): boolean => estimate?.schema?.['x-kubernetes-int-or-string'] === true;
-  return (hasLength(left) && (hasLength(right) || dynamic(right))) || (dynamic(left) && hasLength(right));
+/** Cost of comparing two operands by walking them: a tenth of the smaller size (cel-go's equality and string order). */
+function walkCost(left: Estimate, right: Estimate): number {
+  return Math.ceil(STRING_TRAVERSAL_FACTOR * Math.min(sizeOf(left), sizeOf(right)));
 }
 
-const COMPARISONS = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_']);
+/** A product where nothing times an unknown size is nothing (not NaN). */
+function times(a: number, b: number): number {
+  return a === 0 || b === 0 ? 0 : a * b;
+}
+
+const ORDERINGS = new Set(['_<_', '_<=_', '_>_', '_>=_']);
 const ONE_COST_FUNCTIONS = new Set([
-  '_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_+_', '_-_', '_*_', '_/_', '_%_', '!_', '-_', '_[_]', '@not_strictly_false',
+  '_<_', '_<=_', '_>_', '_>=_', '_+_', '_-_', '_*_', '_/_', '_%_', '!_', '-_', '_[_]', '@not_strictly_false',
   'size', 'type', 'int', 'uint', 'double', 'bool', 'dyn',
 ]);
+const TYPE_NAMES = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type']);
 
 class Coster {
   private readonly scopes = new Map<string, OpenApiSchema | undefined>();
@@ -88,13 +103,21 @@ class Coster {
     if (expr === undefined) return { cost: 0 };
     const kind = expr.exprKind;
     switch (kind.case) {
-      case 'constExpr':
-        return { cost: 0, size: kind.value.constantKind.case === 'stringValue' ? kind.value.constantKind.value.length : undefined };
-      case 'identExpr':
-        if (kind.value.name === 'self') return { cost: 1, schema: this.self };
-        return { cost: 1, schema: this.scopes.get(kind.value.name) };
+      case 'constExpr': {
+        const constant = kind.value.constantKind;
+        return constant.case === 'stringValue' ? { cost: 0, size: constant.value.length, stringLiteral: true } : { cost: 0, size: 1 };
+      }
+      case 'identExpr': {
+        const name = kind.value.name;
+        if (name === 'self') return { cost: 1, schema: this.self };
+        // Kubernetes sizes any other identifier (a type name such as `int`) as `self`.
+        if (TYPE_NAMES.has(name) && !this.scopes.has(name)) return { cost: 1, schema: this.self };
+        return { cost: 1, schema: this.scopes.get(name) };
+      }
       case 'selectExpr': {
         const operand = this.cost(kind.value.operand);
+        // has(self.x) is a bool with no size; self.x is the part of self the schema describes.
+        if (kind.value.testOnly) return { cost: operand.cost + 1 };
         return { cost: operand.cost + 1, schema: childSchema(operand.schema, kind.value.field) };
       }
       case 'listExpr': {
@@ -113,7 +136,7 @@ class Coster {
         this.scopes.set(c.iterVar, range.schema?.type === 'array' ? (range.schema.items as OpenApiSchema) : undefined);
         const loop = this.cost(c.loopCondition).cost + this.cost(c.loopStep).cost;
         this.scopes.delete(c.iterVar);
-        return { cost: range.cost + this.cost(c.accuInit).cost + this.cost(c.result).cost + sizeOf(range) * loop };
+        return { cost: range.cost + this.cost(c.accuInit).cost + this.cost(c.result).cost + times(sizeOf(range), loop) };
       }
       default:
         throw new Error(`cannot estimate the cost of a ${String(kind.case)} expression`);
@@ -129,14 +152,17 @@ class Coster {
         return { cost: argCost };
       case '_?_:_':
         return { cost: (first?.cost ?? 0) + Math.max(second?.cost ?? 0, third?.cost ?? 0) };
+      case '_==_':
+      case '_!=_':
+        return { cost: argCost + (first === undefined || second === undefined ? 1 : walkCost(first, second)) };
       case '@in':
-        return { cost: argCost + (second?.schema?.type === 'object' ? 1 : second === undefined ? 1 : sizeOf(second)) };
+        return { cost: argCost + (second === undefined || second.schema?.type === 'object' ? 1 : sizeOf(second)) };
       case 'matches': {
         const text = target ?? first;
         const pattern = target === undefined ? second : first;
         const traversal = Math.ceil(STRING_TRAVERSAL_FACTOR * (text === undefined ? 0 : sizeOf(text)));
         const regex = Math.ceil(REGEX_LENGTH_FACTOR * (pattern === undefined ? 0 : sizeOf(pattern)));
-        return { cost: argCost + Math.max(1, traversal * regex) };
+        return { cost: argCost + Math.max(1, times(traversal, regex)) };
       }
       case 'contains':
       case 'startsWith':
@@ -146,9 +172,7 @@ class Coster {
       }
       default:
         if (!ONE_COST_FUNCTIONS.has(name)) throw new Error(`cannot estimate the cost of ${name}()`);
-        if (COMPARISONS.has(name) && first !== undefined && second !== undefined && comparesByLength(first, second)) {
-          return { cost: argCost + Math.max(1, Math.ceil(STRING_TRAVERSAL_FACTOR * Math.min(sizeOf(first), sizeOf(second)))) };
-        }
+        if (ORDERINGS.has(name) && first !== undefined && second !== undefined && isString(first) && isString(second)) return { cost: argCost + walkCost(first, second) };
         return { cost: argCost + 1 };
     }
   }

@@ -82,7 +82,9 @@ function costProblems(schema: OpenApiSchema, root: string, byJsonPath: Map<strin
       causes.push({ type: 'FieldValueForbidden', field: `${byJsonPath.get(cost.path) ?? root}.x-kubernetes-validations[${cost.index}].rule`, message: `Forbidden: ${costErrorMessage('estimated rule cost', cost.total, PER_RULE_COST_LIMIT)}` });
     }
   }
-  if (total > PER_CRD_COST_LIMIT) causes.push({ type: 'FieldValueForbidden', field: '^', message: `Forbidden: ${costErrorMessage('total CRD cost', total, PER_CRD_COST_LIMIT)}` });
+  if (total > PER_CRD_COST_LIMIT) {
+    causes.push({ type: 'FieldValueForbidden', field: root, message: `Forbidden: ${costErrorMessage('x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema', total, PER_CRD_COST_LIMIT)}` });
+  }
   return causes;
 }
 
@@ -91,9 +93,12 @@ export function crdProblems(crd: object & { spec?: unknown }): StatusCause[] {
   const spec = crd.spec;
   if (!isPlainObject(spec) || !Array.isArray(spec.versions)) return [{ type: 'FieldValueRequired', field: 'spec.versions', message: 'Required value' }];
   const causes: StatusCause[] = [];
-  spec.versions.forEach((version: unknown, index) => {
-    const root = `spec.versions[${index}].schema.openAPIV3Schema`;
-    const schema = isPlainObject(version) && isPlainObject(version.schema) ? version.schema.openAPIV3Schema : undefined;
+  const schemas = spec.versions.map((version: unknown) => (isPlainObject(version) && isPlainObject(version.schema) ? version.schema.openAPIV3Schema : undefined));
+  // The server holds one schema shared by every version at spec.validation, and names it so.
+  const shared = schemas.every((schema) => JSON.stringify(schema) === JSON.stringify(schemas[0]));
+  schemas.forEach((schema: unknown, index) => {
+    if (shared && index > 0) return;
+    const root = shared ? 'spec.validation.openAPIV3Schema' : `spec.versions[${index}].schema.openAPIV3Schema`;
     if (!isPlainObject(schema)) {
       causes.push({ type: 'FieldValueRequired', field: root, message: 'Required value: schemas are required' });
       return;
