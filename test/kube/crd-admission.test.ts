@@ -72,6 +72,13 @@ describe('CustomResourceDefinition admission', () => {
     expect(message).toContain('x-kubernetes-validations[0].messageExpression: Forbidden: messageExpression needs Kubernetes 1.27 or later');
   });
 
+  it('refuses a blank message and one with a line break, as the server does', async () => {
+    const body = widgetCrd({ type: 'object', properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.a > 0', message: ' ' }, { rule: 'self.a < 9', message: 'a\nb' }] });
+    const message = await refusal(createCrd(body));
+    expect(message).toContain('x-kubernetes-validations[0].message: Required value: message must be non-empty if specified');
+    expect(message).toContain('x-kubernetes-validations[1].message: Invalid value: "a\\nb": message must not contain line breaks');
+  });
+
   it('refuses CEL functions the 1.25 environment does not declare (quantity)', async () => {
     const body = widgetCrd({ type: 'object', properties: { cpus: { 'x-kubernetes-int-or-string': true } }, 'x-kubernetes-validations': [{ rule: 'isQuantity(self.cpus)' }] });
     expect(await refusal(createCrd(body))).toContain("undeclared reference to 'isQuantity'");

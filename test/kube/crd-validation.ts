@@ -53,6 +53,11 @@ function ruleProblems(node: SchemaNode): StatusCause[] {
         causes.push({ type: 'FieldValueForbidden', field: `${field}.${key}`, message: `Forbidden: ${key} needs Kubernetes ${since} or later; the supported range starts at ${SUPPORTED_FROM}` });
       }
     }
+    if (rule.message !== undefined && (typeof rule.message !== 'string' || rule.message.trim() === '')) {
+      causes.push({ type: 'FieldValueRequired', field: `${field}.message`, message: 'Required value: message must be non-empty if specified' });
+    } else if (typeof rule.message === 'string' && /\n/.test(rule.message)) {
+      causes.push({ type: 'FieldValueInvalid', field: `${field}.message`, message: `Invalid value: ${JSON.stringify(rule.message)}: message must not contain line breaks` });
+    }
     const compiled = compileRule(rule.rule);
     if ('error' in compiled) causes.push({ type: 'FieldValueInvalid', field: `${field}.rule`, message: `Invalid value: ${JSON.stringify(rule.rule)}: ${compiled.error}` });
   });
