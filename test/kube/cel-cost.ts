@@ -222,7 +222,7 @@ export function costErrorMessage(costName: string, cost: number, limit: number):
 export function unboundedNodes(schema: OpenApiSchema, path = ''): string[] {
   const found: string[] = [];
   const here = path === '' ? '.' : path;
-  if (schema.type === 'string' && typeof schema.maxLength !== 'number' && !Array.isArray(schema.enum)) found.push(`${here} (string without maxLength)`);
+  if (schema.type === 'string' && typeof schema.maxLength !== 'number') found.push(`${here} (string without maxLength)`);
   if (schema.type === 'array' && typeof schema.maxItems !== 'number') found.push(`${here} (list without maxItems)`);
   if (schema.type === 'object' && isPlainObject(schema.additionalProperties) && typeof schema.maxProperties !== 'number') found.push(`${here} (map without maxProperties)`);
   for (const [name, child] of Object.entries((schema.properties as Record<string, OpenApiSchema> | undefined) ?? {})) found.push(...unboundedNodes(child, `${path}.${name}`));
