@@ -302,8 +302,8 @@ export const WHOLE_CPU_STRINGS: readonly string[] = Array.from({ length: MAX_CPU
 /** Cross-field and beyond-JSON-Schema rules: CEL for the API server, `holds` for validateSpec. */
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
-    // Not `has(a) != has(b)`: Kubernetes 1.24 and 1.25.0 (cel-go 0.12.4) estimate an equality
-    // of two call results at 2^64 and refuse the CRD.
+    // Not `has(a) != has(b)`: Kubernetes 1.24 (any server with cel-go <= 0.12.4) estimates
+    // an equality of two call results at 2^64 and refuses the CRD.
     rule: 'has(self.instruments.symbols) ? !has(self.instruments.count) : has(self.instruments.count)',
     message: 'instruments: set exactly one of symbols or count',
     fieldPath: '.instruments',

@@ -53,8 +53,8 @@ export function maxSize(schema: OpenApiSchema | undefined): number {
 /**
  * The size cel-go gives an operand: a literal's length (1 for a scalar), the schema's bound
  * for a part of `self` (0 for scalars and objects), and none at all, Infinity, for the
- * result of a call: Kubernetes 1.24 and 1.25.0 (cel-go <= 0.12.4) then estimate
- * `has(a) != has(b)` at 2^64 and refuse it.
+ * result of a call: Kubernetes 1.24 (cel-go <= 0.12.4; fixed in 0.12.5) so estimates
+ * `has(a) != has(b)` at 2^64 and refuses it.
  */
 function sizeOf(estimate: Estimate): number {
   if (estimate.size !== undefined) return estimate.size;
