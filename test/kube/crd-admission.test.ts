@@ -125,7 +125,9 @@ describe('CustomResourceDefinition admission', () => {
 
   it('refuses a default the schema refuses', async () => {
     const body = widgetCrd({ type: 'object', properties: { size: { type: 'integer', minimum: 1, default: 0 } } });
-    expect(await refusal(createCrd(body))).toContain('properties[spec].properties[size].default: Invalid value');
+    expect(await refusal(createCrd(body))).toContain(
+      'spec.validation.openAPIV3Schema.properties[spec].properties[size].default: Invalid value: 0: spec.validation.openAPIV3Schema.properties[spec].properties[size].default in body should be greater than or equal to 1',
+    );
   });
 });
 
@@ -160,7 +162,11 @@ describe('MarketFeed admission with the CRD installed', () => {
   });
 
   it('refuses a feed the schema refuses, and prunes unknown fields', async () => {
-    expect(await refusal(create('x', { rate: -1 }))).toMatch(/^MarketFeed\.marketfeed\.dev "x" is invalid: spec\.rate: Invalid value/);
+    expect(await refusal(create('x', { rate: -1 }))).toBe('MarketFeed.marketfeed.dev "x" is invalid: spec.rate: Invalid value: -1: spec.rate in body should be greater than or equal to 0');
+    expect(await refusal(create('y', { imagePullPolicy: 'Sometimes', tolerations: [{ operator: 'Maybe' }] }))).toBe(
+      'MarketFeed.marketfeed.dev "y" is invalid: spec.imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never", ' +
+        'spec.tolerations[0].operator: Unsupported value: "Maybe": supported values: "Exists", "Equal"',
+    );
     await create('pruned', { typo: true });
     expect(server.store.get('marketfeed.dev/v1alpha1', 'MarketFeed', 'default', 'pruned')?.spec).toEqual(withDefaults({}));
   });

@@ -9,7 +9,7 @@ import type { StatusCause } from './api-status.ts';
 import { celRuleProblems, compileRule, RULE_FIELDS_BY_VERSION, SUPPORTED_FROM } from './cel-rules.ts';
 import { costErrorMessage, PER_CRD_COST_LIMIT, PER_RULE_COST_LIMIT, ruleCosts } from './cel-cost.ts';
 import { isPlainObject } from './json-values.ts';
-import { openApiProblems, structuralProblems, type OpenApiSchema } from './openapi-schema.ts';
+import { openApiProblems, problemCause, structuralProblems, type OpenApiSchema } from './openapi-schema.ts';
 
 function versionAtLeast(version: string, floor: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
@@ -67,7 +67,7 @@ function ruleProblems(node: SchemaNode): StatusCause[] {
 function defaultProblems(node: SchemaNode): StatusCause[] {
   if (node.schema.default === undefined || node.path.endsWith('.additionalProperties')) return [];
   const field = `${node.path}.default`;
-  const schemaCauses = openApiProblems(node.schema, node.schema.default).map((problem) => ({ type: 'FieldValueInvalid', field, message: `Invalid value: ${problem}` }));
+  const schemaCauses = openApiProblems(node.schema, node.schema.default, field).map(problemCause);
   if (schemaCauses.length > 0) return schemaCauses;
   return celRuleProblems(node.schema, node.schema.default, field);
 }

@@ -8,7 +8,7 @@ import { celRuleProblems } from './cel-rules.ts';
 import { crdProblems } from './crd-validation.ts';
 import { isPlainObject } from './json-values.ts';
 import type { KubeObject } from './kube-object.ts';
-import { applyOpenApiDefaults, openApiProblems, pruneUnknownFields, type OpenApiSchema } from './openapi-schema.ts';
+import { applyOpenApiDefaults, openApiProblems, problemCause, pruneUnknownFields, type OpenApiSchema } from './openapi-schema.ts';
 import type { ResourceType } from './resource-registry.ts';
 
 /** Root fields the schema does not govern (ObjectMeta and TypeMeta are the server's own). */
@@ -21,10 +21,7 @@ function schemaCauses(schema: OpenApiSchema, object: KubeObject): StatusCause[] 
     if (TYPE_AND_OBJECT_META.has(name)) continue;
     const value = object[name];
     if (value === undefined) continue;
-    for (const problem of openApiProblems(child, value, name)) {
-      const colon = problem.indexOf(': ');
-      causes.push({ type: 'FieldValueInvalid', field: problem.slice(0, colon), message: `Invalid value: ${problem.slice(colon + 2)}` });
-    }
+    for (const problem of openApiProblems(child, value, name)) causes.push(problemCause(problem));
   }
   return causes;
 }
