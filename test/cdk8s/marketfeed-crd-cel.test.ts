@@ -2,6 +2,7 @@
 // fields, 1.25 CEL environment, estimated costs, defaults checked raw by schema and CEL),
 // every string, list and map is bounded, and the CRD's own CEL rules, run with @bufbuild/cel,
 // accept and refuse what their TypeScript mirrors (`holds`, used by validateSpec) do.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { marketFeedOpenApiSchema, marketFeedSpecOpenApi } from '../../cdk8s/api/marketfeed-crd.ts';
@@ -50,6 +51,13 @@ describe('the MarketFeed CRD on Kubernetes 1.25 and later', () => {
       expect(cost.total, cost.rule).toBeLessThanOrEqual(1000);
       expect(cost.total).toBeLessThan(PER_RULE_COST_LIMIT);
     }
+  });
+
+  it('documents the estimated cost of each rule as computed (docs/operator.md)', () => {
+    const docs = readFileSync(new URL('../../docs/operator.md', import.meta.url), 'utf8');
+    const table = docs.slice(docs.indexOf('| rule | estimated cost |'));
+    const documented = [...table.matchAll(/^\| `[^`]+` \| (\d+) \|$/gm)].slice(0, CROSS_FIELD_RULES.length).map((match) => Number(match[1]));
+    expect(documented).toEqual(ruleCosts(marketFeedOpenApiSchema()).map((cost) => cost.total));
   });
 
   it('has a default spec that passes the schema and every rule as written', () => {
