@@ -4,7 +4,7 @@
 // TypeBox writes JSON Schema; Kubernetes wants a *structural* OpenAPI v3 subset. The
 // conversion below keeps types, defaults, bounds, patterns, enums, descriptions and the
 // x-kubernetes-* extensions, and rewrites or drops what a structural schema forbids:
-//   - anyOf of string literals (TypeBox's unions)   → type: string + enum
+//   - anyOf of string literals (TypeBox's unions)   → type: string + enum + maxLength
 //   - int-or-string unions                         → x-kubernetes-int-or-string only
 //   - patternProperties (TypeBox's Record)         → additionalProperties
 //   - additionalProperties: false                  → dropped (the API server prunes instead)
@@ -21,6 +21,7 @@ import {
   MARKETFEED_VERSION,
   MarketFeedSpecSchema,
   MarketFeedStatusSchema,
+  withDefaults,
 } from './marketfeed-types.ts';
 import type { KubeObject } from './kube-object.ts';
 
@@ -53,7 +54,9 @@ export function toStructuralSchema(source: object): JsonSchemaProps {
     return out;
   }
   if (isStringLiteralUnion(schema)) {
-    return { type: 'string', ...out, enum: schema.anyOf.map((branch) => branch.const) };
+    // maxLength too, so that CEL cost estimates never see an enum as a 3 MiB string.
+    const values = schema.anyOf.map((branch) => branch.const);
+    return { type: 'string', ...out, enum: values, maxLength: Math.max(...values.map((value) => value.length)) };
   }
   if (schema.anyOf !== undefined) throw new Error(`toStructuralSchema: unions other than string enums and int-or-string are not structural: ${JSON.stringify(schema)}`);
   if (schema.type === 'object') {
@@ -82,12 +85,17 @@ export const PRINTER_COLUMNS = [
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
 ];
 
-/** The spec's structural schema, with the CEL rules of CROSS_FIELD_RULES at its root. */
+/**
+ * The spec's structural schema, with the CEL rules of CROSS_FIELD_RULES at its root, in the
+ * form Kubernetes 1.25 accepts: `rule` and `message` only (no fieldPath, reason or
+ * messageExpression), and a default that is the fully defaulted spec, because the server runs
+ * the rules on a default as written (`{}` would fail every rule with "no such key").
+ */
 export function marketFeedSpecOpenApi(): JsonSchemaProps {
   return {
     ...toStructuralSchema(MarketFeedSpecSchema),
-    default: {},
-    'x-kubernetes-validations': CROSS_FIELD_RULES.map(({ rule, message, fieldPath }) => ({ rule, message, fieldPath })),
+    default: withDefaults({}),
+    'x-kubernetes-validations': CROSS_FIELD_RULES.map(({ rule, message }) => ({ rule, message })),
   };
 }
 

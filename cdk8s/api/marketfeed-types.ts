@@ -84,14 +84,15 @@ export const TolerationSchema = Type.Object(
 );
 
 /**
- * CPUs per container: an integer, or a Kubernetes quantity string that is a whole number
- * ("2", "2000m"). Whole numbers are what the kubelet's static CPU manager needs to give a
- * Guaranteed container exclusive cores; the CEL rule below enforces it.
+ * CPUs per container: an integer, or a Kubernetes quantity string of a whole number spelt
+ * "2" or "2000m" (what a Kubernetes 1.25 CEL rule can check cheaply). Whole numbers are what
+ * the kubelet's static CPU manager needs to give a Guaranteed container exclusive cores; the
+ * CEL rule below enforces it.
  */
 export const CpusSchema = Type.Union([Type.Integer(), Type.String({ maxLength: 16 })], {
   'x-kubernetes-int-or-string': true,
   default: 1,
-  description: 'whole CPUs per container (requests = limits): an integer, or a quantity string that is a whole number',
+  description: 'whole CPUs per container (requests = limits), 1 to 256: an integer, or a string "2" or "2000m"',
 });
 
 export const MarketFeedSpecSchema = Type.Object(
@@ -150,10 +151,10 @@ export const MarketFeedSpecSchema = Type.Object(
     ),
     image: Type.String({ minLength: 1, maxLength: 512, default: DEFAULT_IMAGE, description: 'container image of the marketfeed CLI' }),
     imagePullPolicy: StringEnum(IMAGE_PULL_POLICIES, { default: 'IfNotPresent' }),
-    nodeSelector: Type.Optional(Type.Record(Type.String({ pattern: LABEL_KEY_VALUE_PATTERN }), Type.String({ maxLength: 63 }))),
+    nodeSelector: Type.Optional(Type.Record(Type.String({ pattern: LABEL_KEY_VALUE_PATTERN }), Type.String({ maxLength: 63 }), { maxProperties: 64 })),
     tolerations: Type.Optional(Type.Array(TolerationSchema, { maxItems: 32 })),
     podAnnotations: Type.Optional(
-      Type.Record(Type.String({ pattern: LABEL_KEY_VALUE_PATTERN }), Type.String(), { description: 'extra annotations on the feed and TCP consumer pods' }),
+      Type.Record(Type.String({ pattern: LABEL_KEY_VALUE_PATTERN }), Type.String({ maxLength: 4096 }), { maxProperties: 64, description: 'extra annotations on the feed and TCP consumer pods' }),
     ),
     paused: Type.Boolean({ default: false, description: 'scale the feed and its TCP consumers to zero, keeping the spec, Service and ConfigMap' }),
   },
@@ -168,7 +169,7 @@ export const ConditionSchema = Type.Object(
     status: StringEnum(['True', 'False', 'Unknown']),
     reason: Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$' }),
     message: Type.String({ maxLength: 32_768 }),
-    lastTransitionTime: Type.String({ format: 'date-time' }),
+    lastTransitionTime: Type.String({ format: 'date-time', maxLength: 64 }),
     observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
@@ -180,11 +181,11 @@ export const MarketFeedStatusSchema = Type.Object(
     conditions: Type.Optional(
       Type.Array(ConditionSchema, { maxItems: 16, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
     ),
-    endpoint: Type.Optional(Type.String({ description: 'the TCP feed: <service>.<namespace>.svc:<port>' })),
+    endpoint: Type.Optional(Type.String({ maxLength: 512, description: 'the TCP feed: <service>.<namespace>.svc:<port>' })),
     readyShmConsumers: Type.Optional(Type.Integer({ minimum: 0 })),
     readyTcpConsumers: Type.Optional(Type.Integer({ minimum: 0 })),
     tcpConsumerReplicas: Type.Optional(Type.Integer({ minimum: 0, description: 'TCP consumer pods that exist (scale status)' })),
-    selector: Type.Optional(Type.String({ description: 'label selector of the TCP consumer pods (scale status)' })),
+    selector: Type.Optional(Type.String({ maxLength: 4096, description: 'label selector of the TCP consumer pods (scale status)' })),
   },
   { additionalProperties: false },
 );
@@ -286,17 +287,24 @@ export interface CrossFieldRule {
   /** CEL, evaluated by the API server with `self` = the spec. */
   rule: string;
   message: string;
-  /** Where the API server reports the failure (relative to the spec). */
+  /**
+   * The field the failure is about (relative to the spec), for validateSpec's messages. Not
+   * put in the CRD: `fieldPath` needs Kubernetes 1.28, so the server reports `spec`.
+   */
   fieldPath: string;
   /** The same check in TypeScript, on a spec that already satisfies the per-field schema. */
   holds(spec: MarketFeedSpec): boolean;
 }
 
 const cpusCel = 'self.resources.cpus';
+/** The strings `resources.cpus` may be: whole CPUs as "2" or "2000m". */
+export const WHOLE_CPU_STRINGS: readonly string[] = Array.from({ length: MAX_CPUS_PER_CONTAINER }, (_, index) => [`${index + 1}`, `${index + 1}000m`]).flat();
 /** Cross-field and beyond-JSON-Schema rules: CEL for the API server, `holds` for validateSpec. */
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
-    rule: 'has(self.instruments.symbols) != has(self.instruments.count)',
+    // Not `has(a) != has(b)`: Kubernetes 1.24 (any server with cel-go <= 0.12.4) estimates
+    // an equality of two call results at 2^64 and refuses the CRD.
+    rule: 'has(self.instruments.symbols) ? !has(self.instruments.count) : has(self.instruments.count)',
     message: 'instruments: set exactly one of symbols or count',
     fieldPath: '.instruments',
     holds: (spec) => (spec.instruments.symbols !== undefined) !== (spec.instruments.count !== undefined),
@@ -320,14 +328,14 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     holds: (spec) => spec.resources.memoryMi >= spec.shmSizeMi + 32,
   },
   {
-    rule:
-      `type(${cpusCel}) == int ? (${cpusCel} >= 1 && ${cpusCel} <= ${MAX_CPUS_PER_CONTAINER}) : ` +
-      `(isQuantity(${cpusCel}) && quantity(${cpusCel}).isInteger() && quantity(${cpusCel}).asInteger() >= 1 && quantity(${cpusCel}).asInteger() <= ${MAX_CPUS_PER_CONTAINER})`,
+    // Kubernetes 1.25 has no quantity() in CEL, and sizes an int-or-string as a 3 MiB string,
+    // so a regex would cost ~5 million: a list of the accepted strings costs ~520.
+    rule: `type(${cpusCel}) == int ? (${cpusCel} >= 1 && ${cpusCel} <= ${MAX_CPUS_PER_CONTAINER}) : ${cpusCel} in [${WHOLE_CPU_STRINGS.map((text) => `'${text}'`).join(', ')}]`,
     message: `resources.cpus must be a whole number of CPUs from 1 to ${MAX_CPUS_PER_CONTAINER} (exclusive cores need integer requests = limits)`,
     fieldPath: '.resources.cpus',
     holds: (spec) => {
-      const cpus = cpuQuantity(spec.resources.cpus);
-      return cpus !== undefined && Number.isInteger(cpus) && cpus >= 1 && cpus <= MAX_CPUS_PER_CONTAINER;
+      const cpus = spec.resources.cpus;
+      return typeof cpus === 'number' ? Number.isInteger(cpus) && cpus >= 1 && cpus <= MAX_CPUS_PER_CONTAINER : WHOLE_CPU_STRINGS.includes(cpus);
     },
   },
   {

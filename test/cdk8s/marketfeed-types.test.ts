@@ -95,6 +95,8 @@ describe('validateSpec', () => {
     expect(validateSpec({ resources: { cpus: 0 } })).toHaveLength(1);
     expect(validateSpec({ resources: { cpus: 'lots' } })).toHaveLength(1);
     expect(validateSpec({ resources: { cpus: '2000m' } })).toEqual([]);
+    // Whole, but not spelt "N" or "N000m": the CRD's CEL rule (Kubernetes 1.25, no quantity()) refuses it too.
+    expect(validateSpec({ resources: { cpus: '2.0' } })).toHaveLength(1);
   });
 
   it('rejects each broken cross-field rule with its own message', () => {

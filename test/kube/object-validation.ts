@@ -1,7 +1,7 @@
 // The checks the real server makes on every object that the operator could plausibly get
 // wrong: names (DNS-1123 subdomain; DNS label for Services and Namespaces), label keys and
 // values, and apiVersion/kind/namespace matching the URL. Schema validation (OpenAPI, CEL)
-// is not done.
+// of custom resources and CRDs is custom-resource-admission.ts.
 import { ApiError, badRequest, invalid, type StatusCause } from './api-status.ts';
 import { isPlainObject } from './json-values.ts';
 import type { KubeObject } from './kube-object.ts';

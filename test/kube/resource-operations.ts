@@ -7,6 +7,7 @@ import { ApiError, alreadyExists, badRequest, invalid, notFound, staleConflict, 
 import type { FieldScope } from './field-sets.ts';
 import { getAt, isPlainObject, jsonClone, setAt } from './json-values.ts';
 import type { KubeObject } from './kube-object.ts';
+import { admitCustomResource } from './custom-resource-admission.ts';
 import { checkBodyMatchesUrl, methodNotAllowed, validateObject } from './object-validation.ts';
 import type { ObjectStore } from './object-store.ts';
 import { applyJsonPatch, applyMergePatch } from './patches.ts';
@@ -106,6 +107,7 @@ export class ResourceOperations {
     if (type.statusSubresource) delete object.status;
     this.prepareForCreate(type, object);
     this.storedForm.apply(type, object);
+    admitCustomResource(type, object);
     recordUpdate(undefined, object, options.manager, scopeOf(target), apiVersionOf(type), now());
     if (options.dryRun) return { status: 201, body: object, outcome: 'unchanged' };
     return { status: 201, body: this.store.write(type, undefined, object).object, outcome: 'changed' };
@@ -162,6 +164,7 @@ export class ResourceOperations {
       validateObject(type, candidate);
       this.storedForm.apply(type, candidate, previous);
     }
+    admitCustomResource(type, candidate);
     recordUpdate(previous, candidate, options.manager, scopeOf(target), apiVersionOf(type), now());
     return this.store_(type, previous, candidate, options, 200);
   }
@@ -228,6 +231,7 @@ export class ResourceOperations {
       validateObject(type, candidate);
       this.storedForm.apply(type, candidate, previous);
     }
+    admitCustomResource(type, candidate);
     return this.store_(type, previous, candidate, options, previous === undefined ? 201 : 200);
   }
 
@@ -259,6 +263,7 @@ export class ResourceOperations {
     if (typeof requested === 'string' && requested !== '' && requested !== previous.metadata.resourceVersion) throw staleConflict(type.plural, type.group, previous.metadata.name);
     const candidate = jsonClone(previous);
     setAt(candidate, scale.specReplicasPath, replicas);
+    admitCustomResource(type, candidate);
     recordUpdate(previous, candidate, options.manager, { subresource: '', statusSubresource: type.statusSubresource }, apiVersionOf(type), now());
     const result = this.store_(type, previous, candidate, options, 200);
     return { ...result, body: this.scaleOf(type, result.body as KubeObject) };

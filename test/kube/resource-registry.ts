@@ -24,6 +24,8 @@ export interface ResourceType {
   scale: ScaleSubresource | undefined;
   /** Served from a CustomResourceDefinition (strategic merge patch is refused, as on a real server). */
   custom: boolean;
+  /** The CRD version's openAPIV3Schema: writes are pruned, defaulted and validated by it and its CEL rules. */
+  schema?: Record<string, unknown>;
 }
 
 export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): string {
@@ -122,6 +124,7 @@ export function resourceTypesOfCrd(crd: KubeObject): ResourceType[] {
     if (!isPlainObject(version) || typeof version.name !== 'string' || version.served === false) continue;
     const subresources = isPlainObject(version.subresources) ? version.subresources : {};
     const scale = isPlainObject(subresources.scale) ? subresources.scale : undefined;
+    const schema = isPlainObject(version.schema) && isPlainObject(version.schema.openAPIV3Schema) ? version.schema.openAPIV3Schema : undefined;
     result.push({
       group: spec.group,
       version: version.name,
@@ -140,6 +143,7 @@ export function resourceTypesOfCrd(crd: KubeObject): ResourceType[] {
               ...(typeof scale.labelSelectorPath === 'string' ? { selector: scale.labelSelectorPath } : {}),
             }),
       custom: true,
+      ...(schema === undefined ? {} : { schema }),
     });
   }
   return result;
