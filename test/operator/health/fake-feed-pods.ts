@@ -20,7 +20,11 @@ export class FakeFeedPods {
   private readonly servers: http.Server[] = [];
   private nextHost = 2;
 
-  constructor(private readonly server: TestApiServer) {}
+  private readonly server: TestApiServer;
+
+  constructor(server: TestApiServer) {
+    this.server = server;
+  }
 
   /** Starts the containers' servers on a fresh loopback address and stores the Pod. */
   async addPod(options: { feed: string; namespace: string; name: string; component?: Component; containers: FakeContainer[] }): Promise<KubeObject> {
