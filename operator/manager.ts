@@ -45,6 +45,8 @@ export interface ManagerOptions {
   backoff?: BackoffOptions;
   /** Per-request timeout of API calls, ms (default 30 s). */
   requestTimeoutMs?: number;
+  /** The operator's own namespace (default marketfeed-system): the feeds' NetworkPolicies admit its pods to the metrics ports. */
+  operatorNamespace?: string;
   /** Live feed health (scraping the feed pods' metrics); false: off. Defaults: DEFAULT_HEALTH_SETTINGS. */
   health?: Partial<HealthSettings> | false;
 }
@@ -99,7 +101,13 @@ export class Manager {
       },
     });
     const events = new KubeEventRecorder(client, options.identity, this.logger);
-    this.reconciler = new MarketFeedReconciler({ cache: this.cache, client, events, logger: this.logger });
+    this.reconciler = new MarketFeedReconciler({
+      cache: this.cache,
+      client,
+      events,
+      logger: this.logger,
+      ...(options.operatorNamespace === undefined ? {} : { operatorNamespace: options.operatorNamespace }),
+    });
     if (options.health !== false) {
       const onWatchRestart = (kind: string) => this.metrics.watchRestarts.inc({ kind });
       this.pods = resilientInformerFor({ kubeConfig: options.kubeConfig, client, namespace: options.namespace, logger: this.logger, onWatchRestart }, POD, MANAGED_SELECTOR);

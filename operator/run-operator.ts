@@ -27,6 +27,8 @@ export interface OperatorConfig {
   /** Per-feed retry backoff (default 100 ms doubling to 60 s, jitter). */
   backoff?: BackoffOptions;
   requestTimeoutMs?: number;
+  /** The operator's own namespace (default marketfeed-system): feed pods admit metrics scrapes from its pods there. */
+  operatorNamespace?: string;
   /** Live feed health: scrape interval, status refresh, timeout, concurrency, size limit; false: off. */
   health?: Partial<HealthSettings> | false;
 }
@@ -57,6 +59,7 @@ export async function runOperator(config: OperatorConfig): Promise<RunningOperat
     ...(config.backoff === undefined ? {} : { backoff: config.backoff }),
     ...(config.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: config.requestTimeoutMs }),
     ...(config.health === undefined ? {} : { health: config.health }),
+    ...(config.operatorNamespace === undefined ? {} : { operatorNamespace: config.operatorNamespace }),
   });
   await manager.start();
   return {

@@ -42,3 +42,13 @@ export const FeedHealthSchema = Type.Object(
 
 export type FeedSlo = Static<typeof FeedSloSchema>;
 export type FeedHealth = Static<typeof FeedHealthSchema>;
+
+/** `kubectl get mf` columns of live health (priority 1: shown with -o wide). */
+export const HEALTH_PRINTER_COLUMNS = [
+  { name: 'Healthy', type: 'string', jsonPath: '.status.conditions[?(@.type=="Healthy")].status', description: 'the Healthy condition: metrics received and within spec.slo' },
+  { name: 'Records/s', type: 'number', jsonPath: '.status.health.recordsPerSecond', description: 'records published per second (measured)' },
+  { name: 'P99 micros', type: 'number', jsonPath: '.status.health.p99LatencyMicros', description: 'p99 one-way latency of the worst consumer, µs' },
+  { name: 'Gaps/min', type: 'number', jsonPath: '.status.health.gapsPerMinute', priority: 1, description: 'sequence gaps per minute over the consumers' },
+  { name: 'TCP subs', type: 'integer', jsonPath: '.status.health.tcpSubscribers', priority: 1, description: 'TCP subscribers of the publisher' },
+  { name: 'Scraped', type: 'date', jsonPath: '.status.health.lastScrapeTime', priority: 1, description: 'when the health numbers were measured' },
+];

@@ -36,6 +36,8 @@ export interface ReconcilerOptions {
   logger: Logger;
   /** metav1.Time now; injectable for tests. */
   now?: () => string;
+  /** The operator's namespace: the feeds' NetworkPolicies admit scrapes from its pods there. */
+  operatorNamespace?: string;
 }
 
 /** What a spec gives, computed once per spec (reconciles triggered by status or readiness reuse it). */
@@ -70,6 +72,7 @@ export class MarketFeedReconciler {
   private readonly logger: Logger;
   private readonly now: () => string;
   private readonly syntheses = new Map<string, Synthesis>();
+  private readonly operatorNamespace: { operatorNamespace?: string };
 
   constructor(options: ReconcilerOptions) {
     this.cache = options.cache;
@@ -77,6 +80,7 @@ export class MarketFeedReconciler {
     this.events = options.events;
     this.logger = options.logger;
     this.now = options.now ?? (() => kubeTime());
+    this.operatorNamespace = options.operatorNamespace === undefined ? {} : { operatorNamespace: options.operatorNamespace };
   }
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
@@ -177,7 +181,7 @@ export class MarketFeedReconciler {
     let synthesis: Synthesis;
     try {
       const owner = ownerReference(feed);
-      const objects = desiredObjects(feed).map((object) =>
+      const objects = desiredObjects(feed, this.operatorNamespace).map((object) =>
         withAppliedHash({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? feed.metadata.namespace, ownerReferences: [owner] } }),
       );
       synthesis = { fingerprint, result: { objects } };

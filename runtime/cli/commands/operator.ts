@@ -13,14 +13,23 @@ import { loadKubeConfig } from '../kubeconfig.ts';
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
-/** The namespace of the lease: the pod's own, else the kubeconfig context's, else default. */
-function defaultLeaseNamespace(kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): string {
+/** The namespace of the pod this process runs in ($POD_NAMESPACE, else the service account's), if any. */
+function podNamespace(env: NodeJS.ProcessEnv): string | undefined {
   if (env.POD_NAMESPACE !== undefined && env.POD_NAMESPACE !== '') return env.POD_NAMESPACE;
   try {
     return fs.readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim();
   } catch {
-    return kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+    return undefined;
   }
+}
+
+/** The namespace of the lease: the pod's own, else the kubeconfig context's, else default. */
+function defaultLeaseNamespace(kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): string {
+  return podNamespace(env) ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+}
+
+function optionalNamespace(namespace: string | undefined): { operatorNamespace?: string } {
+  return namespace === undefined ? {} : { operatorNamespace: namespace };
 }
 
 export const operatorCommand = defineCommand({
@@ -72,6 +81,8 @@ export const operatorCommand = defineCommand({
         ...(options.namespace === undefined || options.namespace === '' ? {} : { namespace: options.namespace }),
         workers: options.workers,
         leaderElection: options.leaderElect ? { namespace: options.leaseNamespace ?? defaultLeaseNamespace(kubeConfig, process.env), name: options.leaseName } : false,
+        // The pod's own namespace (outside a pod: the install's default): the feeds' NetworkPolicies admit metrics scrapes from there.
+        ...optionalNamespace(podNamespace(process.env)),
         identity,
         logger: service.logger,
         registry: service.registry,
