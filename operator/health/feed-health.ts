@@ -106,7 +106,7 @@ function shown(value: number): string {
 export function judgeHealth(measurement: FeedMeasurement, slo: FeedSlo | undefined, paused: boolean): HealthJudgement {
   if (paused) return { status: 'Unknown', reason: 'Paused', message: 'paused: no pods to measure' };
   const { failures, endpoints } = measurement;
-  if (endpoints === 0) return { status: 'False', reason: 'NoMetrics', message: 'no running pod of this feed has a metrics endpoint yet' };
+  if (endpoints === 0) return { status: 'False', reason: 'NoMetrics', message: 'no running pod of this feed has a metrics endpoint' };
   const malformed = failures.filter((failure) => failure.kind === 'malformed' || failure.kind === 'too-large');
   if (malformed.length > 0) return { status: 'False', reason: 'MetricsMalformed', message: `unreadable metrics: ${listFailures(malformed)}` };
   if (failures.length === endpoints) return { status: 'False', reason: 'NoMetrics', message: `no metrics endpoint answered: ${listFailures(failures)}` };

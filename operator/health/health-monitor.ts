@@ -2,7 +2,8 @@
 // endpoints of every feed's pods (at most `concurrency` at once, each within `timeoutMs`
 // and `maxBytes`), measures and judges each feed (feed-health.ts), and writes status only
 // when it must:
-//   - the Healthy condition when its status or reason flips (at once, with an Event);
+//   - the Healthy condition when its status or reason flips (at once, with an Event), from
+//     the first round that finds a running pod of the feed (before that, nothing);
 //   - status.health numbers (2 significant digits) and the condition's message at most
 //     once per `statusRefreshMs` per feed, and only when something shown changed.
 // It runs beside the reconcile workers, never inside a reconcile. Its writes carry the
@@ -136,12 +137,18 @@ export class HealthMonitor {
     state.snapshots = new Map(outcomes.flatMap((outcome) => (outcome.result.ok ? [[outcome.key, { reading: outcome.result.reading, atMs: outcome.atMs }]] : [])));
     const judgement = judgeHealth(measurement, feed.spec?.slo, feed.spec?.paused === true);
     const numbers = healthNumbers(measurement);
+    // The publisher answered but has no previous reading here (a new leader, a new pod): no
+    // rates yet. Keep what is stored rather than write "Measuring" over it.
+    const warmingUp = measurement.publishers > 0 && measurement.recordsPerSecond === undefined;
+    if (warmingUp && findCondition(feed.status?.conditions, 'Healthy') !== undefined) return;
     await this.write(feed, state, judgement, numbers);
   }
 
   private async write(feed: MarketFeed, state: FeedState, judgement: HealthJudgement, numbers: Omit<FeedHealth, 'lastScrapeTime'>): Promise<void> {
     const stored = feed.status;
     const storedCondition = findCondition(stored?.conditions, 'Healthy');
+    // Nothing to judge before the first pod runs (Ready already says why): no condition, no write.
+    if (storedCondition === undefined && numbers.endpoints === 0) return;
     const generation = feed.metadata.generation ?? 0;
     state.judged ??= storedCondition === undefined ? undefined : { status: storedCondition.status, reason: storedCondition.reason as HealthJudgement['reason'], message: storedCondition.message };
     const flips = storedCondition?.status !== judgement.status || storedCondition.reason !== judgement.reason || storedCondition.observedGeneration !== generation;

@@ -73,7 +73,8 @@ describe('live feed health', () => {
     tcpState.latencySeconds = 0.002;
     const breached = await harness.waitForCondition('alpha', 'Healthy', 'False', 'SloP99Exceeded');
     expect(breached.message).toMatch(/^outside spec\.slo: p99 latency \d+ µs > 100 µs$/);
-    expect(events('SloP99Exceeded')).toHaveLength(1);
+    // The Event follows the status write.
+    await waitFor(() => events('SloP99Exceeded').length === 1, { what: 'the SloP99Exceeded event' });
     expect(events('SloP99Exceeded')[0]).toMatchObject({ type: 'Warning', involvedObject: { name: 'alpha' } });
 
     tcpState.latencySeconds = 0.000_002;
@@ -106,15 +107,70 @@ describe('live feed health', () => {
     // Rounds keep coming: the good feed's numbers are refreshed again after all that.
     const seen = harness.status('good')?.health?.lastScrapeTime;
     await waitFor(() => harness.status('good')?.health?.lastScrapeTime !== seen, { what: 'another refresh of the good feed' });
+    await waitFor(() => events('MetricsMalformed').length > 0, { what: 'the MetricsMalformed event' });
     expect(events('MetricsMalformed').map((event) => event.involvedObject.name)).toEqual(['garbled']);
   });
 
-  it('without pods the feed is NoMetrics; paused it is Unknown', async () => {
+  it('says nothing before the first pod runs; NoMetrics once its pods are gone; Unknown while paused', async () => {
+    const feed = growingFeed({ latencySeconds: 0.000_002, gapsPerScrape: 0, subscribers: 0 });
     harness.createFeed('idle');
-    await harness.startReplica({ health: { scrapeIntervalMs: 50, statusRefreshMs: 0 } });
+    harness.createFeed('quiet');
+    const replica = await harness.startReplica({ health: { scrapeIntervalMs: 50, statusRefreshMs: 0 } });
+    await pods.addPod({ feed: 'idle', namespace: NAMESPACE, name: 'idle-feed-1', containers: [{ name: 'publisher', answer: feed.publisher }] });
+    await harness.waitForCondition('idle', 'Healthy', 'True', 'Healthy');
+    // Rounds have passed over 'quiet' (no pods): it has no Healthy condition and no health.
+    const scrapes = async () => (await replica.registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const seen = await scrapes();
+    await waitFor(async () => (await scrapes()) >= seen + 3, { what: 'three more scrapes' });
+    expect(harness.condition('quiet', 'Healthy')).toBeUndefined();
+    expect(harness.status('quiet')?.health).toBeUndefined();
+
+    harness.server.store.delete('v1', 'Pod', NAMESPACE, 'idle-feed-1');
     const none = await harness.waitForCondition('idle', 'Healthy', 'False', 'NoMetrics');
-    expect(none.message).toBe('no running pod of this feed has a metrics endpoint yet');
+    expect(none.message).toBe('no running pod of this feed has a metrics endpoint');
+    await waitFor(() => events('NoMetrics').length === 1, { what: 'the NoMetrics event' });
     harness.updateSpec('idle', (spec) => (spec.paused = true));
     await harness.waitForCondition('idle', 'Healthy', 'Unknown', 'Paused');
+  });
+});
+
+describe('live feed health across an operator restart', () => {
+  it('the new leader writes nothing and records no Event for a feed whose health has not changed', async () => {
+    const feed = growingFeed({ latencySeconds: 0.000_002, gapsPerScrape: 0, subscribers: 2 });
+    harness.createFeed('steady', { slo: { maxP99Micros: 100, minRecordsPerSecond: 1 } });
+    await pods.addPod({ feed: 'steady', namespace: NAMESPACE, name: 'steady-feed-1', containers: [{ name: 'publisher', answer: feed.publisher }, { name: 'shm-consumer-0', answer: feed.consumer }] });
+    const settings = { scrapeIntervalMs: 50, statusRefreshMs: 60_000 };
+    const first = await harness.startReplica({ identity: 'first', health: settings });
+    await harness.waitForCondition('steady', 'Healthy', 'True', 'Healthy');
+    await waitFor(() => harness.status('steady')?.health?.recordsPerSecond !== undefined, { what: 'a measured rate' });
+    await harness.settle();
+    await first.stop();
+    const seq = harness.server.requests.mark();
+    const eventsBefore = events().length;
+
+    const second = await harness.startReplica({ identity: 'second', health: settings });
+    const scrapes = async () => (await second.registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    // Five rounds of two endpoints: the first has no previous reading to take rates from.
+    await waitFor(async () => (await scrapes()) >= 10, { what: 'five scrape rounds of the new leader' });
+    await harness.settle();
+    expect(harness.server.requests.since(seq, { resource: 'marketfeeds.marketfeed.dev', subresource: 'status' }).filter((record) => record.verb !== 'get' && record.verb !== 'list' && record.verb !== 'watch')).toEqual([]);
+    expect(events().length).toBe(eventsBefore);
+    expect(harness.condition('steady', 'Healthy')).toMatchObject({ status: 'True', reason: 'Healthy' });
+  });
+});
+
+describe('live feed health with leader election', () => {
+  it('only the leader scrapes', async () => {
+    const feed = growingFeed({ latencySeconds: 0.000_002, gapsPerScrape: 0, subscribers: 0 });
+    harness.createFeed('elected');
+    await pods.addPod({ feed: 'elected', namespace: NAMESPACE, name: 'elected-feed-1', containers: [{ name: 'publisher', answer: feed.publisher }] });
+    const settings = { scrapeIntervalMs: 50, statusRefreshMs: 0 };
+    const replicas = [await harness.startReplica({ identity: 'a', leaderElection: true, health: settings }), await harness.startReplica({ identity: 'b', leaderElection: true, health: settings })];
+    await harness.waitForCondition('elected', 'Healthy', 'True', 'Healthy');
+    const scrapes = async (index: number) => (await replicas[index]!.registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const leader = replicas.findIndex((replica) => replica.manager.isLeader);
+    expect(leader).not.toBe(-1);
+    await waitFor(async () => (await scrapes(leader)) >= 5, { what: 'the leader to scrape' });
+    expect(await scrapes(1 - leader)).toBe(0);
   });
 });
