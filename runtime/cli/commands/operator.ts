@@ -53,6 +53,14 @@ export const operatorCommand = defineCommand({
     'lease-name': { type: 'string', default: DEFAULT_LEASE_NAME, description: 'name of the Lease' },
     identity: { type: 'string', description: 'name of this replica in the Lease and Events (default: $POD_NAME or hostname, plus pid)' },
     workers: { type: 'integer', min: 1, max: 64, default: 2, description: 'MarketFeeds reconciled at once (never one feed twice at once)' },
+    'health-interval': {
+      type: 'number',
+      min: 0,
+      max: 3600,
+      default: 15,
+      description: "seconds between scrapes of the feed pods' metrics (live health: status.health, the Healthy condition); 0 = no live health",
+    },
+    'health-refresh': { type: 'number', min: 1, max: 86_400, default: 60, description: 'status.health is rewritten at most once per this many seconds per feed' },
     'metrics-port': { ...processOptions['metrics-port'], default: 9090 },
     'log-level': processOptions['log-level'],
     'log-format': processOptions['log-format'],
@@ -80,6 +88,7 @@ export const operatorCommand = defineCommand({
         kubeConfig,
         ...(options.namespace === undefined || options.namespace === '' ? {} : { namespace: options.namespace }),
         workers: options.workers,
+        health: options.healthInterval === 0 ? false : { scrapeIntervalMs: options.healthInterval * 1000, statusRefreshMs: options.healthRefresh * 1000 },
         leaderElection: options.leaderElect ? { namespace: options.leaseNamespace ?? defaultLeaseNamespace(kubeConfig, process.env), name: options.leaseName } : false,
         // The pod's own namespace (outside a pod: the install's default): the feeds' NetworkPolicies admit metrics scrapes from there.
         ...optionalNamespace(podNamespace(process.env)),
