@@ -126,7 +126,7 @@ export function judgeHealth(measurement: FeedMeasurement, slo: FeedSlo | undefin
   if (objectives.minRecordsPerSecond !== undefined && measurement.recordsPerSecond < objectives.minRecordsPerSecond) {
     breaches.push({ reason: 'SloRateBelowMin', message: `${shown(measurement.recordsPerSecond)} records/s < ${objectives.minRecordsPerSecond} records/s` });
   }
-  if (breaches.length > 0) return { status: 'False', reason: breaches[0]!.reason, message: `outside spec.slo: ${breaches.map((breach) => breach.message).join('; ')}` };
+  if (breaches.length > 0) return { status: 'False', reason: breaches[0].reason, message: `outside spec.slo: ${breaches.map((breach) => breach.message).join('; ')}` };
   const met = [
     objectives.maxP99Micros === undefined ? undefined : `p99 ≤ ${objectives.maxP99Micros} µs`,
     objectives.maxGapsPerMinute === undefined ? undefined : `gaps ≤ ${objectives.maxGapsPerMinute}/min`,

@@ -50,7 +50,7 @@ function bucketsOf(samples: readonly Sample[], family: string): Bucket[] | undef
   const buckets = [...byBound].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
   if (buckets.at(-1)!.le !== Number.POSITIVE_INFINITY) throw new NotFeedMetricsError(`${family} has no +Inf bucket`);
   for (let index = 1; index < buckets.length; index++) {
-    if (buckets[index]!.count < buckets[index - 1]!.count) throw new NotFeedMetricsError(`${family} buckets are not cumulative (le=${buckets[index]!.le})`);
+    if (buckets[index].count < buckets[index - 1].count) throw new NotFeedMetricsError(`${family} buckets are not cumulative (le=${buckets[index].le})`);
   }
   return buckets;
 }

@@ -119,7 +119,7 @@ export class HealthMonitor {
       return { key: endpoint.key, result, atMs: performance.now() } satisfies EndpointOutcome;
     });
     const byFeed = new Map<string, EndpointOutcome[]>();
-    jobs.forEach((job, index) => byFeed.set(job.feed, [...(byFeed.get(job.feed) ?? []), outcomes[index]!]));
+    jobs.forEach((job, index) => byFeed.set(job.feed, [...(byFeed.get(job.feed) ?? []), outcomes[index]]));
     for (const key of [...this.states.keys()]) if (!feeds.some((feed) => feed.key === key)) this.states.delete(key);
     for (const { key } of feeds) {
       if (!this.running) return;

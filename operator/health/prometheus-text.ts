@@ -92,8 +92,8 @@ function parseSampleLine(line: string, lineNumber: number): Sample {
   const rest = line.slice(index).trim().split(/[ \t]+/);
   if (line[index] !== ' ' && line[index] !== '\t') throw new MetricsParseError(lineNumber, `expected a space before the value: ${preview(line)}`);
   if (rest.length < 1 || rest.length > 2 || rest[0] === '') throw new MetricsParseError(lineNumber, `expected a value and an optional timestamp: ${preview(line)}`);
-  const value = parseSampleValue(rest[0]!);
-  if (value === undefined) throw new MetricsParseError(lineNumber, `not a number: ${preview(rest[0]!)}`);
+  const value = parseSampleValue(rest[0]);
+  if (value === undefined) throw new MetricsParseError(lineNumber, `not a number: ${preview(rest[0])}`);
   if (rest[1] !== undefined && !/^-?\d+$/.test(rest[1])) throw new MetricsParseError(lineNumber, `not a timestamp: ${preview(rest[1])}`);
   return { name, labels, value };
 }
@@ -103,7 +103,7 @@ export function parsePrometheusText(text: string): ParsedMetrics {
   const types = new Map<string, string>();
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!.replace(/\r$/, '').trim();
+    const line = lines[index].replace(/\r$/, '').trim();
     const lineNumber = index + 1;
     if (line === '') continue;
     if (line.startsWith('#')) {

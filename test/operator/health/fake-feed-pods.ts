@@ -7,8 +7,9 @@ import type { KubeObject } from '../../../cdk8s/api/kube-object.ts';
 import { feedLabels, type Component } from '../../../cdk8s/feed/feed-names.ts';
 import type { TestApiServer } from '../../kube/test-api-server.ts';
 
-/** What an endpoint answers: Prometheus text, or 'hang' (accept, never answer). */
-export type Answer = string | 'hang';
+/** What an endpoint answers: Prometheus text, or HANG (accept, never answer). */
+export const HANG = Symbol('hang');
+export type Answer = string | typeof HANG;
 
 export interface FakeContainer {
   name: string;
@@ -33,7 +34,7 @@ export class FakeFeedPods {
     for (const container of options.containers) {
       const server = http.createServer((_request, response) => {
         const answer = container.answer();
-        if (answer === 'hang') return;
+        if (answer === HANG) return;
         response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         response.end(answer);
       });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MarketFeedStatus } from '../../../cdk8s/api/marketfeed-types.ts';
 import { NAMESPACE, OperatorHarness } from '../helpers/operator-harness.ts';
 import { eventually, waitFor } from '../helpers/wait.ts';
-import { consumerText, FakeFeedPods, publisherText } from './fake-feed-pods.ts';
+import { consumerText, FakeFeedPods, HANG, publisherText } from './fake-feed-pods.ts';
 
 let harness: OperatorHarness;
 let pods: FakeFeedPods;
@@ -94,7 +94,7 @@ describe('live feed health', () => {
     harness.createFeed('hung');
     harness.createFeed('garbled');
     await pods.addPod({ feed: 'good', namespace: NAMESPACE, name: 'good-feed-1', containers: [{ name: 'publisher', answer: good.publisher }, { name: 'shm-consumer-0', answer: good.consumer }] });
-    await pods.addPod({ feed: 'hung', namespace: NAMESPACE, name: 'hung-feed-1', containers: [{ name: 'publisher', answer: hung.publisher }, { name: 'shm-consumer-0', answer: () => 'hang' }] });
+    await pods.addPod({ feed: 'hung', namespace: NAMESPACE, name: 'hung-feed-1', containers: [{ name: 'publisher', answer: hung.publisher }, { name: 'shm-consumer-0', answer: () => HANG }] });
     await pods.addPod({ feed: 'garbled', namespace: NAMESPACE, name: 'garbled-feed-1', containers: [{ name: 'publisher', answer: () => '<html><body>502 Bad Gateway</body></html>\n' }] });
     await harness.startReplica({ health: { scrapeIntervalMs: 50, statusRefreshMs: 0, timeoutMs: 300, concurrency: 2 } });
 
@@ -167,7 +167,7 @@ describe('live feed health with leader election', () => {
     const settings = { scrapeIntervalMs: 50, statusRefreshMs: 0 };
     const replicas = [await harness.startReplica({ identity: 'a', leaderElection: true, health: settings }), await harness.startReplica({ identity: 'b', leaderElection: true, health: settings })];
     await harness.waitForCondition('elected', 'Healthy', 'True', 'Healthy');
-    const scrapes = async (index: number) => (await replicas[index]!.registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const scrapes = async (index: number) => (await replicas[index].registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
     const leader = replicas.findIndex((replica) => replica.manager.isLeader);
     expect(leader).not.toBe(-1);
     await waitFor(async () => (await scrapes(leader)) >= 5, { what: 'the leader to scrape' });

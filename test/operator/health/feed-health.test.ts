@@ -24,7 +24,7 @@ const ok = (key: string, atMs: number, reading: EndpointOutcome extends { result
 describe('histogramQuantile on the consumers’ exported histogram', () => {
   it('puts p99 in the power-of-two bucket that holds the 99th percentile', async () => {
     // 990 records at ~1 µs, 10 at ~100 µs: p99 lies in the bucket of 1 µs (512 ns, 1024 ns].
-    const reading = readEndpoint(parsePrometheusText(await consumerText([...Array(990).fill(1000), ...Array(10).fill(100_000)])));
+    const reading = readEndpoint(parsePrometheusText(await consumerText([...new Array<number>(990).fill(1000), ...new Array<number>(10).fill(100_000)])));
     const p99 = histogramQuantile(0.99, reading.latency!)!;
     expect(p99).toBeGreaterThan(512e-9);
     expect(p99).toBeLessThanOrEqual(1024e-9);

@@ -49,7 +49,7 @@ describe('live health status writes at 200 feeds', () => {
     const healthyCount = (): number =>
       names.filter((name) => harness.condition(name, 'Healthy')?.status === 'True' && harness.status(name)?.health?.recordsPerSecond !== undefined).length;
     await waitFor(() => healthyCount() === FEEDS, { what: () => `every feed Healthy with a rate (${healthyCount()}/${FEEDS})`, timeoutMs: 120_000, intervalMs: 250 });
-    const transitions = harness.status(names[0]!)?.conditions?.find((condition) => condition.type === 'Healthy')?.lastTransitionTime;
+    const transitions = harness.status(names[0])?.conditions?.find((condition) => condition.type === 'Healthy')?.lastTransitionTime;
 
     const scrapes = async (): Promise<number> => (await replica.registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
     const scrapesBefore = await scrapes();
@@ -72,6 +72,6 @@ describe('live health status writes at 200 feeds', () => {
     expect(statusWrites.length).toBeLessThanOrEqual(FEEDS * allowedPerFeed);
     // A steady condition: no transition, no Event.
     expect(harness.server.store.list('v1', 'Event', NAMESPACE).length).toBe(eventsBefore);
-    expect(harness.status(names[0]!)?.conditions?.find((condition) => condition.type === 'Healthy')?.lastTransitionTime).toBe(transitions);
+    expect(harness.status(names[0])?.conditions?.find((condition) => condition.type === 'Healthy')?.lastTransitionTime).toBe(transitions);
   }, 240_000);
 });

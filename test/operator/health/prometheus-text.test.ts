@@ -77,9 +77,9 @@ describe('parsePrometheusText', () => {
         const parsed = parsePrometheusText(format(samples)).samples;
         expect(parsed).toHaveLength(samples.length);
         parsed.forEach((got, index) => {
-          expect(got.name).toBe(samples[index]!.name);
-          expect(got.labels).toEqual(samples[index]!.labels);
-          expect(Object.is(got.value, samples[index]!.value) || got.value === samples[index]!.value).toBe(true);
+          expect(got.name).toBe(samples[index].name);
+          expect(got.labels).toEqual(samples[index].labels);
+          expect(Object.is(got.value, samples[index].value) || got.value === samples[index].value).toBe(true);
         });
       }),
     );
