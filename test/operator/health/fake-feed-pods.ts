@@ -3,6 +3,7 @@
 // container, a real HTTP server on that address serving Prometheus text the test controls.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 import type { KubeObject } from '../../../cdk8s/api/kube-object.ts';
 import { feedLabels, type Component } from '../../../cdk8s/feed/feed-names.ts';
 import type { TestApiServer } from '../../kube/test-api-server.ts';
@@ -92,4 +93,11 @@ export function consumerText(received: number, gaps: number, bucketSeconds: numb
     `marketfeed_latency_seconds_count ${received}`,
     '',
   ].join('\n');
+}
+
+/** Scrapes the operator's health loop has made (its marketfeed_operator_health_scrapes_total). */
+export async function scrapeCount(registry: Registry): Promise<number> {
+  const metric = registry.getSingleMetric('marketfeed_operator_health_scrapes_total');
+  if (metric === undefined) throw new Error('no health scrape metric: is live health on?');
+  return (await metric.get()).values.reduce((sum, value) => sum + value.value, 0);
 }

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MarketFeedStatus } from '../../../cdk8s/api/marketfeed-types.ts';
 import { NAMESPACE, OperatorHarness } from '../helpers/operator-harness.ts';
 import { eventually, waitFor } from '../helpers/wait.ts';
-import { consumerText, FakeFeedPods, HANG, publisherText } from './fake-feed-pods.ts';
+import { consumerText, FakeFeedPods, HANG, publisherText, scrapeCount } from './fake-feed-pods.ts';
 
 let harness: OperatorHarness;
 let pods: FakeFeedPods;
@@ -119,7 +119,7 @@ describe('live feed health', () => {
     await pods.addPod({ feed: 'idle', namespace: NAMESPACE, name: 'idle-feed-1', containers: [{ name: 'publisher', answer: feed.publisher }] });
     await harness.waitForCondition('idle', 'Healthy', 'True', 'Healthy');
     // Rounds have passed over 'quiet' (no pods): it has no Healthy condition and no health.
-    const scrapes = async () => (await replica.registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const scrapes = () => scrapeCount(replica.registry);
     const seen = await scrapes();
     await waitFor(async () => (await scrapes()) >= seen + 3, { what: 'three more scrapes' });
     expect(harness.condition('quiet', 'Healthy')).toBeUndefined();
@@ -149,7 +149,7 @@ describe('live feed health across an operator restart', () => {
     const eventsBefore = events().length;
 
     const second = await harness.startReplica({ identity: 'second', health: settings });
-    const scrapes = async () => (await second.registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const scrapes = () => scrapeCount(second.registry);
     // Five rounds of two endpoints: the first has no previous reading to take rates from.
     await waitFor(async () => (await scrapes()) >= 10, { what: 'five scrape rounds of the new leader' });
     await harness.settle();
@@ -167,7 +167,7 @@ describe('live feed health with leader election', () => {
     const settings = { scrapeIntervalMs: 50, statusRefreshMs: 0 };
     const replicas = [await harness.startReplica({ identity: 'a', leaderElection: true, health: settings }), await harness.startReplica({ identity: 'b', leaderElection: true, health: settings })];
     await harness.waitForCondition('elected', 'Healthy', 'True', 'Healthy');
-    const scrapes = async (index: number) => (await replicas[index].registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const scrapes = (index: number) => scrapeCount(replicas[index]!.registry);
     const leader = replicas.findIndex((replica) => replica.manager.isLeader);
     expect(leader).not.toBe(-1);
     await waitFor(async () => (await scrapes(leader)) >= 5, { what: 'the leader to scrape' });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMESPACE, OperatorHarness } from '../helpers/operator-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { consumerText, FakeFeedPods, publisherText } from './fake-feed-pods.ts';
+import { consumerText, FakeFeedPods, publisherText, scrapeCount } from './fake-feed-pods.ts';
 
 const FEEDS = 200;
 const REFRESH_MS = 4_000;
@@ -51,7 +51,7 @@ describe('live health status writes at 200 feeds', () => {
     await waitFor(() => healthyCount() === FEEDS, { what: () => `every feed Healthy with a rate (${healthyCount()}/${FEEDS})`, timeoutMs: 120_000, intervalMs: 250 });
     const transitions = harness.status(names[0])?.conditions?.find((condition) => condition.type === 'Healthy')?.lastTransitionTime;
 
-    const scrapes = async (): Promise<number> => (await replica.registry.getSingleMetric('marketfeed_operator_health_scrapes_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const scrapes = () => scrapeCount(replica.registry);
     const scrapesBefore = await scrapes();
     const seq = harness.server.requests.mark();
     const eventsBefore = harness.server.store.list('v1', 'Event', NAMESPACE).length;
