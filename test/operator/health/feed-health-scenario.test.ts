@@ -167,7 +167,7 @@ describe('live feed health with leader election', () => {
     const settings = { scrapeIntervalMs: 50, statusRefreshMs: 0 };
     const replicas = [await harness.startReplica({ identity: 'a', leaderElection: true, health: settings }), await harness.startReplica({ identity: 'b', leaderElection: true, health: settings })];
     await harness.waitForCondition('elected', 'Healthy', 'True', 'Healthy');
-    const scrapes = (index: number) => scrapeCount(replicas[index]!.registry);
+    const scrapes = (index: number) => scrapeCount(replicas[index].registry);
     const leader = replicas.findIndex((replica) => replica.manager.isLeader);
     expect(leader).not.toBe(-1);
     await waitFor(async () => (await scrapes(leader)) >= 5, { what: 'the leader to scrape' });
