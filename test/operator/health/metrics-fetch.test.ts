@@ -87,6 +87,6 @@ describe('mapWithConcurrency', () => {
     );
     expect(peak).toBe(8);
     expect(results).toEqual(Array.from({ length: 40 }, (_, index) => index * 2));
-    await expect(mapWithConcurrency([1], 0, async (item) => item)).rejects.toThrow(RangeError);
+    await expect(mapWithConcurrency([1], 0, (item) => Promise.resolve(item))).rejects.toThrow(RangeError);
   });
 });
