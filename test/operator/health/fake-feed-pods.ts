@@ -101,3 +101,15 @@ export async function scrapeCount(registry: Registry): Promise<number> {
   if (metric === undefined) throw new Error('no health scrape metric: is live health on?');
   return (await metric.get()).values.reduce((sum, value) => sum + value.value, 0);
 }
+
+/** One endpoint with publisher and consumer metrics whose rate and latency move on every scrape (the worst case for status writes). */
+export function restlessEndpoint(seed: number): () => string {
+  let scrapes = 0;
+  let records = 0;
+  return () => {
+    scrapes++;
+    records += 1_000 + ((seed * 7919 + scrapes * 104_729) % 50_000);
+    const latency = scrapes % 2 === 0 ? 0.000_002 : 0.000_004;
+    return publisherText(records, scrapes % 5) + consumerText(records, 0, latency);
+  };
+}

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMESPACE, OperatorHarness } from '../helpers/operator-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { consumerText, FakeFeedPods, publisherText, scrapeCount } from './fake-feed-pods.ts';
+import { FakeFeedPods, restlessEndpoint, scrapeCount } from './fake-feed-pods.ts';
 
 const FEEDS = 200;
 const REFRESH_MS = 4_000;
@@ -25,18 +25,6 @@ afterAll(async () => {
   await harness.close();
   await pods.close();
 });
-
-/** One endpoint with publisher and consumer metrics whose rate and latency move on every scrape. */
-function restlessEndpoint(seed: number): () => string {
-  let scrapes = 0;
-  let records = 0;
-  return () => {
-    scrapes++;
-    records += 1_000 + ((seed * 7919 + scrapes * 104_729) % 50_000);
-    const latency = scrapes % 2 === 0 ? 0.000_002 : 0.000_004;
-    return publisherText(records, scrapes % 5) + consumerText(records, 0, latency);
-  };
-}
 
 describe('live health status writes at 200 feeds', () => {
   it('stays within one status write per feed per refresh interval when every number moves on every scrape', async () => {
