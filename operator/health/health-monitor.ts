@@ -107,6 +107,8 @@ export class HealthMonitor {
   /** One round over every feed in the cache. */
   async scrapeRound(): Promise<void> {
     const { cache, pods, settings } = this.options;
+    // An empty pod cache would read as "every feed lost its pods": wait for the first list.
+    if (!pods.synced) return;
     const podsByFeed = groupPodsByFeed(pods.list());
     const feeds = cache.feedKeys().map((key) => {
       const { namespace, name } = parseFeedKey(key);

@@ -159,6 +159,23 @@ describe('live feed health across an operator restart', () => {
   });
 });
 
+describe('live feed health before the pod cache has synced', () => {
+  it('judges nothing while the Pod list fails (an empty cache is not "every pod gone")', async () => {
+    harness.createFeed('known');
+    harness.server.store.patchStatus('marketfeed.dev/v1alpha1', 'MarketFeed', NAMESPACE, 'known', {
+      conditions: [{ type: 'Healthy', status: 'True', reason: 'Healthy', message: 'metrics received from all 1 endpoints; no spec.slo to judge them against', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 1 }],
+    });
+    harness.server.faults.failNext(1_000_000, { method: 'GET', path: /^\/api\/v1\/pods/, watch: false, status: 503 });
+    const replica = await harness.startReplica({ health: { scrapeIntervalMs: 20, statusRefreshMs: 0 } });
+    await waitFor(() => replica.manager.cacheSynced, { what: 'the feed caches' });
+    await harness.settle();
+    // Rounds came and went: the leader is running, the Pod list keeps failing.
+    await waitFor(() => harness.server.requests.count({ resource: 'pods', status: 503 }) >= 3, { what: 'three failed Pod lists' });
+    expect(harness.condition('known', 'Healthy')).toMatchObject({ status: 'True', reason: 'Healthy' });
+    expect(events('NoMetrics')).toEqual([]);
+  });
+});
+
 describe('live feed health with leader election', () => {
   it('only the leader scrapes', async () => {
     const feed = growingFeed({ latencySeconds: 0.000_002, gapsPerScrape: 0, subscribers: 0 });
