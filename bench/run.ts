@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   shm: () => import('./shm/shm-bench.ts'),
   tcp: () => import('./tcp/tcp-bench.ts'),
   operator: () => import('./operator/operator-bench.ts'),
+  'operator-health': () => import('./operator/health-bench.ts'),
   fix: () => import('./fix/fix-bench.ts'),
   book: () => import('./book/book-bench.ts'),
 };

@@ -8,8 +8,11 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { FIELD_MANAGER } from '../cdk8s/api/marketfeed-types.ts';
-import { OperatorCache } from './cache/operator-cache.ts';
+import { MANAGED_SELECTOR, OperatorCache, resilientInformerFor } from './cache/operator-cache.ts';
+import type { ResilientInformer } from './cache/resilient-informer.ts';
 import { KubeEventRecorder } from './events/event-recorder.ts';
+import { DEFAULT_HEALTH_SETTINGS, HealthMonitor, type HealthSettings } from './health/health-monitor.ts';
+import { POD } from './health/pod-endpoints.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { KubeLeaseClient } from './leader/lease-client.ts';
 import { LeaderElector, type LeaderElectionTiming } from './leader/leader-elector.ts';
@@ -42,6 +45,10 @@ export interface ManagerOptions {
   backoff?: BackoffOptions;
   /** Per-request timeout of API calls, ms (default 30 s). */
   requestTimeoutMs?: number;
+  /** The operator's own namespace (default marketfeed-system): the feeds' NetworkPolicies admit its pods to the metrics ports. */
+  operatorNamespace?: string;
+  /** Live feed health (scraping the feed pods' metrics); false: off. Defaults: DEFAULT_HEALTH_SETTINGS. */
+  health?: Partial<HealthSettings> | false;
 }
 
 export const DEFAULT_LEASE_NAME = 'marketfeed-operator';
@@ -54,6 +61,9 @@ export class Manager {
   private readonly cache: OperatorCache;
   private readonly reconciler: MarketFeedReconciler;
   private readonly elector: LeaderElector | undefined;
+  /** Pods of the feeds (for their metrics endpoints) and the loop that scrapes them, only while leading. */
+  private readonly pods: ResilientInformer | undefined;
+  private readonly health: HealthMonitor | undefined;
   private readonly clients: KubeClient[] = [];
   private queue: WorkQueue | undefined;
   private workers: Promise<void>[] = [];
@@ -90,7 +100,27 @@ export class Manager {
         this.queue?.add(key);
       },
     });
-    this.reconciler = new MarketFeedReconciler({ cache: this.cache, client, events: new KubeEventRecorder(client, options.identity, this.logger), logger: this.logger });
+    const events = new KubeEventRecorder(client, options.identity, this.logger);
+    this.reconciler = new MarketFeedReconciler({
+      cache: this.cache,
+      client,
+      events,
+      logger: this.logger,
+      ...(options.operatorNamespace === undefined ? {} : { operatorNamespace: options.operatorNamespace }),
+    });
+    if (options.health !== false) {
+      const onWatchRestart = (kind: string) => this.metrics.watchRestarts.inc({ kind });
+      this.pods = resilientInformerFor({ kubeConfig: options.kubeConfig, client, namespace: options.namespace, logger: this.logger, onWatchRestart }, POD, MANAGED_SELECTOR);
+      this.health = new HealthMonitor({
+        cache: this.cache,
+        pods: this.pods,
+        client,
+        events,
+        logger: this.logger.child({ loop: 'health' }),
+        settings: { ...DEFAULT_HEALTH_SETTINGS, ...options.health },
+        onScrape: (result) => this.metrics.healthScrapes.inc({ result }),
+      });
+    }
     if (options.leaderElection !== undefined) {
       const { namespace, name = DEFAULT_LEASE_NAME, timing } = options.leaderElection;
       // Lease calls must give up well before the renew deadline.
@@ -127,7 +157,7 @@ export class Manager {
       { namespace: this.options.namespace ?? '(all)', workers: this.options.workers, leaderElection: this.options.leaderElection ?? false },
       'operator starting',
     );
-    await this.cache.start();
+    await Promise.all([this.cache.start(), this.pods?.start()]);
     if (this.elector === undefined) this.lead();
     else this.elector.start();
   }
@@ -137,7 +167,7 @@ export class Manager {
     if (this.stopping) return;
     this.stopping = true;
     this.logger.info('operator stopping: closing watches, finishing reconciles in flight');
-    await this.cache.stop();
+    await Promise.all([this.cache.stop(), this.pods?.stop()]);
     this.follow();
     await this.transitions;
     await this.elector?.stop();
@@ -161,6 +191,7 @@ export class Manager {
       for (const key of this.cache.feedKeys()) queue.add(key);
       this.logger.info({ feeds: queue.depth, term }, 'leading: reconciling');
       this.workers = Array.from({ length: this.options.workers }, () => this.work(queue));
+      this.health?.start();
     });
   }
 
@@ -174,7 +205,7 @@ export class Manager {
       this.leading = false;
       this.metrics.isLeader.set(0);
       queue.shutDown();
-      await Promise.all(this.workers);
+      await Promise.all([...this.workers, this.health?.stop()]);
       this.workers = [];
       this.logger.info({ term }, 'not leading: workers stopped');
     });

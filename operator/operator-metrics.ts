@@ -12,6 +12,7 @@ export class OperatorMetrics {
   readonly apiWrites: Counter<'verb' | 'kind'>;
   readonly isLeader: Gauge;
   readonly feeds: Gauge;
+  readonly healthScrapes: Counter<'result'>;
 
   constructor(registry: Registry, read: { queueDepth: () => number; feeds: () => number }) {
     const registers = [registry];
@@ -56,6 +57,12 @@ export class OperatorMetrics {
       collect() {
         this.set(read.feeds());
       },
+    });
+    this.healthScrapes = new Counter({
+      name: 'marketfeed_operator_health_scrapes_total',
+      help: "Scrapes of the feed pods' metrics endpoints by the health loop, by result (ok, failed: timeout, refused, HTTP error, too large, malformed)",
+      labelNames: ['result'],
+      registers,
     });
   }
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { HealthSettings } from './health/health-monitor.ts';
 import type { LeaderElectionTiming } from './leader/leader-elector.ts';
 import { DEFAULT_LEASE_NAME, Manager } from './manager.ts';
 import type { BackoffOptions } from './queue/backoff.ts';
@@ -26,6 +27,10 @@ export interface OperatorConfig {
   /** Per-feed retry backoff (default 100 ms doubling to 60 s, jitter). */
   backoff?: BackoffOptions;
   requestTimeoutMs?: number;
+  /** The operator's own namespace (default marketfeed-system): feed pods admit metrics scrapes from its pods there. */
+  operatorNamespace?: string;
+  /** Live feed health: scrape interval, status refresh, timeout, concurrency, size limit; false: off. */
+  health?: Partial<HealthSettings> | false;
 }
 
 export interface RunningOperator {
@@ -53,6 +58,8 @@ export async function runOperator(config: OperatorConfig): Promise<RunningOperat
     registry: config.registry,
     ...(config.backoff === undefined ? {} : { backoff: config.backoff }),
     ...(config.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: config.requestTimeoutMs }),
+    ...(config.health === undefined ? {} : { health: config.health }),
+    ...(config.operatorNamespace === undefined ? {} : { operatorNamespace: config.operatorNamespace }),
   });
   await manager.start();
   return {

@@ -23,6 +23,7 @@ import {
   MarketFeedStatusSchema,
   withDefaults,
 } from './marketfeed-types.ts';
+import { HEALTH_PRINTER_COLUMNS } from './feed-health-types.ts';
 import type { KubeObject } from './kube-object.ts';
 
 export type JsonSchemaProps = { [key: string]: unknown };
@@ -82,6 +83,7 @@ export const PRINTER_COLUMNS = [
   { name: 'Rate', type: 'integer', jsonPath: '.spec.rate', description: 'records per second; 0 = flat out' },
   { name: 'SHM consumers', type: 'integer', jsonPath: '.status.readyShmConsumers', description: 'SHM consumers ready' },
   { name: 'TCP replicas', type: 'integer', jsonPath: '.spec.tcpConsumers.replicas', description: 'TCP consumer replicas asked for' },
+  ...HEALTH_PRINTER_COLUMNS,
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
 ];
 

@@ -5,6 +5,7 @@
 // (`validateSpec`) for the operator, which must not trust that a spec went through them.
 import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { FeedHealthSchema, FeedSloSchema } from './feed-health-types.ts';
 import { IMAGE_REFERENCE } from './image-reference.ts';
 import type { ObjectMeta } from './kube-object.ts';
 
@@ -157,11 +158,12 @@ export const MarketFeedSpecSchema = Type.Object(
       Type.Record(Type.String({ pattern: LABEL_KEY_VALUE_PATTERN }), Type.String({ maxLength: 4096 }), { maxProperties: 64, description: 'extra annotations on the feed and TCP consumer pods' }),
     ),
     paused: Type.Boolean({ default: false, description: 'scale the feed and its TCP consumers to zero, keeping the spec, Service and ConfigMap' }),
+    slo: Type.Optional(FeedSloSchema),
   },
   { additionalProperties: false },
 );
 
-export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded'] as const;
+export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded', 'Healthy'] as const;
 
 export const ConditionSchema = Type.Object(
   {
@@ -186,6 +188,7 @@ export const MarketFeedStatusSchema = Type.Object(
     readyTcpConsumers: Type.Optional(Type.Integer({ minimum: 0 })),
     tcpConsumerReplicas: Type.Optional(Type.Integer({ minimum: 0, description: 'TCP consumer pods that exist (scale status)' })),
     selector: Type.Optional(Type.String({ maxLength: 4096, description: 'label selector of the TCP consumer pods (scale status)' })),
+    health: Type.Optional(FeedHealthSchema),
   },
   { additionalProperties: false },
 );

@@ -35,11 +35,11 @@ export class InvalidSpecError extends Error {
  * may come straight from the API server or a test. Throws InvalidSpecError when
  * validateSpec finds problems; the operator reports those as Degraded instead.
  */
-export function desiredObjects(feed: MarketFeed): KubeObject[] {
+export function desiredObjects(feed: MarketFeed, options: { operatorNamespace?: string } = {}): KubeObject[] {
   const problems = validateSpec(feed.spec);
   if (problems.length > 0) throw new InvalidSpecError(`${feed.metadata.namespace}/${feed.metadata.name}`, problems);
   const app = new App();
   const chart = new Chart(app, 'marketfeed', { namespace: feed.metadata.namespace, disableResourceNameHashes: true });
-  new MarketFeedWorkload(chart, 'workload', { name: feed.metadata.name, namespace: feed.metadata.namespace, spec: withDefaults(feed.spec) });
+  new MarketFeedWorkload(chart, 'workload', { name: feed.metadata.name, namespace: feed.metadata.namespace, spec: withDefaults(feed.spec), ...options });
   return chart.toJson() as KubeObject[];
 }

@@ -20,6 +20,17 @@ export const MANAGED_BY = 'marketfeed-operator';
 
 export type Component = 'feed' | 'tcp-consumer' | 'operator';
 
+/** The operator's name (its Deployment, ServiceAccount, Lease) and its default namespace. */
+export const OPERATOR_NAME = 'marketfeed-operator';
+export const DEFAULT_OPERATOR_NAMESPACE = 'marketfeed-system';
+/** The label every namespace carries with its own name (Kubernetes ≥ 1.21). */
+export const LABEL_NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+/** Labels that select the operator's pods (the feed pods admit its scrapes by them). */
+export function operatorSelectorLabels(): Record<string, string> {
+  return { [LABEL_NAME]: APP_NAME, [LABEL_INSTANCE]: OPERATOR_NAME, [LABEL_COMPONENT]: 'operator' };
+}
+
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, HASH_LENGTH);
 }

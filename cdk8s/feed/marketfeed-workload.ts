@@ -25,10 +25,15 @@ import {
   feedLabels,
   feedObjectNames,
   feedSelectorLabels,
+  DEFAULT_OPERATOR_NAMESPACE,
+  LABEL_COMPONENT,
   LABEL_FEED,
+  LABEL_INSTANCE,
   LABEL_NAME,
+  LABEL_NAMESPACE_NAME,
   labelValue,
   APP_NAME,
+  operatorSelectorLabels,
   type FeedObjectNames,
 } from './feed-names.ts';
 
@@ -44,6 +49,8 @@ export interface MarketFeedWorkloadProps {
   readonly namespace: string;
   /** A spec with defaults filled in (`withDefaults`) that passes `validateSpec`. */
   readonly spec: MarketFeedSpec;
+  /** Namespace of the operator, whose pods alone may scrape the metrics ports (default marketfeed-system). */
+  readonly operatorNamespace?: string;
 }
 
 /** Strips the construct-address label cdk8s-plus puts on pod templates even with `select: false`. */
@@ -231,15 +238,20 @@ export class MarketFeedWorkload extends Construct {
     this.tcpConsumerDeployment.select(kplus.LabelSelector.of({ labels: feedSelectorLabels(name, 'tcp-consumer') }));
     this.hardenPodTemplate(this.tcpConsumerDeployment, spec);
 
-    // Only this feed's pods (its TCP consumers among them) reach the feed port; the metrics
-    // ports stay open to any scraper. Written with the L1 object: cdk8s-plus's NetworkPolicy
-    // peers cannot express "any source" for one port and a selector for another.
+    // On the feed pod and the TCP consumer pods: only this feed's pods (its TCP consumers
+    // among them) reach the feed port, and only the operator's pods, in its namespace, reach
+    // the metrics ports (it scrapes them for live health; add a NetworkPolicy of your own
+    // for another scraper: policies add up). Written with the L1 object: cdk8s-plus's
+    // NetworkPolicy peers cannot combine a namespace and a pod selector in one peer.
     const metricsPorts: kplus.k8s.NetworkPolicyPort = { protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(PUBLISHER_METRICS_PORT) };
     if (consumers.length > 0) Object.assign(metricsPorts, { endPort: PUBLISHER_METRICS_PORT + consumers.length });
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'network-policy', {
       metadata: { name: names.networkPolicy, namespace, labels: feedPodLabels },
       spec: {
-        podSelector: { matchLabels: feedSelectorLabels(name, 'feed') },
+        podSelector: {
+          matchLabels: { [LABEL_NAME]: APP_NAME, [LABEL_INSTANCE]: labelValue(name) },
+          matchExpressions: [{ key: LABEL_COMPONENT, operator: 'In', values: ['feed', 'tcp-consumer'] }],
+        },
         policyTypes: ['Ingress'],
         ingress: [
           {
@@ -249,7 +261,15 @@ export class MarketFeedWorkload extends Construct {
             ],
             ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(spec.tcp.port) }],
           },
-          { ports: [metricsPorts] },
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { [LABEL_NAMESPACE_NAME]: props.operatorNamespace ?? DEFAULT_OPERATOR_NAMESPACE } },
+                podSelector: { matchLabels: operatorSelectorLabels() },
+              },
+            ],
+            ports: [metricsPorts],
+          },
         ],
       },
     });

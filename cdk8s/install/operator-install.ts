@@ -10,11 +10,10 @@ import { Construct } from 'constructs';
 import { marketFeedCrd } from '../api/marketfeed-crd.ts';
 import { DEFAULT_IMAGE, MARKETFEED_GROUP, MARKETFEED_PLURAL } from '../api/marketfeed-types.ts';
 import { OWNED_KINDS } from '../feed/desired-objects.ts';
-import { APP_NAME, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_PART_OF } from '../feed/feed-names.ts';
+import { APP_NAME, DEFAULT_OPERATOR_NAMESPACE, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, LABEL_PART_OF, OPERATOR_NAME, operatorSelectorLabels } from '../feed/feed-names.ts';
 
-export const OPERATOR_NAME = 'marketfeed-operator';
+export { DEFAULT_OPERATOR_NAMESPACE, OPERATOR_NAME, operatorSelectorLabels } from '../feed/feed-names.ts';
 export const OPERATOR_METRICS_PORT = 9090;
-export const DEFAULT_OPERATOR_NAMESPACE = 'marketfeed-system';
 
 export interface OperatorResources {
   requests: { cpu: string; memory: string };
@@ -50,10 +49,6 @@ export function operatorLabels(): Record<string, string> {
   return { [LABEL_NAME]: APP_NAME, [LABEL_INSTANCE]: OPERATOR_NAME, [LABEL_COMPONENT]: 'operator', [LABEL_PART_OF]: APP_NAME };
 }
 
-export function operatorSelectorLabels(): Record<string, string> {
-  return { [LABEL_NAME]: APP_NAME, [LABEL_INSTANCE]: OPERATOR_NAME, [LABEL_COMPONENT]: 'operator' };
-}
-
 /** What the operator may do, and nothing more. */
 export function operatorClusterRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
   const owned = new Map<string, string[]>();
@@ -68,6 +63,8 @@ export function operatorClusterRules(): { apiGroups: string[]; resources: string
       verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
     })),
     { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    // The feed pods' IPs, for scraping their metrics (live feed health): read only.
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
   ];
 }
 

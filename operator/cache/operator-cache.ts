@@ -53,6 +53,21 @@ export interface OperatorCacheOptions {
   onFeedEvent: (key: string) => void;
 }
 
+/** A list+watch of one kind (in one namespace or all), restarted after errors. */
+export function resilientInformerFor(
+  options: Pick<OperatorCacheOptions, 'kubeConfig' | 'client' | 'namespace' | 'logger' | 'onWatchRestart'>,
+  type: ResourceType,
+  labelSelector: string | undefined,
+): ResilientInformer {
+  const list = () => options.client.list(type, options.namespace, labelSelector) as unknown as Promise<KubernetesListObject<KubernetesObject>>;
+  return new ResilientInformer({
+    name: type.kind,
+    informer: makeInformer(options.kubeConfig, collectionPath(type, options.namespace), list, labelSelector),
+    logger: options.logger,
+    onRestart: () => options.onWatchRestart(type.kind),
+  });
+}
+
 export class OperatorCache {
   private readonly feeds: ResilientInformer;
   private readonly owned = new Map<ResourceType, ResilientInformer>();
@@ -60,15 +75,7 @@ export class OperatorCache {
   private readonly recent = new RecentWrites<KubeObject>();
 
   constructor(options: OperatorCacheOptions) {
-    const informerFor = (type: ResourceType, labelSelector: string | undefined): ResilientInformer => {
-      const list = () => options.client.list(type, options.namespace, labelSelector) as unknown as Promise<KubernetesListObject<KubernetesObject>>;
-      return new ResilientInformer({
-        name: type.kind,
-        informer: makeInformer(options.kubeConfig, collectionPath(type, options.namespace), list, labelSelector),
-        logger: options.logger,
-        onRestart: () => options.onWatchRestart(type.kind),
-      });
-    };
+    const informerFor = (type: ResourceType, labelSelector: string | undefined): ResilientInformer => resilientInformerFor(options, type, labelSelector);
     this.feeds = informerFor(MARKETFEED, undefined);
     for (const event of ['add', 'update', 'delete'] as const) {
       this.feeds.on(event, (object) => {

@@ -91,6 +91,8 @@ export function feedStatus(inputs: StatusInputs): MarketFeedStatus {
     readyTcpConsumers: tcp.ready,
     tcpConsumerReplicas: tcp.replicas,
     selector: tcpConsumerSelector(feed.metadata.name),
+    // The health loop's numbers (operator/health): kept as they are, never rewritten here.
+    ...(feed.status?.health === undefined ? {} : { health: feed.status.health }),
   };
 }
 

@@ -37,6 +37,8 @@ export interface ReconcilerOptions {
   logger: Logger;
   /** metav1.Time now; injectable for tests. */
   now?: () => string;
+  /** The operator's namespace: the feeds' NetworkPolicies admit scrapes from its pods there. */
+  operatorNamespace?: string;
 }
 
 /** What a spec gives, computed once per spec (reconciles triggered by status or readiness reuse it). */
@@ -71,6 +73,7 @@ export class MarketFeedReconciler {
   private readonly logger: Logger;
   private readonly now: () => string;
   private readonly syntheses = new Map<string, Synthesis>();
+  private readonly operatorNamespace: { operatorNamespace?: string };
 
   constructor(options: ReconcilerOptions) {
     this.cache = options.cache;
@@ -78,6 +81,7 @@ export class MarketFeedReconciler {
     this.events = options.events;
     this.logger = options.logger;
     this.now = options.now ?? (() => kubeTime());
+    this.operatorNamespace = options.operatorNamespace === undefined ? {} : { operatorNamespace: options.operatorNamespace };
   }
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
@@ -179,7 +183,7 @@ export class MarketFeedReconciler {
     try {
       const owner = ownerReference(feed);
       // In the server's normal form: applied as stored, so re-reads match and re-applies write nothing.
-      const objects = desiredObjects(feed).map((object) =>
+      const objects = desiredObjects(feed, this.operatorNamespace).map((object) =>
         withAppliedHash(serverNormalForm({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? feed.metadata.namespace, ownerReferences: [owner] } })),
       );
       synthesis = { fingerprint, result: { objects } };

@@ -3,7 +3,7 @@
 // fight low latency are overridden (../shared/LIMITS.md).
 import { describe, expect, it } from 'vitest';
 import { desiredObjects, feedEndpoint, feedObjectNames, InvalidSpecError, OWNED_KINDS, tcpConsumerSelector } from '../../cdk8s/feed/desired-objects.ts';
-import { dnsLabelName, labelValue } from '../../cdk8s/feed/feed-names.ts';
+import { dnsLabelName, labelValue, operatorSelectorLabels } from '../../cdk8s/feed/feed-names.ts';
 import type { MarketFeedSpecInput } from '../../cdk8s/api/marketfeed-types.ts';
 import { validateKubernetesObject } from './helpers/kubernetes-models.ts';
 import { deploymentNamed, isDns1035Label, isLabelValue, marketFeed, objectsOfKind, selects } from './helpers/feed-objects.ts';
@@ -130,7 +130,10 @@ describe('desiredObjects', () => {
     expect(feedRule?.from?.some((peer) => selects(peer.podSelector.matchLabels, tcpPod))).toBe(true);
     const otherFeedTcpPod = deploymentNamed(desiredObjects(marketFeed('other', SPECS.full)), 'other-tcp-consumers').spec.template.metadata.labels;
     expect(feedRule?.from?.some((peer) => selects(peer.podSelector.matchLabels, otherFeedTcpPod))).toBe(false);
-    expect(metricsRule).toEqual({ ports: [{ protocol: 'TCP', port: 9100, endPort: 9103 }] });
+    expect(metricsRule).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'marketfeed-system' } }, podSelector: { matchLabels: operatorSelectorLabels() } }],
+      ports: [{ protocol: 'TCP', port: 9100, endPort: 9103 }],
+    });
   });
 
   it('puts the feed configuration in the ConfigMap and rolls the pods when it changes', () => {

@@ -81,7 +81,19 @@ describe('marketFeedCrd', () => {
       status: {},
       scale: { specReplicasPath: '.spec.tcpConsumers.replicas', statusReplicasPath: '.status.tcpConsumerReplicas', labelSelectorPath: '.status.selector' },
     });
-    expect(version.additionalPrinterColumns.map((column) => column.name)).toEqual(['Ready', 'Rate', 'SHM consumers', 'TCP replicas', 'Age']);
+    expect(version.additionalPrinterColumns.map((column) => column.name)).toEqual([
+      'Ready',
+      'Rate',
+      'SHM consumers',
+      'TCP replicas',
+      'Healthy',
+      'Records/s',
+      'P99 micros',
+      'Gaps/min',
+      'TCP subs',
+      'Scraped',
+      'Age',
+    ]);
     expect(version.additionalPrinterColumns[0]?.jsonPath).toBe('.status.conditions[?(@.type=="Ready")].status');
   });
 

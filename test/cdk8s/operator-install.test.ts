@@ -63,6 +63,8 @@ describe('OperatorInstall', () => {
     }
     expect(flat.filter((entry) => entry.resource === 'events').map((entry) => entry.group)).toEqual(['', 'events.k8s.io']);
     expect(flat.some((entry) => entry.resource === 'leases')).toBe(false);
+    // Pods are only read (their IPs, for the health scrapes).
+    expect(flat.filter((entry) => entry.resource === 'pods')).toEqual([{ group: '', resource: 'pods', verbs: ['list', 'watch'] }]);
     const role = find(objects, 'Role');
     expect(role.metadata.namespace).toBe('marketfeed-system');
     expect(role.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update', 'patch'] }]);

@@ -13,14 +13,23 @@ import { loadKubeConfig } from '../kubeconfig.ts';
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
-/** The namespace of the lease: the pod's own, else the kubeconfig context's, else default. */
-function defaultLeaseNamespace(kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): string {
+/** The namespace of the pod this process runs in ($POD_NAMESPACE, else the service account's), if any. */
+function podNamespace(env: NodeJS.ProcessEnv): string | undefined {
   if (env.POD_NAMESPACE !== undefined && env.POD_NAMESPACE !== '') return env.POD_NAMESPACE;
   try {
     return fs.readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim();
   } catch {
-    return kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+    return undefined;
   }
+}
+
+/** The namespace of the lease: the pod's own, else the kubeconfig context's, else default. */
+function defaultLeaseNamespace(kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): string {
+  return podNamespace(env) ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+}
+
+function optionalNamespace(namespace: string | undefined): { operatorNamespace?: string } {
+  return namespace === undefined ? {} : { operatorNamespace: namespace };
 }
 
 export const operatorCommand = defineCommand({
@@ -44,6 +53,14 @@ export const operatorCommand = defineCommand({
     'lease-name': { type: 'string', default: DEFAULT_LEASE_NAME, description: 'name of the Lease' },
     identity: { type: 'string', description: 'name of this replica in the Lease and Events (default: $POD_NAME or hostname, plus pid)' },
     workers: { type: 'integer', min: 1, max: 64, default: 2, description: 'MarketFeeds reconciled at once (never one feed twice at once)' },
+    'health-interval': {
+      type: 'number',
+      min: 0,
+      max: 3600,
+      default: 15,
+      description: "seconds between scrapes of the feed pods' metrics (live health: status.health, the Healthy condition); 0 = no live health",
+    },
+    'health-refresh': { type: 'number', min: 1, max: 86_400, default: 60, description: 'status.health is rewritten at most once per this many seconds per feed' },
     'metrics-port': { ...processOptions['metrics-port'], default: 9090 },
     'log-level': processOptions['log-level'],
     'log-format': processOptions['log-format'],
@@ -71,7 +88,10 @@ export const operatorCommand = defineCommand({
         kubeConfig,
         ...(options.namespace === undefined || options.namespace === '' ? {} : { namespace: options.namespace }),
         workers: options.workers,
+        health: options.healthInterval === 0 ? false : { scrapeIntervalMs: options.healthInterval * 1000, statusRefreshMs: options.healthRefresh * 1000 },
         leaderElection: options.leaderElect ? { namespace: options.leaseNamespace ?? defaultLeaseNamespace(kubeConfig, process.env), name: options.leaseName } : false,
+        // The pod's own namespace (outside a pod: the install's default): the feeds' NetworkPolicies admit metrics scrapes from there.
+        ...optionalNamespace(podNamespace(process.env)),
         identity,
         logger: service.logger,
         registry: service.registry,

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import type { KubeObject } from '../../../cdk8s/api/kube-object.ts';
 import { MARKETFEED_API_VERSION, MARKETFEED_KIND, type MarketFeedCondition, type MarketFeedSpecInput, type MarketFeedStatus } from '../../../cdk8s/api/marketfeed-types.ts';
 import { feedObjectNames } from '../../../cdk8s/feed/feed-names.ts';
+import type { HealthSettings } from '../../../operator/health/health-monitor.ts';
 import type { LeaderElectionTiming } from '../../../operator/leader/leader-elector.ts';
 import { runOperator, type RunningOperator } from '../../../operator/run-operator.ts';
 import { startTestApiServer, type RequestRecord, type TestApiServer, type TestApiServerOptions } from '../../kube/test-api-server.ts';
@@ -33,6 +34,8 @@ export interface ReplicaOptions {
   workers?: number;
   /** Watch only this namespace (default: all). */
   namespace?: string;
+  /** Live feed health settings (default: the operator's defaults); false: off. */
+  health?: Partial<HealthSettings> | false;
 }
 
 export class OperatorHarness {
@@ -60,6 +63,7 @@ export class OperatorHarness {
       registry,
       // Fast retries keep the fault scenarios short; the bounds are tested in the queue tests.
       backoff: { baseMs: 20, maxMs: 500, jitter: 0.5 },
+      ...(options.health === undefined ? {} : { health: options.health }),
     });
     const replica = Object.assign(running, { registry });
     this.replicas.push(replica);
