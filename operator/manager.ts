@@ -90,7 +90,13 @@ export class Manager {
         this.queue?.add(key);
       },
     });
-    this.reconciler = new MarketFeedReconciler({ cache: this.cache, client, events: new KubeEventRecorder(client, options.identity, this.logger), logger: this.logger });
+    this.reconciler = new MarketFeedReconciler({
+      cache: this.cache,
+      client,
+      events: new KubeEventRecorder(client, options.identity, this.logger),
+      logger: this.logger,
+      requeueAfter: (key, delayMs) => this.queue?.addAfter(key, delayMs),
+    });
     if (options.leaderElection !== undefined) {
       const { namespace, name = DEFAULT_LEASE_NAME, timing } = options.leaderElection;
       // Lease calls must give up well before the renew deadline.
