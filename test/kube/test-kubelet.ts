@@ -33,7 +33,7 @@ function templateImages(deployment: KubeObject): string[] {
   const template = isPlainObject(spec.template) ? spec.template : {};
   const podSpec = isPlainObject(template.spec) ? template.spec : {};
   const containers = Array.isArray(podSpec.containers) ? podSpec.containers.filter(isPlainObject) : [];
-  return containers.map((container) => String(container.image ?? ''));
+  return containers.map((container) => (typeof container.image === 'string' ? container.image : ''));
 }
 
 /** A count as the API server stores it: zero is omitted (omitempty), so null removes it in a merge patch. */

@@ -6,7 +6,8 @@
 // RolledBack condition and a Warning Event; the deadline is measured from the status.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
-import { DEFAULT_IMAGE } from '../../cdk8s/api/marketfeed-types.ts';
+import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_IMAGE, MarketFeedStatusSchema } from '../../cdk8s/api/marketfeed-types.ts';
 import { TestKubelet } from '../kube/test-kubelet.ts';
 import { NAMESPACE, OperatorHarness } from './helpers/operator-harness.ts';
 import { eventually, waitFor } from './helpers/wait.ts';
@@ -130,6 +131,7 @@ describe('rollout', () => {
     // The pod templates of the last good revision are back, exactly.
     await waitFor(() => images('beta').join() === goodImages.join(), { what: 'the good images restored' });
     expect(templates('beta')).toEqual(goodTemplates);
+    expect([...Value.Errors(MarketFeedStatusSchema, harness.status('beta'))]).toEqual([]);
     await waitFor(() => events('RolledBack').length === 1, { what: 'a RolledBack event' });
     expect(events('RolledBack')[0]).toMatchObject({ type: 'Warning', message: condition?.message });
     await harness.waitForCondition('beta', 'Ready', 'True');
