@@ -170,15 +170,15 @@ export class MarketFeedReconciler {
     if (changes.length > 0) log.info({ changes: changes.map((change) => `${change.verb} ${describe(change.object)}`) }, 'applied');
 
     const names = feedObjectNames(feed.metadata.name);
-    const status = withRolloutStatus(feedStatus({
+    const status = feedStatus({
       feed,
       spec: withDefaults(feed.spec),
       feedDeployment: this.cache.ownedObject(DEPLOYMENT, namespace, names.feedDeployment),
       tcpDeployment: this.cache.ownedObject(DEPLOYMENT, namespace, names.tcpConsumers),
       problem,
       now: this.now(),
-    }), rollout, feed.metadata.generation ?? 0, this.now());
-    const statusChanged = await this.writeStatus(feed, status, changes);
+    });
+    const statusChanged = await this.writeStatus(feed, withRolloutStatus(status, rollout, feed.metadata.generation ?? 0, this.now()), changes);
     for (const event of rollout.events) await this.events.record(feed, event.type, event.reason, event.message);
     if (rollout.requeueAfterMs !== undefined) this.requeueAfter(key, rollout.requeueAfterMs);
     if (retry !== undefined) throw retry;
