@@ -143,6 +143,13 @@ describe('rollout', () => {
     expect(harness.objectWrites(seq)).toEqual([]);
     expect(rollout('beta')?.phase).toBe('RolledBack');
 
+    // The rest of the spec still applies to the restored revision: the TCP consumers scale, on the good template.
+    harness.updateSpec('beta', (spec) => (spec.tcpConsumers = { replicas: 3 }));
+    await waitForPhase('beta', 'RolledBack');
+    await waitFor(() => harness.server.store.get('apps/v1', 'Deployment', NAMESPACE, harness.names('beta').tcpConsumers)?.spec?.['replicas' as never] === 3, { what: 'the TCP consumers scaled to 3' });
+    expect(images('beta').join()).toBe(goodImages.join());
+    expect(events('RolledBack')).toHaveLength(1);
+
     // A new spec with another template is a new rollout.
     harness.updateSpec('beta', (spec) => (spec.image = GOOD_IMAGE_2));
     const fixed = await waitForPhase('beta', 'Complete', (status) => status.revision !== good.revision && status.revision !== progressing.revision);
