@@ -183,6 +183,24 @@ describe('rollout', () => {
     await waitFor(() => images('gamma').every((image) => image.endsWith(`=${DEFAULT_IMAGE}`)), { what: 'the good images restored' });
   });
 
+  it('a rolled-back feed whose last good ControllerRevision was deleted is Degraded, and its objects are left as they are (no retry)', async () => {
+    const first = await harness.startReplica();
+    harness.createFeed('epsilon', { rollout: { progressDeadlineSeconds: 1 } });
+    const good = await waitForPhase('epsilon', 'Complete');
+    harness.updateSpec('epsilon', (spec) => (spec.image = BAD_IMAGE));
+    await waitForPhase('epsilon', 'RolledBack');
+    await waitFor(() => images('epsilon').every((image) => image.endsWith(`=${DEFAULT_IMAGE}`)), { what: 'the good images restored' });
+    await first.stop();
+    // A new operator process must read the revision back; someone deleted it.
+    harness.server.store.delete('apps/v1', 'ControllerRevision', NAMESPACE, `epsilon-${good.revision}`);
+    const seq = harness.lastSeq();
+    await harness.startReplica();
+    const degraded = await harness.waitForCondition('epsilon', 'Degraded', 'True', 'RevisionMissing');
+    expect(degraded.message).toContain(`cannot restore revision ${good.revision}`);
+    expect(images('epsilon').every((image) => image.endsWith(`=${DEFAULT_IMAGE}`))).toBe(true);
+    expect(harness.objectWrites(seq).filter((record) => record.resource === 'deployments.apps')).toEqual([]);
+  });
+
   it('a first revision that never becomes ready has nothing to roll back to: Failed, and Complete once it is ready after all', async () => {
     await harness.startReplica();
     harness.createFeed('delta', { image: BAD_IMAGE, rollout: { progressDeadlineSeconds: 1 } });
