@@ -96,6 +96,7 @@ export class Manager {
       events: new KubeEventRecorder(client, options.identity, this.logger),
       logger: this.logger,
       requeueAfter: (key, delayMs) => this.queue?.addAfter(key, delayMs),
+      onRolloutEvent: (reason) => this.metrics.rolloutEvents.inc({ reason }),
     });
     if (options.leaderElection !== undefined) {
       const { namespace, name = DEFAULT_LEASE_NAME, timing } = options.leaderElection;

@@ -41,6 +41,8 @@ export interface ReconcilerOptions {
   now?: () => string;
   /** Reconcile `key` again after `delayMs` (a rollout's deadline). */
   requeueAfter?: (key: string, delayMs: number) => void;
+  /** Called with the reason of each rollout Event recorded (for metrics). */
+  onRolloutEvent?: (reason: string) => void;
 }
 
 /** What a spec gives, computed once per spec (reconciles triggered by status or readiness reuse it). */
@@ -77,6 +79,7 @@ export class MarketFeedReconciler {
   private readonly syntheses = new Map<string, Synthesis>();
   private readonly rollouts: FeedRollouts;
   private readonly requeueAfter: (key: string, delayMs: number) => void;
+  private readonly onRolloutEvent: (reason: string) => void;
 
   constructor(options: ReconcilerOptions) {
     this.cache = options.cache;
@@ -86,6 +89,7 @@ export class MarketFeedReconciler {
     this.now = options.now ?? (() => kubeTime());
     this.rollouts = new FeedRollouts({ client: options.client, logger: options.logger });
     this.requeueAfter = options.requeueAfter ?? (() => {});
+    this.onRolloutEvent = options.onRolloutEvent ?? (() => {});
   }
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
@@ -179,7 +183,10 @@ export class MarketFeedReconciler {
       now: this.now(),
     });
     const statusChanged = await this.writeStatus(feed, withRolloutStatus(status, rollout, feed.metadata.generation ?? 0, this.now()), changes);
-    for (const event of rollout.events) await this.events.record(feed, event.type, event.reason, event.message);
+    for (const event of rollout.events) {
+      await this.events.record(feed, event.type, event.reason, event.message);
+      this.onRolloutEvent(event.reason);
+    }
     if (rollout.requeueAfterMs !== undefined) this.requeueAfter(key, rollout.requeueAfterMs);
     if (retry !== undefined) throw retry;
     return changes.length > 0 || statusChanged ? 'changed' : 'unchanged';

@@ -4,6 +4,7 @@
 // revision (kept as a ControllerRevision); one not ready within
 // spec.rollout.progressDeadlineSeconds is rolled back to the last good one, once, with a
 // RolledBack condition and a Warning Event; the deadline is measured from the status.
+import type { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { Value } from '@sinclair/typebox/value';
@@ -71,6 +72,11 @@ function controllerRevision(feed: string, revision: string): KubeObject | undefi
   return harness.server.store.get('apps/v1', 'ControllerRevision', NAMESPACE, `${feed}-${revision}`);
 }
 
+async function rolloutEventCount(registry: Registry, reason: string): Promise<number> {
+  const metric = await registry.getSingleMetric('marketfeed_operator_rollout_events_total')?.get();
+  return metric?.values.find((value) => value.labels.reason === reason)?.value ?? 0;
+}
+
 function events(reason: string): KubeObject[] {
   return harness.server.store.list('v1', 'Event', NAMESPACE).filter((event) => event.reason === reason);
 }
@@ -105,7 +111,7 @@ describe('rollout', () => {
   });
 
   it('a revision not ready within the deadline is rolled back to the last good one, once, and is not retried until the spec changes again', async () => {
-    await harness.startReplica();
+    const replica = await harness.startReplica();
     harness.createFeed('beta', { rollout: { progressDeadlineSeconds: 2 }, tcpConsumers: { replicas: 2 } });
     const good = await waitForPhase('beta', 'Complete');
     await harness.settle();
@@ -133,6 +139,8 @@ describe('rollout', () => {
     expect(templates('beta')).toEqual(goodTemplates);
     expect([...Value.Errors(MarketFeedStatusSchema, harness.status('beta'))]).toEqual([]);
     await waitFor(() => events('RolledBack').length === 1, { what: 'a RolledBack event' });
+    expect(await rolloutEventCount(replica.registry, 'RolledBack')).toBe(1);
+    expect(await rolloutEventCount(replica.registry, 'RolloutStarted')).toBe(1);
     expect(events('RolledBack')[0]).toMatchObject({ type: 'Warning', message: condition?.message });
     await harness.waitForCondition('beta', 'Ready', 'True');
 
