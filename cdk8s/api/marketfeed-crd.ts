@@ -79,6 +79,7 @@ export const PRINTER_COLUMNS = [
   { name: 'Rate', type: 'integer', jsonPath: '.spec.rate', description: 'records per second; 0 = flat out' },
   { name: 'SHM consumers', type: 'integer', jsonPath: '.status.readyShmConsumers', description: 'SHM consumers ready' },
   { name: 'TCP replicas', type: 'integer', jsonPath: '.spec.tcpConsumers.replicas', description: 'TCP consumer replicas asked for' },
+  { name: 'Rollout', type: 'string', jsonPath: '.status.rollout.phase', description: 'Progressing, Complete, RolledBack, Failed or Suspended', priority: 1 },
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
 ];
 

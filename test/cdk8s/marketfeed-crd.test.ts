@@ -81,7 +81,7 @@ describe('marketFeedCrd', () => {
       status: {},
       scale: { specReplicasPath: '.spec.tcpConsumers.replicas', statusReplicasPath: '.status.tcpConsumerReplicas', labelSelectorPath: '.status.selector' },
     });
-    expect(version.additionalPrinterColumns.map((column) => column.name)).toEqual(['Ready', 'Rate', 'SHM consumers', 'TCP replicas', 'Age']);
+    expect(version.additionalPrinterColumns.map((column) => column.name)).toEqual(['Ready', 'Rate', 'SHM consumers', 'TCP replicas', 'Rollout', 'Age']);
     expect(version.additionalPrinterColumns[0]?.jsonPath).toBe('.status.conditions[?(@.type=="Ready")].status');
   });
 
