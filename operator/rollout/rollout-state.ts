@@ -15,7 +15,7 @@
 import type { RolloutPhase, RolloutResult, RolloutStatus } from '../../cdk8s/api/marketfeed-types.ts';
 import { ROLLOUT_HISTORY_LIMIT } from '../../cdk8s/api/marketfeed-types.ts';
 import type { EventType } from '../events/event-recorder.ts';
-import type { ConditionUpdate } from '../reconcile/conditions.ts';
+import { kubeTime, type ConditionUpdate } from '../reconcile/conditions.ts';
 
 export interface RolloutInputs {
   /** status.rollout as stored. */
@@ -51,7 +51,7 @@ const WAITING_MAX = 600;
 
 /** metav1.Time rounded up to the second: a deadline counted from it is never short. */
 export function kubeTimeCeil(nowMs: number): string {
-  return new Date(Math.ceil(nowMs / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return kubeTime(new Date(Math.ceil(nowMs / 1000) * 1000));
 }
 
 /** The history with `revision` moved to the end with its new result; the oldest go beyond the limit, never `keep`. */
