@@ -64,7 +64,7 @@ export class FeedRollouts {
     const key = `${namespace}/${name}`;
     const spec = withDefaults(feed.spec);
     const revision = podTemplateRevision(desired);
-    const judgement = judgeRevision(desired, live);
+    const judgement = judgeRevision(desired, live, feed.status?.conditions);
     const previous = feed.status?.rollout;
     const step = nextRollout({
       previous,

@@ -4,6 +4,7 @@
 // replica is available. isRevisionGood is the one place that says which signals make a
 // revision good.
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
+import type { MarketFeedCondition } from '../../cdk8s/api/marketfeed-types.ts';
 import { needsApply } from '../reconcile/drift.ts';
 
 interface DeploymentFields {
@@ -16,12 +17,15 @@ interface DeploymentFields {
 export interface RevisionSignals {
   /** Every Deployment rolled out with the revision's pod templates (kubectl rollout status). */
   ready: boolean;
+  /** The feed's conditions as stored (e.g. a Healthy condition judged on live metrics). */
+  conditions: readonly MarketFeedCondition[] | undefined;
 }
 
 /**
  * Whether a revision counts as good: it becomes the last good revision, and a rollout that
- * does not get here within its deadline is rolled back. (Live data-plane health joins here:
- * add `healthy` to RevisionSignals and `&& signals.healthy` below.)
+ * does not get here within its deadline is rolled back. Live data-plane health joins with one
+ * more line, `&& isConditionTrue(signals.conditions, 'Healthy')`, once that condition
+ * describes the pods of the revision being judged.
  */
 export function isRevisionGood(signals: RevisionSignals): boolean {
   return signals.ready;
@@ -49,11 +53,15 @@ export interface RevisionJudgement {
   waiting: string;
 }
 
-/** Judges the revision whose desired objects are `desired` on the live Deployments. */
-export function judgeRevision(desired: readonly KubeObject[], live: (object: KubeObject) => KubeObject | undefined): RevisionJudgement {
+/** Judges the revision whose desired objects are `desired` on the live Deployments and the feed's conditions. */
+export function judgeRevision(
+  desired: readonly KubeObject[],
+  live: (object: KubeObject) => KubeObject | undefined,
+  conditions: readonly MarketFeedCondition[] | undefined,
+): RevisionJudgement {
   const waits = desired
     .filter((object) => object.apiVersion === 'apps/v1' && object.kind === 'Deployment')
     .map((object) => deploymentRolloutWait(object, live(object)))
     .filter((wait): wait is string => wait !== undefined);
-  return { signals: { ready: waits.length === 0 }, waiting: waits.join('; ') };
+  return { signals: { ready: waits.length === 0, conditions }, waiting: waits.join('; ') };
 }
