@@ -24,8 +24,20 @@ function isDeployment(object: KubeObject): boolean {
   return object.apiVersion === 'apps/v1' && object.kind === 'Deployment';
 }
 
+/** Revisions of the reconciler's cached syntheses (the same array until the spec changes). */
+const revisions = new WeakMap<readonly KubeObject[], string>();
+
 /** The revision of a set of desired objects: the hash of their Deployments' pod templates, by name. */
 export function podTemplateRevision(objects: readonly KubeObject[]): string {
+  let revision = revisions.get(objects);
+  if (revision === undefined) {
+    revision = hashPodTemplates(objects);
+    revisions.set(objects, revision);
+  }
+  return revision;
+}
+
+function hashPodTemplates(objects: readonly KubeObject[]): string {
   const templates = objects
     .filter(isDeployment)
     .map((object) => ({ name: object.metadata.name, template: (object as DeploymentLike).spec?.template ?? null }))
