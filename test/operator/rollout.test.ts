@@ -63,6 +63,11 @@ function images(name: string): string[] {
   });
 }
 
+/** Whether every container of the feed's Deployments has `image`. */
+function runs(name: string, image: string): boolean {
+  return images(name).every((entry) => entry.endsWith(`=${image}`));
+}
+
 function templates(name: string): unknown[] {
   const names = harness.names(name);
   return [names.feedDeployment, names.tcpConsumers].map((deployment) => harness.server.store.get('apps/v1', 'Deployment', NAMESPACE, deployment)?.spec?.['template' as never]);
@@ -75,6 +80,15 @@ function controllerRevision(feed: string, revision: string): KubeObject | undefi
 async function rolloutEventCount(registry: Registry, reason: string): Promise<number> {
   const metric = await registry.getSingleMetric('marketfeed_operator_rollout_events_total')?.get();
   return metric?.values.find((value) => value.labels.reason === reason)?.value ?? 0;
+}
+
+/** A replica, a feed whose first revision completes, then the bad image asked for. */
+async function goodThenBadImage(name: string, progressDeadlineSeconds: number): Promise<{ first: Awaited<ReturnType<OperatorHarness['startReplica']>>; good: RolloutStatus }> {
+  const first = await harness.startReplica();
+  harness.createFeed(name, { rollout: { progressDeadlineSeconds } });
+  const good = await waitForPhase(name, 'Complete');
+  harness.updateSpec(name, (spec) => (spec.image = BAD_IMAGE));
+  return { first, good };
 }
 
 function events(reason: string): KubeObject[] {
@@ -101,7 +115,7 @@ describe('rollout', () => {
       [second.revision, 'Good'],
     ]);
     expect(controllerRevision('alpha', second.revision)).toBeDefined();
-    expect(images('alpha').every((image) => image.endsWith(`=${GOOD_IMAGE_2}`))).toBe(true);
+    expect(runs('alpha', GOOD_IMAGE_2)).toBe(true);
     await waitFor(() => events('RolloutComplete').length === 1, { what: 'a RolloutComplete event' });
     expect(events('RolloutStarted')).toHaveLength(1);
     // A change outside the pod templates (the TCP consumers' replicas) is no new revision.
@@ -121,7 +135,7 @@ describe('rollout', () => {
     harness.updateSpec('beta', (spec) => (spec.image = BAD_IMAGE));
     const progressing = await waitForPhase('beta', 'Progressing', (status) => status.revision !== good.revision);
     expect(progressing.startedAt).toBeDefined();
-    await waitFor(() => images('beta').every((image) => image.endsWith(`=${BAD_IMAGE}`)), { what: 'the bad image applied' });
+    await waitFor(() => runs('beta', BAD_IMAGE), { what: 'the bad image applied' });
 
     const rolledBack = await waitForPhase('beta', 'RolledBack');
     expect(rolledBack).toMatchObject({ revision: progressing.revision, lastGoodRevision: good.revision, startedAt: progressing.startedAt });
@@ -166,18 +180,15 @@ describe('rollout', () => {
 
     // Asking for the bad template again is asked anew: it is retried, and rolled back again.
     harness.updateSpec('beta', (spec) => (spec.image = BAD_IMAGE));
-    await waitFor(() => images('beta').every((image) => image.endsWith(`=${BAD_IMAGE}`)), { what: 'the bad image retried' });
+    await waitFor(() => runs('beta', BAD_IMAGE), { what: 'the bad image retried' });
     const again = await waitForPhase('beta', 'RolledBack');
     expect(again).toMatchObject({ revision: progressing.revision, lastGoodRevision: fixed.revision });
     await waitFor(() => events('RolledBack').length === 2, { what: 'a second RolledBack event' });
-    await waitFor(() => images('beta').every((image) => image.endsWith(`=${GOOD_IMAGE_2}`)), { what: 'the fixed images restored' });
+    await waitFor(() => runs('beta', GOOD_IMAGE_2), { what: 'the fixed images restored' });
   });
 
   it('the deadline is measured from the status: an operator restarted mid-rollout rolls back when the deadline has passed', async () => {
-    const first = await harness.startReplica();
-    harness.createFeed('gamma', { rollout: { progressDeadlineSeconds: 600 } });
-    const good = await waitForPhase('gamma', 'Complete');
-    harness.updateSpec('gamma', (spec) => (spec.image = BAD_IMAGE));
+    const { first, good } = await goodThenBadImage('gamma', 600);
     const progressing = await waitForPhase('gamma', 'Progressing', (status) => status.revision !== good.revision);
     await first.stop();
 
@@ -188,16 +199,13 @@ describe('rollout', () => {
     await harness.startReplica();
     const rolledBack = await waitForPhase('gamma', 'RolledBack');
     expect(rolledBack).toMatchObject({ revision: progressing.revision, lastGoodRevision: good.revision, startedAt });
-    await waitFor(() => images('gamma').every((image) => image.endsWith(`=${DEFAULT_IMAGE}`)), { what: 'the good images restored' });
+    await waitFor(() => runs('gamma', DEFAULT_IMAGE), { what: 'the good images restored' });
   });
 
   it('a rolled-back feed whose last good ControllerRevision was deleted is Degraded, and its objects are left as they are (no retry)', async () => {
-    const first = await harness.startReplica();
-    harness.createFeed('epsilon', { rollout: { progressDeadlineSeconds: 1 } });
-    const good = await waitForPhase('epsilon', 'Complete');
-    harness.updateSpec('epsilon', (spec) => (spec.image = BAD_IMAGE));
+    const { first, good } = await goodThenBadImage('epsilon', 1);
     await waitForPhase('epsilon', 'RolledBack');
-    await waitFor(() => images('epsilon').every((image) => image.endsWith(`=${DEFAULT_IMAGE}`)), { what: 'the good images restored' });
+    await waitFor(() => runs('epsilon', DEFAULT_IMAGE), { what: 'the good images restored' });
     await first.stop();
     // A new operator process must read the revision back; someone deleted it.
     harness.server.store.delete('apps/v1', 'ControllerRevision', NAMESPACE, `epsilon-${good.revision}`);
@@ -205,7 +213,7 @@ describe('rollout', () => {
     await harness.startReplica();
     const degraded = await harness.waitForCondition('epsilon', 'Degraded', 'True', 'RevisionMissing');
     expect(degraded.message).toContain(`cannot restore revision ${good.revision}`);
-    expect(images('epsilon').every((image) => image.endsWith(`=${DEFAULT_IMAGE}`))).toBe(true);
+    expect(runs('epsilon', DEFAULT_IMAGE)).toBe(true);
     expect(harness.objectWrites(seq).filter((record) => record.resource === 'deployments.apps')).toEqual([]);
   });
 
@@ -216,7 +224,7 @@ describe('rollout', () => {
     expect(failed.lastGoodRevision).toBeUndefined();
     expect(harness.condition('delta', 'RolledBack')).toMatchObject({ status: 'False', reason: 'NoGoodRevision' });
     await waitFor(() => events('RolloutFailed').length === 1, { what: 'a RolloutFailed event' });
-    expect(images('delta').every((image) => image.endsWith(`=${BAD_IMAGE}`))).toBe(true);
+    expect(runs('delta', BAD_IMAGE)).toBe(true);
     // The image turns out fine after all (say, the registry came back): the revision is good.
     kubelet.stop();
     kubelet = new TestKubelet(harness.server.store, { imageReady: () => true }).start();
