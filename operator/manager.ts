@@ -106,6 +106,8 @@ export class Manager {
       client,
       events,
       logger: this.logger,
+      requeueAfter: (key, delayMs) => this.queue?.addAfter(key, delayMs),
+      onRolloutEvent: (reason) => this.metrics.rolloutEvents.inc({ reason }),
       ...(options.operatorNamespace === undefined ? {} : { operatorNamespace: options.operatorNamespace }),
     });
     if (options.health !== false) {

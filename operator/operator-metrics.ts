@@ -13,6 +13,7 @@ export class OperatorMetrics {
   readonly isLeader: Gauge;
   readonly feeds: Gauge;
   readonly healthScrapes: Counter<'result'>;
+  readonly rolloutEvents: Counter<'reason'>;
 
   constructor(registry: Registry, read: { queueDepth: () => number; feeds: () => number }) {
     const registers = [registry];
@@ -47,6 +48,12 @@ export class OperatorMetrics {
       name: 'marketfeed_operator_api_writes_total',
       help: 'Writes to the Kubernetes API by verb (apply, create, patch, delete) and kind',
       labelNames: ['verb', 'kind'],
+      registers,
+    });
+    this.rolloutEvents = new Counter({
+      name: 'marketfeed_operator_rollout_events_total',
+      help: 'Rollout transitions recorded as Events, by reason: RolloutStarted, RolloutComplete, RolledBack, RolloutFailed',
+      labelNames: ['reason'],
       registers,
     });
     this.isLeader = new Gauge({ name: 'marketfeed_operator_is_leader', help: '1 while this replica holds the leader lease and reconciles', registers });

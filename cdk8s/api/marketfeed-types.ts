@@ -96,6 +96,22 @@ export const CpusSchema = Type.Union([Type.Integer(), Type.String({ maxLength: 1
   description: 'whole CPUs per container (requests = limits), 1 to 256: an integer, or a string "2" or "2000m"',
 });
 
+export const MIN_PROGRESS_DEADLINE_SECONDS = 1;
+export const MAX_PROGRESS_DEADLINE_SECONDS = 3600;
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+
+export const RolloutSpecSchema = Type.Object(
+  {
+    progressDeadlineSeconds: Type.Integer({
+      minimum: MIN_PROGRESS_DEADLINE_SECONDS,
+      maximum: MAX_PROGRESS_DEADLINE_SECONDS,
+      default: DEFAULT_PROGRESS_DEADLINE_SECONDS,
+      description: 'seconds a new pod-template revision has to become ready before the operator restores the last good revision',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'how a change to the pod templates is rolled out (and rolled back)' },
+);
+
 export const MarketFeedSpecSchema = Type.Object(
   {
     instruments: InstrumentsSchema,
@@ -159,11 +175,12 @@ export const MarketFeedSpecSchema = Type.Object(
     ),
     paused: Type.Boolean({ default: false, description: 'scale the feed and its TCP consumers to zero, keeping the spec, Service and ConfigMap' }),
     slo: Type.Optional(FeedSloSchema),
+    rollout: RolloutSpecSchema,
   },
   { additionalProperties: false },
 );
 
-export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded', 'Healthy'] as const;
+export const CONDITION_TYPES = ['Ready', 'Progressing', 'Degraded', 'Healthy', 'RolledBack'] as const;
 
 export const ConditionSchema = Type.Object(
   {
@@ -173,6 +190,37 @@ export const ConditionSchema = Type.Object(
     message: Type.String({ maxLength: 32_768 }),
     lastTransitionTime: Type.String({ format: 'date-time', maxLength: 64 }),
     observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ROLLOUT_PHASES = ['Progressing', 'Complete', 'RolledBack', 'Failed', 'Suspended'] as const;
+export const ROLLOUT_RESULTS = ['Good', 'RolledBack', 'Failed'] as const;
+/** Revisions kept in status.rollout.history (and as ControllerRevisions, the good ones). */
+export const ROLLOUT_HISTORY_LIMIT = 10;
+const RevisionSchema = (description: string) => Type.String({ minLength: 1, maxLength: 63, pattern: '^[0-9a-f]+$', description });
+const TimeSchema = (description: string) => Type.String({ format: 'date-time', maxLength: 64, description });
+
+export const RolloutStatusSchema = Type.Object(
+  {
+    revision: RevisionSchema('the revision the spec asks for: a hash of the pod templates of its Deployments'),
+    phase: StringEnum(ROLLOUT_PHASES, { description: 'where the rollout of `revision` is' }),
+    startedAt: Type.Optional(TimeSchema('when the rollout of `revision` started; its progress deadline counts from here')),
+    lastGoodRevision: Type.Optional(RevisionSchema('the last revision that became ready: what a rollback restores')),
+    message: Type.String({ maxLength: 1024, description: 'the rollout in a sentence' }),
+    history: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            revision: RevisionSchema('a revision'),
+            result: StringEnum(ROLLOUT_RESULTS, { description: 'Good: became ready; RolledBack: not ready in time, the last good one restored; Failed: not ready in time, nothing to restore' }),
+            at: TimeSchema('when it got that result'),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: ROLLOUT_HISTORY_LIMIT, description: 'the last revisions rolled out, oldest first, one entry per revision' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -189,19 +237,24 @@ export const MarketFeedStatusSchema = Type.Object(
     tcpConsumerReplicas: Type.Optional(Type.Integer({ minimum: 0, description: 'TCP consumer pods that exist (scale status)' })),
     selector: Type.Optional(Type.String({ maxLength: 4096, description: 'label selector of the TCP consumer pods (scale status)' })),
     health: Type.Optional(FeedHealthSchema),
+    rollout: Type.Optional(RolloutStatusSchema),
   },
   { additionalProperties: false },
 );
 
 export type MarketFeedSpec = Static<typeof MarketFeedSpecSchema>;
 /** What a user may write: every defaulted field optional. */
-export type MarketFeedSpecInput = Partial<Omit<MarketFeedSpec, 'tcp' | 'tcpConsumers' | 'resources'>> & {
+export type MarketFeedSpecInput = Partial<Omit<MarketFeedSpec, 'tcp' | 'tcpConsumers' | 'resources' | 'rollout'>> & {
+  rollout?: Partial<MarketFeedSpec['rollout']>;
   tcp?: Partial<MarketFeedSpec['tcp']>;
   tcpConsumers?: Partial<MarketFeedSpec['tcpConsumers']>;
   resources?: Partial<MarketFeedSpec['resources']>;
 };
 export type MarketFeedStatus = Static<typeof MarketFeedStatusSchema>;
 export type MarketFeedCondition = Static<typeof ConditionSchema>;
+export type RolloutStatus = Static<typeof RolloutStatusSchema>;
+export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
+export type RolloutResult = (typeof ROLLOUT_RESULTS)[number];
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type FeedEncoding = (typeof FEED_ENCODINGS)[number];
 

@@ -181,6 +181,8 @@ export class MarketFeedWorkload extends Construct {
       // One publisher per segment, never two: Recreate, and 0 while paused.
       replicas: spec.paused ? 0 : 1,
       strategy: kplus.DeploymentStrategy.recreate(),
+      // The operator's rollout deadline: `kubectl rollout status` fails when the operator rolls back.
+      progressDeadline: Duration.seconds(spec.rollout.progressDeadlineSeconds),
       select: false,
       spread: false,
       isolate: false,
@@ -207,6 +209,7 @@ export class MarketFeedWorkload extends Construct {
     this.tcpConsumerDeployment = new kplus.Deployment(this, 'tcp-consumers', {
       metadata: { name: names.tcpConsumers, namespace, labels: tcpPodLabels },
       replicas: spec.paused ? 0 : spec.tcpConsumers.replicas,
+      progressDeadline: Duration.seconds(spec.rollout.progressDeadlineSeconds),
       select: false,
       spread: false,
       isolate: false,

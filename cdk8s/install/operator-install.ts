@@ -62,6 +62,8 @@ export function operatorClusterRules(): { apiGroups: string[]; resources: string
       resources,
       verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
     })),
+    // Good rollout revisions (operator/rollout/revision.ts): created, read back for a rollback, pruned.
+    { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'create', 'delete'] },
     { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
     // The feed pods' IPs, for scraping their metrics (live feed health): read only.
     { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },

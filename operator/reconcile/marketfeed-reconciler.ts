@@ -9,6 +9,8 @@
 //  4. owned objects the spec no longer asks for are deleted;
 //  5. status (conditions, endpoint, ready counts, scale fields) through /status, only when
 //     it changed; Events for transitions.
+// Between 2 and 3 the rollout (operator/rollout/) picks the objects: the spec's, or the last
+// good revision's when the spec's revision was rolled back.
 // Errors propagate: the caller requeues the key with backoff. Nothing here exits.
 import type { Logger } from 'pino';
 import type { KubeObject, ObjectMeta, OwnerReference } from '../../cdk8s/api/kube-object.ts';
@@ -17,6 +19,7 @@ import { desiredObjects, feedObjectNames, InvalidSpecError } from '../../cdk8s/f
 import { parseFeedKey, type OperatorCache } from '../cache/operator-cache.ts';
 import type { EventRecorder } from '../events/event-recorder.ts';
 import { ApiError, type KubeClient } from '../kube/kube-client.ts';
+import { FeedRollouts, withRolloutStatus } from '../rollout/feed-rollouts.ts';
 import { apiVersionOf, DEPLOYMENT, MARKETFEED, OWNED_TYPES, ownedTypeOf, type ResourceType } from '../kube/resource-types.ts';
 import { becameStatus, findCondition, kubeTime } from './conditions.ts';
 import { needsApply, withAppliedHash } from './drift.ts';
@@ -39,6 +42,10 @@ export interface ReconcilerOptions {
   now?: () => string;
   /** The operator's namespace: the feeds' NetworkPolicies admit scrapes from its pods there. */
   operatorNamespace?: string;
+  /** Reconcile `key` again after `delayMs` (a rollout's deadline). */
+  requeueAfter?: (key: string, delayMs: number) => void;
+  /** Called with the reason of each rollout Event recorded (for metrics). */
+  onRolloutEvent?: (reason: string) => void;
 }
 
 /** What a spec gives, computed once per spec (reconciles triggered by status or readiness reuse it). */
@@ -74,6 +81,9 @@ export class MarketFeedReconciler {
   private readonly now: () => string;
   private readonly syntheses = new Map<string, Synthesis>();
   private readonly operatorNamespace: { operatorNamespace?: string };
+  private readonly rollouts: FeedRollouts;
+  private readonly requeueAfter: (key: string, delayMs: number) => void;
+  private readonly onRolloutEvent: (reason: string) => void;
 
   constructor(options: ReconcilerOptions) {
     this.cache = options.cache;
@@ -82,6 +92,9 @@ export class MarketFeedReconciler {
     this.logger = options.logger;
     this.now = options.now ?? (() => kubeTime());
     this.operatorNamespace = options.operatorNamespace === undefined ? {} : { operatorNamespace: options.operatorNamespace };
+    this.rollouts = new FeedRollouts({ client: options.client, logger: options.logger });
+    this.requeueAfter = options.requeueAfter ?? (() => {});
+    this.onRolloutEvent = options.onRolloutEvent ?? (() => {});
   }
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
@@ -89,6 +102,7 @@ export class MarketFeedReconciler {
     const feed = this.cache.feed(namespace, name);
     if (feed === undefined || (feed.metadata as ObjectMeta).deletionTimestamp !== undefined) {
       this.syntheses.delete(key);
+      this.rollouts.forget(key);
       return 'absent';
     }
     const log = this.logger.child({ feed: key, generation: feed.metadata.generation });
@@ -100,7 +114,12 @@ export class MarketFeedReconciler {
       await this.writeStatus(feed, invalidSpecStatus(feed, problem, this.now()), []);
       return 'invalid';
     }
-    const desired = synthesis.result.objects;
+    const rollout = await this.rollouts.plan(feed, synthesis.result.objects, (object) => this.liveObject(object, namespace));
+    if ('problem' in rollout) {
+      await this.writeStatus(feed, invalidSpecStatus(feed, rollout.problem, this.now()), []);
+      return 'invalid';
+    }
+    const desired = rollout.objects;
 
     const changes: Change[] = [];
     let problem: Problem | undefined;
@@ -168,9 +187,19 @@ export class MarketFeedReconciler {
       problem,
       now: this.now(),
     });
-    const statusChanged = await this.writeStatus(feed, status, changes);
+    const statusChanged = await this.writeStatus(feed, withRolloutStatus(status, rollout, feed.metadata.generation ?? 0, this.now()), changes);
+    for (const event of rollout.events) {
+      await this.events.record(feed, event.type, event.reason, event.message);
+      this.onRolloutEvent(event.reason);
+    }
+    if (rollout.requeueAfterMs !== undefined) this.requeueAfter(key, rollout.requeueAfterMs);
     if (retry !== undefined) throw retry;
     return changes.length > 0 || statusChanged ? 'changed' : 'unchanged';
+  }
+
+  private liveObject(object: KubeObject, namespace: string): KubeObject | undefined {
+    const type = ownedTypeOf(object.apiVersion, object.kind);
+    return type === undefined ? undefined : this.cache.ownedObject(type, object.metadata.namespace ?? namespace, object.metadata.name);
   }
 
   /** The feed's objects for its current spec, from the constructs (cached per spec). */

@@ -156,6 +156,13 @@ describe('desiredObjects', () => {
     expect(objectsOfKind(objects, 'ConfigMap')).toHaveLength(1);
   });
 
+  it("gives both Deployments the rollout's progress deadline, so that kubectl rollout status agrees with the operator", () => {
+    for (const [seconds, spec] of [[600, {}], [45, { rollout: { progressDeadlineSeconds: 45 } }]] as const) {
+      const objects = desiredObjects(marketFeed('quotes', spec));
+      for (const name of ['quotes-feed', 'quotes-tcp-consumers']) expect((deploymentNamed(objects, name).spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds).toBe(seconds);
+    }
+  });
+
   it('is deterministic: the same feed gives the same objects', () => {
     expect(desiredObjects(marketFeed('quotes', SPECS.full))).toEqual(desiredObjects(marketFeed('quotes', SPECS.full)));
   });

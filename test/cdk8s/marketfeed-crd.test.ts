@@ -92,6 +92,7 @@ describe('marketFeedCrd', () => {
       'Gaps/min',
       'TCP subs',
       'Scraped',
+      'Rollout',
       'Age',
     ]);
     expect(version.additionalPrinterColumns[0]?.jsonPath).toBe('.status.conditions[?(@.type=="Ready")].status');

@@ -24,6 +24,7 @@ describe('withDefaults', () => {
       image: DEFAULT_IMAGE,
       imagePullPolicy: 'IfNotPresent',
       paused: false,
+      rollout: { progressDeadlineSeconds: 600 },
     });
     expect(withDefaults(undefined)).toEqual(withDefaults({}));
   });

@@ -61,6 +61,8 @@ describe('OperatorInstall', () => {
         'get', 'list', 'watch', 'create', 'update', 'patch', 'delete',
       ]);
     }
+    // Rollout revisions: kept, read back for a rollback, pruned; never listed or watched.
+    expect(flat.find((entry) => entry.group === 'apps' && entry.resource === 'controllerrevisions')?.verbs).toEqual(['get', 'create', 'delete']);
     expect(flat.filter((entry) => entry.resource === 'events').map((entry) => entry.group)).toEqual(['', 'events.k8s.io']);
     expect(flat.some((entry) => entry.resource === 'leases')).toBe(false);
     // Pods are only read (their IPs, for the health scrapes).

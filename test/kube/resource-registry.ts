@@ -85,6 +85,7 @@ export function builtinResourceTypes(): ResourceType[] {
     builtin('apps', 'v1', { kind: 'ReplicaSet', status: true, scale: replicaScale, shortNames: ['rs'] }),
     builtin('apps', 'v1', { kind: 'StatefulSet', status: true, scale: replicaScale, shortNames: ['sts'] }),
     builtin('apps', 'v1', { kind: 'DaemonSet', status: true, shortNames: ['ds'] }),
+    builtin('apps', 'v1', { kind: 'ControllerRevision' }),
     builtin('networking.k8s.io', 'v1', { kind: 'NetworkPolicy', plural: 'networkpolicies', shortNames: ['netpol'] }),
     builtin('policy', 'v1', { kind: 'PodDisruptionBudget', status: true, shortNames: ['pdb'] }),
     builtin('coordination.k8s.io', 'v1', { kind: 'Lease' }),

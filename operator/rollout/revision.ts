@@ -1,0 +1,93 @@
+// A revision of a feed is what its pods run: a hash of the pod templates of its Deployments
+// (image, args, resources, env, annotations — the ConfigMap's content among them, through
+// the config-hash annotation). A revision that became ready is kept as a ControllerRevision
+// (apps/v1, as StatefulSets and DaemonSets keep theirs), owned by the MarketFeed so that it
+// goes with it, holding every object the operator applied for that revision: what a
+// rollback restores.
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
+import { LABEL_FEED, LABEL_MANAGED_BY, labelValue, MANAGED_BY } from '../../cdk8s/feed/feed-names.ts';
+import type { ResourceType } from '../kube/resource-types.ts';
+import { canonicalJson } from '../reconcile/drift.ts';
+
+export const CONTROLLER_REVISION: ResourceType = { group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true };
+export const LABEL_REVISION = 'marketfeed.dev/revision';
+/** Hex digits of a revision: 40 bits, as many as a pod-template-hash carries. */
+const REVISION_HEX = 10;
+const NAME_MAX = 253;
+
+interface DeploymentLike {
+  spec?: { replicas?: number; template?: unknown };
+}
+
+function isDeployment(object: KubeObject): boolean {
+  return object.apiVersion === 'apps/v1' && object.kind === 'Deployment';
+}
+
+/** Revisions of the reconciler's cached syntheses (the same array until the spec changes). */
+const revisions = new WeakMap<readonly KubeObject[], string>();
+
+/** The revision of a set of desired objects: the hash of their Deployments' pod templates, by name. */
+export function podTemplateRevision(objects: readonly KubeObject[]): string {
+  let revision = revisions.get(objects);
+  if (revision === undefined) {
+    revision = hashPodTemplates(objects);
+    revisions.set(objects, revision);
+  }
+  return revision;
+}
+
+function hashPodTemplates(objects: readonly KubeObject[]): string {
+  const templates = objects
+    .filter(isDeployment)
+    .map((object) => ({ name: object.metadata.name, template: (object as DeploymentLike).spec?.template ?? null }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return createHash('sha256').update(canonicalJson(templates)).digest('hex').slice(0, REVISION_HEX);
+}
+
+/** `<feed>-<revision>`, the feed name shortened to fit a name (StatefulSet's scheme). */
+export function controllerRevisionName(feedName: string, revision: string): string {
+  return `${feedName.slice(0, NAME_MAX - revision.length - 1)}-${revision}`;
+}
+
+export interface RevisionData {
+  /** The objects applied for the revision (ownerReferences and hash annotations included). */
+  objects: KubeObject[];
+}
+
+/** The ControllerRevision that keeps `objects`; `number` is the spec generation that produced them. */
+export function controllerRevision(feedName: string, namespace: string, revision: string, number: number, objects: KubeObject[]): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ControllerRevision',
+    metadata: {
+      name: controllerRevisionName(feedName, revision),
+      namespace,
+      labels: { [LABEL_FEED]: labelValue(feedName), [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_REVISION]: revision },
+      ownerReferences: objects[0]?.metadata.ownerReferences ?? [],
+    },
+    data: { objects } satisfies RevisionData,
+    revision: number,
+  };
+}
+
+/** The objects a ControllerRevision keeps, or undefined when it holds something else. */
+export function revisionObjects(stored: KubeObject): KubeObject[] | undefined {
+  const objects = (stored.data as Partial<RevisionData> | undefined)?.objects;
+  return Array.isArray(objects) ? objects : undefined;
+}
+
+/**
+ * The last good revision's objects as they are applied now: its pod templates (and every
+ * other field), but the replicas the current spec asks for, so that scaling and pausing still
+ * work while a feed is rolled back.
+ */
+export function withCurrentReplicas(restored: readonly KubeObject[], desired: readonly KubeObject[]): KubeObject[] {
+  return restored.map((object) => {
+    if (!isDeployment(object)) return object;
+    const current = desired.find((candidate) => isDeployment(candidate) && candidate.metadata.name === object.metadata.name) as DeploymentLike | undefined;
+    const replicas = current?.spec?.replicas;
+    if (replicas === undefined) return object;
+    return { ...object, spec: { ...(object as DeploymentLike).spec, replicas } };
+  });
+}
