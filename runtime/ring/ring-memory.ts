@@ -3,6 +3,7 @@
 // baseline and tests). Both carry the same header (shm/segment-layout.ts).
 import { monotonicNs } from '../clock/clock.ts';
 import { RECORD_SIZE } from '../record/record-layout.ts';
+import { AtomicPositionWriter } from '../shm/atomic-position.ts';
 import {
   HeaderDouble,
   HeaderWord,
@@ -30,8 +31,11 @@ export interface RingGeometry {
   consumerSlots: number;
 }
 
-/** Writes a complete header into a zeroed buffer; the magic goes last. */
-export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry, epoch: number, pid: number): void {
+/**
+ * Writes a complete header into a zeroed buffer; the magic goes last. The ring starts at
+ * `firstSequence` (a relay's ring starts where the stream it joins stands), 0 otherwise.
+ */
+export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry, epoch: number, pid: number, firstSequence = 0): void {
   const words = new Int32Array(buffer, 0, MIN_HEADER_SIZE / 4);
   const doubles = new Float64Array(buffer, 0, MIN_HEADER_SIZE / 8);
   words[HeaderWord.layoutVersion] = LAYOUT_VERSION;
@@ -45,6 +49,7 @@ export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry
   words[HeaderWord.state] = SegmentState.live;
   doubles[HeaderDouble.createdWallMs] = Date.now();
   doubles[HeaderDouble.writerHeartbeatMs] = monotonicNs() / 1e6;
+  new AtomicPositionWriter(words, HeaderWord.writerPosition).set(firstSequence);
   Atomics.store(words, HeaderWord.magic, SEGMENT_MAGIC);
 }
 
@@ -59,8 +64,8 @@ export function ringMemoryOf(buffer: ArrayBufferLike): RingMemory {
 }
 
 /** A ring in a SharedArrayBuffer, to share with worker threads. */
-export function allocateSharedRing(geometry: RingGeometry): { buffer: SharedArrayBuffer; ring: RingMemory } {
+export function allocateSharedRing(geometry: RingGeometry, firstSequence = 0): { buffer: SharedArrayBuffer; ring: RingMemory } {
   const buffer = new SharedArrayBuffer(segmentSize(geometry.capacity, RECORD_SIZE, geometry.consumerSlots));
-  initializeHeader(buffer, geometry, 1, process.pid);
+  initializeHeader(buffer, geometry, 1, process.pid, firstSequence);
   return { buffer, ring: ringMemoryOf(buffer) };
 }
