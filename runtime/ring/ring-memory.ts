@@ -2,7 +2,7 @@
 // segment across processes, or a SharedArrayBuffer across worker threads (benchmark
 // baseline and tests). Both carry the same header (shm/segment-layout.ts).
 import { monotonicNs } from '../clock/clock.ts';
-import { RECORD_SIZE } from '../record/record-layout.ts';
+import { RECORD_SIZE, TWO_POW_32 } from '../record/record-layout.ts';
 import { AtomicPositionWriter } from '../shm/atomic-position.ts';
 import {
   HeaderDouble,
@@ -23,6 +23,8 @@ export interface RingMemory {
   /** Int32 word index of slot 0. */
   readonly dataWord: number;
   readonly consumerSlots: number;
+  /** Sequence of the ring's first record: no record before it was ever written. */
+  readonly firstSequence: number;
 }
 
 export interface RingGeometry {
@@ -49,6 +51,8 @@ export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry
   words[HeaderWord.state] = SegmentState.live;
   doubles[HeaderDouble.createdWallMs] = Date.now();
   doubles[HeaderDouble.writerHeartbeatMs] = monotonicNs() / 1e6;
+  words[HeaderWord.firstSequenceLo] = firstSequence % TWO_POW_32 | 0;
+  words[HeaderWord.firstSequenceHi] = Math.floor(firstSequence / TWO_POW_32);
   new AtomicPositionWriter(words, HeaderWord.writerPosition).set(firstSequence);
   Atomics.store(words, HeaderWord.magic, SEGMENT_MAGIC);
 }
@@ -60,6 +64,7 @@ export function ringMemoryOf(buffer: ArrayBufferLike): RingMemory {
     capacity: words[HeaderWord.capacity] >>> 0,
     dataWord: (words[HeaderWord.headerSize] >>> 0) / 4,
     consumerSlots: words[HeaderWord.consumerSlots] >>> 0,
+    firstSequence: (words[HeaderWord.firstSequenceHi] >>> 0) * TWO_POW_32 + (words[HeaderWord.firstSequenceLo] >>> 0),
   };
 }
 

@@ -12,6 +12,7 @@ import { copyRecordWords } from '../record/market-data-record.ts';
 import { TWO_POW_32, Word } from '../record/record-layout.ts';
 import type { RingMemory } from './ring-memory.ts';
 import { RingWriter } from './ring-writer.ts';
+import { slotWord } from './slot.ts';
 
 export class SequencedTransmitter extends RingWriter {
   recordsWritten = 0;
@@ -35,15 +36,26 @@ export class SequencedTransmitter extends RingWriter {
       this.refusedRecords++;
       return false;
     }
-    if (sequence > this.next) {
-      this.skippedRecords += sequence - this.next;
-      this.next = sequence;
-    }
+    if (sequence > this.next) this.skipTo(sequence);
     // claimSlot stamps the low word of `next` (= the record's), commit the high word.
     const slot = this.claimSlot();
     copyRecordWords(words, base, slot.words, slot.base);
     this.commit();
     this.recordsWritten++;
     return true;
+  }
+
+  /**
+   * Jumps over the sequences before `sequence`. Each skipped slot still in reach of readers
+   * gets a stamp no record has (the complement of its sequence): a slot never written holds
+   * zeros, which is the stamp of sequence 0, and must not pass for a record. Rare (a loss
+   * upstream), and at most `capacity` stores.
+   */
+  private skipTo(sequence: number): void {
+    this.skippedRecords += sequence - this.next;
+    for (let skipped = Math.max(this.next, sequence - this.capacity); skipped < sequence; skipped++) {
+      Atomics.store(this.words, slotWord(this.dataWord, this.mask, skipped), ~skipped);
+    }
+    this.next = sequence;
   }
 }

@@ -65,6 +65,29 @@ describe('SequencedTransmitter', () => {
     );
   });
 
+  it('never lets a never-written slot pass for a record: a ring at 0 whose first record is later', () => {
+    // A zeroed slot carries the stamp of sequence 0: skipped, it must not read as a record.
+    const { ring } = allocateSharedRing({ capacity: 16, mode: 'broadcast', consumerSlots: 0 }, 0);
+    const transmitter = new SequencedTransmitter(ring);
+    const receiver = new BroadcastReceiver(ring, 'latest');
+    const sent = receivedRecord(5, 9);
+    transmitter.write(sent, 0);
+    expect(drain(receiver)).toEqual([sent]);
+    expect(receiver.lostRecords).toBe(5);
+    expect(receiver.gaps).toBe(1);
+  });
+
+  it("an 'oldest' reader of a ring that started mid-stream begins at the ring's first record: no false loss, no empty slot read", () => {
+    const { ring } = allocateSharedRing({ capacity: 64, mode: 'broadcast', consumerSlots: 0 }, 1000);
+    const transmitter = new SequencedTransmitter(ring);
+    const sent = [1000, 1001, 1002].map((sequence) => receivedRecord(sequence, sequence));
+    for (const record of sent) transmitter.write(record, 0);
+    const receiver = new BroadcastReceiver(ring, 'oldest');
+    expect(drain(receiver)).toEqual(sent);
+    expect(receiver.lostRecords).toBe(0);
+    expect(receiver.gaps).toBe(0);
+  });
+
   it('refuses a record that is not after the last one written (the ring never goes back)', () => {
     const { ring } = allocateSharedRing({ capacity: 16, mode: 'broadcast', consumerSlots: 0 }, 100);
     const transmitter = new SequencedTransmitter(ring);
