@@ -7,6 +7,7 @@ import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral, t
 import { Value } from '@sinclair/typebox/value';
 import { IMAGE_REFERENCE } from './image-reference.ts';
 import type { ObjectMeta } from './kube-object.ts';
+import { relaysSchema } from './relay-spec.ts';
 
 export const MARKETFEED_GROUP = 'marketfeed.dev';
 export const MARKETFEED_VERSION = 'v1alpha1';
@@ -156,6 +157,7 @@ export const MarketFeedSpecSchema = Type.Object(
       Type.Record(Type.String({ pattern: LABEL_KEY_VALUE_PATTERN }), Type.String(), { description: 'extra annotations on the feed and TCP consumer pods' }),
     ),
     paused: Type.Boolean({ default: false, description: 'scale the feed and its TCP consumers to zero, keeping the spec, Service and ConfigMap' }),
+    relays: Type.Optional(relaysSchema(TolerationSchema)),
   },
   { additionalProperties: false },
 );

@@ -18,7 +18,7 @@ export const LABEL_FEED = 'marketfeed.dev/feed';
 export const APP_NAME = 'marketfeed';
 export const MANAGED_BY = 'marketfeed-operator';
 
-export type Component = 'feed' | 'tcp-consumer' | 'operator';
+export type Component = 'feed' | 'tcp-consumer' | 'relay' | 'operator';
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, HASH_LENGTH);
@@ -63,6 +63,8 @@ export interface FeedObjectNames {
   networkPolicy: string;
   /** Segment file name under /dev/shm inside the feed pod. */
   segment: string;
+  /** DaemonSet of the relays (spec.relays). */
+  relayDaemonSet: string;
 }
 
 export function feedObjectNames(feedName: string): FeedObjectNames {
@@ -73,6 +75,7 @@ export function feedObjectNames(feedName: string): FeedObjectNames {
     configMap: dnsLabelName(feedName, 'config'),
     networkPolicy: dnsLabelName(feedName, 'feed-ingress'),
     segment: labelValue(feedName),
+    relayDaemonSet: dnsLabelName(feedName, 'relay'),
   };
 }
 
@@ -112,4 +115,13 @@ export function tcpConsumerSelector(feedName: string): string {
 /** `<service>.<namespace>.svc:<port>`: where TCP consumers connect (`status.endpoint`). */
 export function feedEndpoint(feedName: string, namespace: string, port: number): string {
   return `${feedObjectNames(feedName).service}.${namespace}.svc:${port}`;
+}
+
+/**
+ * Segment file name a relay writes in its node's /dev/shm, shared by every feed on the node:
+ * `<namespace>.<feed>` (a namespace is a DNS label, so the first dot ends it and no two
+ * feeds collide).
+ */
+export function relaySegmentName(feedName: string, namespace: string): string {
+  return `${namespace}.${labelValue(feedName)}`;
 }

@@ -31,7 +31,7 @@ const commands: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/consume-tcp.ts')).consumeTcpCommand,
   },
   relay: {
-    summary: "republish a publisher's TCP feed bit-for-bit into this host's shared memory, for SHM consumers on other nodes",
+    summary: "republish a publisher's TCP feed bit-for-bit into this host's shared memory",
     load: async () => (await import('./commands/relay.ts')).relayCommand,
   },
   record: {
