@@ -7,7 +7,7 @@ import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral, t
 import { Value } from '@sinclair/typebox/value';
 import { IMAGE_REFERENCE } from './image-reference.ts';
 import type { ObjectMeta } from './kube-object.ts';
-import { relaysSchema } from './relay-spec.ts';
+import { relaysSchema, type RelaysSpecInput } from './relay-spec.ts';
 
 export const MARKETFEED_GROUP = 'marketfeed.dev';
 export const MARKETFEED_VERSION = 'v1alpha1';
@@ -193,10 +193,11 @@ export const MarketFeedStatusSchema = Type.Object(
 
 export type MarketFeedSpec = Static<typeof MarketFeedSpecSchema>;
 /** What a user may write: every defaulted field optional. */
-export type MarketFeedSpecInput = Partial<Omit<MarketFeedSpec, 'tcp' | 'tcpConsumers' | 'resources'>> & {
+export type MarketFeedSpecInput = Partial<Omit<MarketFeedSpec, 'tcp' | 'tcpConsumers' | 'resources' | 'relays'>> & {
   tcp?: Partial<MarketFeedSpec['tcp']>;
   tcpConsumers?: Partial<MarketFeedSpec['tcpConsumers']>;
   resources?: Partial<MarketFeedSpec['resources']>;
+  relays?: RelaysSpecInput;
 };
 export type MarketFeedStatus = Static<typeof MarketFeedStatusSchema>;
 export type MarketFeedCondition = Static<typeof ConditionSchema>;

@@ -42,3 +42,5 @@ export function relaysSchema<T extends TSchema>(toleration: T) {
 }
 
 export type RelaysSpec = Static<ReturnType<typeof relaysSchema<TSchema>>>;
+/** What a user may write: the defaulted resources optional. */
+export type RelaysSpecInput = Omit<RelaysSpec, 'resources'> & { resources?: Partial<RelaysSpec['resources']> };
