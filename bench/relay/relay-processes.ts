@@ -45,19 +45,18 @@ function startCli(args: string[]): CliProcess {
   const unregister = cleanupOnSignal(() => child.kill('SIGKILL'));
   let stdout = '';
   let stderr = '';
-  const seen = new Map<string, number>();
+  let logText = '';
   const waiters: Array<{ text: string; count: number; resolve: () => void }> = [];
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     stderr = (stderr + text).slice(-4000);
+    if (waiters.length === 0) return;
+    logText += text;
     for (const waiter of [...waiters]) {
-      const count = (seen.get(waiter.text) ?? 0) + text.split(waiter.text).length - 1;
-      seen.set(waiter.text, count);
-      if (count >= waiter.count) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
+      if (logText.split(waiter.text).length - 1 < waiter.count) continue;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
     }
   });
   const summary = new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -98,6 +97,12 @@ async function waitForFile(file: string, what: string): Promise<void> {
   }
 }
 
+/** The same promise, marked handled at once: a failure while the bench awaits something else must not end the process (the finally below still stops the children). */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 async function resultOf(peer: Peer): Promise<ReceiveResult> {
   return (await peer.waitFor<ResultMessage<ReceiveResult>>('result')).result;
 }
@@ -113,20 +118,21 @@ export async function measureRelayPath(load: LoadSpec, shmDir: string): Promise<
     const publisher = startCli(['publish', '--feed', PUBLISHER_FEED, '--shm-dir', shmDir, '--tcp-port', String(port), '--rate', rate, '--idle', 'spin-yield']);
     clis.push(publisher);
     await waitForFile(path.join(shmDir, PUBLISHER_FEED), "the publisher's segment");
-    const joined = publisher.waitForLog('subscriber joined', 2);
+    const joined = settled(publisher.waitForLog('subscriber joined', 2));
     const relay = startCli(['relay', '--from', `127.0.0.1:${port}`, '--feed', RELAY_FEED, '--shm-dir', shmDir, '--log-level', 'warn']);
     clis.push(relay);
     await waitForFile(path.join(shmDir, RELAY_FEED), "the relay's segment");
-    const ringReader = startProcessPeer('relay-path reader', RING_READER, ['--role', 'reader', '--shm-dir', shmDir, '--feed', RELAY_FEED, '--load', loadArg, '--start', 'latest']);
-    peers.push(ringReader);
-    await ringReader.waitFor('ready');
     const tcpReceiver = startProcessPeer('direct TCP receiver', TCP_RECEIVER, ['--impl', 'marketfeed', '--encoding', 'binary', '--port', String(port), '--load', loadArg]);
     peers.push(tcpReceiver);
-    const direct = resultOf(tcpReceiver);
-    const relayed = resultOf(ringReader);
+    const direct = settled(resultOf(tcpReceiver));
     await joined;
-    // Each receiver measures from its first record + the warm-up; give both their time, start-up included.
-    await new Promise((resolve) => setTimeout(resolve, (load.warmupNs + load.durationNs) / 1e6 + START_TIMEOUT_MS / 10));
+    // The ring reader's own deadline runs from its start: it starts last, next to the TCP receiver's subscription.
+    const ringReader = startProcessPeer('relay-path reader', RING_READER, ['--role', 'reader', '--shm-dir', shmDir, '--feed', RELAY_FEED, '--load', loadArg, '--start', 'latest']);
+    peers.push(ringReader);
+    const relayed = settled(resultOf(ringReader));
+    await ringReader.waitFor('ready');
+    // Each receiver measures from its first record + the warm-up.
+    await new Promise((resolve) => setTimeout(resolve, (load.warmupNs + load.durationNs) / 1e6 + 1000));
     await stopCli(publisher);
     const directResult = await direct;
     const relaySummary = await stopCli(relay);
