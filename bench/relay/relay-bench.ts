@@ -7,11 +7,10 @@ import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { loadFor, measurementTimes } from '../lib/load-spec.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { machineNotes, queueingNotes } from '../lib/run-notes.ts';
-import { formatNs } from '../lib/table-printer.ts';
 import { withTemporaryDirectory } from '../lib/temporary-directory.ts';
 import { RELAY_CASES, RELAY_IMPL, TCP_IMPL } from './relay-cases.ts';
 import { measureRelayPath } from './relay-processes.ts';
-import { checkRelayTargets } from './relay-targets.ts';
+import { checkRelayTargets, signedNs } from './relay-targets.ts';
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const busyBefore = await cpuBusyShare();
@@ -63,5 +62,10 @@ function notes(quick: boolean, busyBefore: number | undefined): string[] {
 function hopNotes(rows: readonly ResultRow[]): string[] {
   return rows
     .filter((row) => row.impl === RELAY_IMPL && typeof row.added_p50_ns === 'number')
-    .map((row) => `${row.case}: the relay hop adds ${formatNs(row.added_p50_ns as number)} at p50 and ${formatNs((row.added_p99_ns as number | undefined) ?? Number.NaN)} at p99 over the direct TCP consumer`);
+    .map((row) => {
+      const p50 = row.added_p50_ns as number;
+      const p99 = row.added_p99_ns as number | undefined;
+      const line = `${row.case}: the relay path against the direct TCP consumer: ${signedNs(p50)} at p50, ${p99 === undefined ? 'p99 not measured' : `${signedNs(p99)} at p99`}`;
+      return p50 < 0 ? `${line} (less than nothing: the direct consumer queued longer than the relay path in this run, which is the machine's load, not the hop)` : line;
+    });
 }
