@@ -14,6 +14,7 @@ import { printReport } from './lib/table-printer.ts';
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   shm: () => import('./shm/shm-bench.ts'),
   tcp: () => import('./tcp/tcp-bench.ts'),
+  relay: () => import('./relay/relay-bench.ts'),
   operator: () => import('./operator/operator-bench.ts'),
   'operator-health': () => import('./operator/health-bench.ts'),
   fix: () => import('./fix/fix-bench.ts'),

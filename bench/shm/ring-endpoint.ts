@@ -2,6 +2,7 @@
 // over a SharedArrayBuffer): they differ only in where the ring's memory comes from and
 // how the end of the stream is marked.
 import { BroadcastTransmitter } from '../../runtime/ring/broadcast-transmitter.ts';
+import type { StartPosition } from '../../runtime/ring/broadcast-receiver.ts';
 import type { RingMemory } from '../../runtime/ring/ring-memory.ts';
 import { reportToParent, type DoneMessage, type ReadyMessage, type ResultMessage } from '../lib/peer-messages.ts';
 import type { ReceiveResult } from '../lib/result-rows.ts';
@@ -16,14 +17,14 @@ export interface EndOfStream {
   isMarked(): boolean;
 }
 
-export async function runRingEndpoint(role: Role, ring: RingMemory, load: LoadSpec, end: EndOfStream): Promise<void> {
+export async function runRingEndpoint(role: Role, ring: RingMemory, load: LoadSpec, end: EndOfStream, start: StartPosition = 'oldest'): Promise<void> {
   if (role === 'writer') {
     const sent = publishFor(new BroadcastTransmitter(ring, { batchSize: load.batchSize }), load);
     end.mark();
     reportToParent({ type: 'done', sent } satisfies DoneMessage);
     return;
   }
-  const read = await prepareRingRead(ring, load);
+  const read = await prepareRingRead(ring, load, start);
   reportToParent({ type: 'ready' } satisfies ReadyMessage);
   const result = read(() => end.isMarked());
   reportToParent({ type: 'result', result } satisfies ResultMessage<ReceiveResult>);

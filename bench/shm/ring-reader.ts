@@ -6,7 +6,7 @@
 // spare. Paced, every record's receipt is timed anyway, for its latency.
 import { monotonicNs } from '../../runtime/clock/clock.ts';
 import type { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
-import { BroadcastReceiver } from '../../runtime/ring/broadcast-receiver.ts';
+import { BroadcastReceiver, type StartPosition } from '../../runtime/ring/broadcast-receiver.ts';
 import type { RingMemory } from '../../runtime/ring/ring-memory.ts';
 import { ReceiveMeasurement } from '../lib/receive-measurement.ts';
 import type { ReceiveResult } from '../lib/result-rows.ts';
@@ -18,10 +18,13 @@ const DEADLINE_CHECK_MASK = 1023;
 /** How long after its own time is up a writer may take to mark the end. */
 const WRITER_GRACE_NS = 10e9;
 
-/** Sets up a reader (before the writer starts); the function returned reads until the end. */
-export async function prepareRingRead(ring: RingMemory, load: LoadSpec): Promise<(hasEnded: () => boolean) => ReceiveResult> {
+/**
+ * Sets up a reader; the function returned reads until the end. Before the writer starts,
+ * from the oldest record; attached to a live ring (the relay bench), from the latest.
+ */
+export async function prepareRingRead(ring: RingMemory, load: LoadSpec, start: StartPosition = 'oldest'): Promise<(hasEnded: () => boolean) => ReceiveResult> {
   const measurement = await ReceiveMeasurement.create(load.warmupNs, isPaced(load));
-  const read = new RingRead(new BroadcastReceiver(ring, 'oldest'), measurement, isPaced(load));
+  const read = new RingRead(new BroadcastReceiver(ring, start), measurement, isPaced(load));
   return (hasEnded) => read.run(hasEnded, monotonicNs() + load.warmupNs + load.durationNs + WRITER_GRACE_NS);
 }
 

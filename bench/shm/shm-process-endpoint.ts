@@ -1,5 +1,5 @@
 // A child process at one end of the cross-process ring (impl "marketfeed"):
-//   node shm-process-endpoint.ts --role writer|reader --shm-dir DIR --feed NAME [--cpu N] --load JSON
+//   node shm-process-endpoint.ts --role writer|reader --shm-dir DIR --feed NAME [--cpu N] --load JSON [--start latest]
 // The bench creates the segment; the writer marks it closed and removes it at the end,
 // as the publisher does, and the reader sees that as the end of the stream.
 import { parseArgs } from 'node:util';
@@ -15,6 +15,8 @@ const { values } = parseArgs({
     feed: { type: 'string' },
     cpu: { type: 'string' },
     load: { type: 'string' },
+    // A reader of a ring already being written (the relay bench): from the latest record.
+    start: { type: 'string', default: 'oldest' },
   },
   strict: true,
 });
@@ -31,7 +33,7 @@ try {
   await runRingEndpoint(role, segment.ring(), JSON.parse(values.load) as LoadSpec, {
     mark: () => segment.closeAndRemove(),
     isMarked: () => segment.isClosedByWriter,
-  });
+  }, values.start === 'latest' ? 'latest' : 'oldest');
 } finally {
   segment.close();
 }

@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { FeedHealthSchema, FeedSloSchema } from './feed-health-types.ts';
 import { IMAGE_REFERENCE } from './image-reference.ts';
 import type { ObjectMeta } from './kube-object.ts';
+import { relaysSchema, type RelaysSpecInput } from './relay-spec.ts';
 
 export const MARKETFEED_GROUP = 'marketfeed.dev';
 export const MARKETFEED_VERSION = 'v1alpha1';
@@ -176,6 +177,7 @@ export const MarketFeedSpecSchema = Type.Object(
     paused: Type.Boolean({ default: false, description: 'scale the feed and its TCP consumers to zero, keeping the spec, Service and ConfigMap' }),
     slo: Type.Optional(FeedSloSchema),
     rollout: RolloutSpecSchema,
+    relays: Type.Optional(relaysSchema(TolerationSchema)),
   },
   { additionalProperties: false },
 );
@@ -244,11 +246,12 @@ export const MarketFeedStatusSchema = Type.Object(
 
 export type MarketFeedSpec = Static<typeof MarketFeedSpecSchema>;
 /** What a user may write: every defaulted field optional. */
-export type MarketFeedSpecInput = Partial<Omit<MarketFeedSpec, 'tcp' | 'tcpConsumers' | 'resources' | 'rollout'>> & {
+export type MarketFeedSpecInput = Partial<Omit<MarketFeedSpec, 'tcp' | 'tcpConsumers' | 'resources' | 'rollout' | 'relays'>> & {
   rollout?: Partial<MarketFeedSpec['rollout']>;
   tcp?: Partial<MarketFeedSpec['tcp']>;
   tcpConsumers?: Partial<MarketFeedSpec['tcpConsumers']>;
   resources?: Partial<MarketFeedSpec['resources']>;
+  relays?: RelaysSpecInput;
 };
 export type MarketFeedStatus = Static<typeof MarketFeedStatusSchema>;
 export type MarketFeedCondition = Static<typeof ConditionSchema>;

@@ -18,7 +18,7 @@ export const LABEL_FEED = 'marketfeed.dev/feed';
 export const APP_NAME = 'marketfeed';
 export const MANAGED_BY = 'marketfeed-operator';
 
-export type Component = 'feed' | 'tcp-consumer' | 'operator';
+export type Component = 'feed' | 'tcp-consumer' | 'relay' | 'operator';
 
 /** The operator's name (its Deployment, ServiceAccount, Lease) and its default namespace. */
 export const OPERATOR_NAME = 'marketfeed-operator';
@@ -74,6 +74,8 @@ export interface FeedObjectNames {
   networkPolicy: string;
   /** Segment file name under /dev/shm inside the feed pod. */
   segment: string;
+  /** DaemonSet of the relays (spec.relays). */
+  relayDaemonSet: string;
 }
 
 export function feedObjectNames(feedName: string): FeedObjectNames {
@@ -84,6 +86,7 @@ export function feedObjectNames(feedName: string): FeedObjectNames {
     configMap: dnsLabelName(feedName, 'config'),
     networkPolicy: dnsLabelName(feedName, 'feed-ingress'),
     segment: labelValue(feedName),
+    relayDaemonSet: dnsLabelName(feedName, 'relay'),
   };
 }
 
@@ -123,4 +126,13 @@ export function tcpConsumerSelector(feedName: string): string {
 /** `<service>.<namespace>.svc:<port>`: where TCP consumers connect (`status.endpoint`). */
 export function feedEndpoint(feedName: string, namespace: string, port: number): string {
   return `${feedObjectNames(feedName).service}.${namespace}.svc:${port}`;
+}
+
+/**
+ * Segment file name a relay writes in its node's /dev/shm, shared by every feed on the node:
+ * `<namespace>.<feed>` (a namespace is a DNS label, so the first dot ends it and no two
+ * feeds collide).
+ */
+export function relaySegmentName(feedName: string, namespace: string): string {
+  return `${namespace}.${labelValue(feedName)}`;
 }

@@ -60,13 +60,33 @@ export function processSettings(options: OptionValues<typeof processOptions>): P
   };
 }
 
+/** The ring a writer creates (publishers, relays). */
+export const capacityOption = {
+  capacity: { type: 'integer', min: 2, max: MAX_CAPACITY, default: 65536, description: 'ring capacity in records (power of two)' },
+} as const;
+
+export const groupAccessOption = {
+  'group-access': { type: 'boolean', default: false, description: 'create the segment 0660 instead of 0600' },
+} as const;
+
+/** A bad --capacity is a UsageError of `command`. */
+export function checkCapacity(command: string, capacity: number): void {
+  if ((capacity & (capacity - 1)) !== 0) throw new UsageError(`marketfeed ${command}: --capacity must be a power of two, got ${capacity}`);
+}
+
+/** How a TCP subscriber (`consume tcp`, `relay`) times records and sizes its socket. */
+export const tcpSubscriberOptions = {
+  clock: { type: 'choice', choices: ['auto', 'monotonic', 'wall'], default: 'auto', description: 'latency clock; auto = monotonic on the same host, else wall' },
+  'receive-buffer': { type: 'integer', min: 0, default: 4 * 1024 * 1024, description: 'SO_RCVBUF, bytes; 0 = kernel default' },
+} as const;
+
 /** How a publishing process (`publish`, `replay`) serves its feed: segment, ring, TCP, drain, idle, process. */
 export const feedPublisherOptions = {
   ...segmentOptions,
   mode: { type: 'choice', choices: ['broadcast', 'backpressure'], default: 'broadcast', description: 'broadcast: never wait, slow readers lose records; backpressure: wait for the slowest consumer, lose nothing' },
-  capacity: { type: 'integer', min: 2, max: MAX_CAPACITY, default: 65536, description: 'ring capacity in records (power of two)' },
+  ...capacityOption,
   consumers: { type: 'integer', min: 1, max: MAX_CONSUMER_SLOTS, default: 1, description: 'backpressure mode: consumers that must each read every record' },
-  'group-access': { type: 'boolean', default: false, description: 'create the segment 0660 instead of 0600' },
+  ...groupAccessOption,
   batch: { type: 'integer', min: 1, max: 4096, default: 1, description: 'publish the ring position once per this many records' },
   'drain-timeout': { type: 'number', min: 0, default: 30, description: 'backpressure mode, at the end: seconds to wait for consumers to read everything' },
   'tcp-port': { type: 'integer', min: 0, max: 65535, default: 9000, description: 'TCP feed port; 0 = no TCP feed' },
@@ -82,7 +102,7 @@ export const feedPublisherOptions = {
 
 /** The publisher settings of a command built on feedPublisherOptions; a bad combination is a UsageError. */
 export function publisherSettings(command: string, options: OptionValues<typeof feedPublisherOptions>): PublisherConfig {
-  if ((options.capacity & (options.capacity - 1)) !== 0) throw new UsageError(`marketfeed ${command}: --capacity must be a power of two, got ${options.capacity}`);
+  checkCapacity(command, options.capacity);
   return {
     feed: options.feed,
     shmDir: options.shmDir,

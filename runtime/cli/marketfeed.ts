@@ -31,6 +31,10 @@ const commands: Record<string, CommandEntry> = {
     summary: "subscribe to a publisher's TCP feed (binary or NDJSON) and measure one-way latency",
     load: async () => (await import('./commands/consume-tcp.ts')).consumeTcpCommand,
   },
+  relay: {
+    summary: "republish a publisher's TCP feed bit-for-bit into this host's shared memory",
+    load: async () => (await import('./commands/relay.ts')).relayCommand,
+  },
   record: {
     summary: 'capture a live feed (shared memory or TCP) into a CRC-checked capture file, records bit-for-bit',
     load: async () => (await import('./commands/record.ts')).recordCommand,

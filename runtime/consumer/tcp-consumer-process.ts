@@ -11,7 +11,7 @@ import { monotonicNs, wallClockNs } from '../clock/clock.ts';
 import type { ProcessSettings } from '../service/process-settings.ts';
 import { Service } from '../service/service.ts';
 import { LatencyRecorder } from '../stats/latency-recorder.ts';
-import { ProtocolError, type FeedEncoding } from '../tcp/feed-protocol.ts';
+import { ProtocolError, type FeedEncoding, type FeedHello } from '../tcp/feed-protocol.ts';
 import { TcpFeedClient } from '../tcp/tcp-feed-client.ts';
 import { formatIntegerList } from '../text/integer-list.ts';
 import { consumerSummary, registerConsumerMetrics, startIntervalReports } from './consumer-reporting.ts';
@@ -20,6 +20,16 @@ import { RecordSink } from './record-sink.ts';
 import { StreamVerifier } from './stream-verifier.ts';
 
 export type LatencyClock = 'auto' | 'monotonic' | 'wall';
+
+/** A tap on a TCP consumer (`marketfeed relay`) may also hear of the service and of each hello. */
+export interface TcpConsumerTap extends ConsumerTap {
+  /** Extra log fields and metric labels. */
+  readonly labels?: Record<string, string>;
+  /** Once the service runs, before connecting; may wait, and may throw (the process then fails). */
+  started?(service: Service): Promise<void>;
+  /** Each connection's hello, before its records; may throw (the process then fails). */
+  onHello?(hello: FeedHello): void;
+}
 
 export interface TcpConsumerConfig extends ProcessSettings {
   host: string;
@@ -33,14 +43,14 @@ export interface TcpConsumerConfig extends ProcessSettings {
   verifySeed: number | undefined;
   verifyInstruments: number;
   receiveBufferBytes: number;
-  /** Given by a process built on this one (e.g. `marketfeed record`). */
-  tap?: ConsumerTap;
+  /** Given by a process built on this one (e.g. `marketfeed record`, `marketfeed relay`). */
+  tap?: TcpConsumerTap;
 }
 
 /** Runs until --count, --duration or a signal: resolves to 0, or throws the failure (logged) once it has cleaned up. */
 export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number> {
   const tap = config.tap;
-  const service = await Service.start({ ...config, role: tap?.role ?? 'consumer-tcp', labels: { consumer: config.name } });
+  const service = await Service.start({ ...config, role: tap?.role ?? 'consumer-tcp', labels: { consumer: config.name, ...tap?.labels } });
   service.setNotReady('connecting');
   const latency = await LatencyRecorder.create();
   let wall = config.clock === 'wall';
@@ -88,8 +98,15 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   });
   client.on('hello', (hello) => {
     if (config.clock === 'auto') wall = hello.bootId !== bootId();
+    try {
+      tap?.onHello?.(hello);
+    } catch (error) {
+      client.close();
+      failure = service.fail(error);
+      return;
+    }
     service.setReady();
-    service.logger.info({ epoch: hello.epoch, feed: hello.feed, nextSequence: hello.nextSequence, clock: wall ? 'wall' : 'monotonic' }, 'subscribed');
+    service.logger.info({ epoch: hello.epoch, publisherFeed: hello.feed, nextSequence: hello.nextSequence, clock: wall ? 'wall' : 'monotonic' }, 'subscribed');
   });
   client.on('newStream', (hello) => {
     newStreams++;
@@ -110,7 +127,12 @@ export async function runTcpConsumer(config: TcpConsumerConfig): Promise<number>
   const reports = startIntervalReports(service.logger, sink, config.reportIntervalS, () => 0);
   const startedMs = performance.now();
   const stopped = new Promise<void>((resolve) => service.onStop(() => resolve()));
-  client.start();
+  try {
+    await tap?.started?.(service);
+  } catch (error) {
+    failure = service.fail(error);
+  }
+  if (failure === undefined && !service.stopping) client.start();
   await stopped;
   client.close();
   reports.stop();

@@ -12,11 +12,11 @@ import { BroadcastTransmitter } from '../ring/broadcast-transmitter.ts';
 import { GatedTransmitter } from '../ring/gated-transmitter.ts';
 import type { RecordTransmitter } from '../ring/record-transmitter.ts';
 import { DEFAULT_STALE_AFTER_MS, Segment } from '../shm/segment.ts';
-import { SegmentError } from '../shm/segment-error.ts';
 import { HEARTBEAT_INTERVAL_MS, type SegmentModeName } from '../shm/segment-layout.ts';
 import type { ProcessSettings } from '../service/process-settings.ts';
 import { Service } from '../service/service.ts';
 import { startTcpFeed, type PublisherTcpSettings } from './publisher-tcp.ts';
+import { retryWhileSegmentInUse } from './segment-in-use-wait.ts';
 
 export interface PublisherConfig extends ProcessSettings, PublisherTcpSettings {
   feed: string;
@@ -136,30 +136,19 @@ export async function runPublisher(config: PublisherConfig, producer: RecordProd
   return 0;
 }
 
-/**
- * Creates the feed's segment. If a publisher that looks alive holds it, waits until its
- * heartbeat goes stale (it may have just died: a pid in another container cannot be
- * checked), then gives up with the IN_USE error.
- */
-async function createSegmentWaitingForStale(service: Service, config: PublisherConfig): Promise<ReturnType<typeof Segment.create>> {
-  const deadline = Date.now() + DEFAULT_STALE_AFTER_MS + 1000;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return Segment.create({
-        name: config.feed,
-        directory: config.shmDir,
-        capacity: config.capacity,
-        mode: config.mode,
-        consumerSlots: config.consumers,
-        groupAccess: config.groupAccess,
-        staleAfterMs: DEFAULT_STALE_AFTER_MS,
-      });
-    } catch (error) {
-      if (!(error instanceof SegmentError) || error.code !== 'IN_USE' || Date.now() > deadline || service.stopping) throw error;
-      if (attempt === 0) service.logger.warn({ reason: error.message }, 'segment in use; waiting for it to go stale');
-      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_INTERVAL_MS));
-    }
-  }
+/** Creates the feed's segment, waiting for a live-looking holder to go stale. */
+function createSegmentWaitingForStale(service: Service, config: PublisherConfig): Promise<ReturnType<typeof Segment.create>> {
+  return retryWhileSegmentInUse(service, () =>
+    Segment.create({
+      name: config.feed,
+      directory: config.shmDir,
+      capacity: config.capacity,
+      mode: config.mode,
+      consumerSlots: config.consumers,
+      groupAccess: config.groupAccess,
+      staleAfterMs: DEFAULT_STALE_AFTER_MS,
+    }),
+  );
 }
 
 /** Waits until every consumer slot has read everything, so that nothing published is lost. */

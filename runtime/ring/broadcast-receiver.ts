@@ -33,7 +33,8 @@ export class BroadcastReceiver extends RingCursor implements RecordReceiver {
 
   constructor(ring: RingMemory, start: StartPosition = 'latest') {
     const head = readAtomicPosition(ring.words, HeaderWord.writerPosition);
-    super(ring, start === 'latest' ? head : Math.max(0, head - ring.capacity));
+    // The oldest record still in the ring, and none from before the ring's first (a relay's ring starts mid-stream).
+    super(ring, start === 'latest' ? head : Math.max(ring.firstSequence, head - ring.capacity));
   }
 
   /**

@@ -2,7 +2,8 @@
 // segment across processes, or a SharedArrayBuffer across worker threads (benchmark
 // baseline and tests). Both carry the same header (shm/segment-layout.ts).
 import { monotonicNs } from '../clock/clock.ts';
-import { RECORD_SIZE } from '../record/record-layout.ts';
+import { RECORD_SIZE, TWO_POW_32 } from '../record/record-layout.ts';
+import { AtomicPositionWriter } from '../shm/atomic-position.ts';
 import {
   HeaderDouble,
   HeaderWord,
@@ -22,6 +23,8 @@ export interface RingMemory {
   /** Int32 word index of slot 0. */
   readonly dataWord: number;
   readonly consumerSlots: number;
+  /** Sequence of the ring's first record: no record before it was ever written. */
+  readonly firstSequence: number;
 }
 
 export interface RingGeometry {
@@ -30,8 +33,11 @@ export interface RingGeometry {
   consumerSlots: number;
 }
 
-/** Writes a complete header into a zeroed buffer; the magic goes last. */
-export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry, epoch: number, pid: number): void {
+/**
+ * Writes a complete header into a zeroed buffer; the magic goes last. The ring starts at
+ * `firstSequence` (a relay's ring starts where the stream it joins stands), 0 otherwise.
+ */
+export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry, epoch: number, pid: number, firstSequence = 0): void {
   const words = new Int32Array(buffer, 0, MIN_HEADER_SIZE / 4);
   const doubles = new Float64Array(buffer, 0, MIN_HEADER_SIZE / 8);
   words[HeaderWord.layoutVersion] = LAYOUT_VERSION;
@@ -45,6 +51,9 @@ export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry
   words[HeaderWord.state] = SegmentState.live;
   doubles[HeaderDouble.createdWallMs] = Date.now();
   doubles[HeaderDouble.writerHeartbeatMs] = monotonicNs() / 1e6;
+  words[HeaderWord.firstSequenceLo] = firstSequence % TWO_POW_32 | 0;
+  words[HeaderWord.firstSequenceHi] = Math.floor(firstSequence / TWO_POW_32);
+  new AtomicPositionWriter(words, HeaderWord.writerPosition).set(firstSequence);
   Atomics.store(words, HeaderWord.magic, SEGMENT_MAGIC);
 }
 
@@ -55,12 +64,13 @@ export function ringMemoryOf(buffer: ArrayBufferLike): RingMemory {
     capacity: words[HeaderWord.capacity] >>> 0,
     dataWord: (words[HeaderWord.headerSize] >>> 0) / 4,
     consumerSlots: words[HeaderWord.consumerSlots] >>> 0,
+    firstSequence: (words[HeaderWord.firstSequenceHi] >>> 0) * TWO_POW_32 + (words[HeaderWord.firstSequenceLo] >>> 0),
   };
 }
 
 /** A ring in a SharedArrayBuffer, to share with worker threads. */
-export function allocateSharedRing(geometry: RingGeometry): { buffer: SharedArrayBuffer; ring: RingMemory } {
+export function allocateSharedRing(geometry: RingGeometry, firstSequence = 0): { buffer: SharedArrayBuffer; ring: RingMemory } {
   const buffer = new SharedArrayBuffer(segmentSize(geometry.capacity, RECORD_SIZE, geometry.consumerSlots));
-  initializeHeader(buffer, geometry, 1, process.pid);
+  initializeHeader(buffer, geometry, 1, process.pid, firstSequence);
   return { buffer, ring: ringMemoryOf(buffer) };
 }

@@ -17,8 +17,8 @@ export abstract class RingWriter {
   protected readonly words: Int32Array;
   protected readonly capacity: number;
   protected next: number;
-  private readonly dataWord: number;
-  private readonly mask: number;
+  protected readonly dataWord: number;
+  protected readonly mask: number;
   private readonly batchSize: number;
   private readonly position: AtomicPositionWriter;
   private readonly record = new MarketDataRecord();

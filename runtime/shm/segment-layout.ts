@@ -9,6 +9,8 @@
 //          +24 epoch u32 (random, never 0, differs from the segment it replaced)
 //          +28 writer pid u32    +32 header size u32 (= offset of slot 0)
 //          +36 state u32 (1 live, 2 closed by its publisher)   +40 created wall-clock ms f64
+//          +48 first sequence u64 (where the ring starts: 0, or where a relay joined the stream;
+//              zero in segments written before it existed, which did start at 0)
 //  line 1  writer position: records published, 64-bit (see AtomicPosition)
 //  line 2  writer heartbeat: CLOCK_MONOTONIC ms f64, every HEARTBEAT_INTERVAL_MS
 //  line 3+ one line per backpressure consumer slot:
@@ -38,6 +40,8 @@ export const HeaderWord = {
   writerPid: 7,
   headerSize: 8,
   state: 9,
+  firstSequenceLo: 12,
+  firstSequenceHi: 13,
   writerPosition: 16,
 } as const;
 

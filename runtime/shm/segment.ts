@@ -45,6 +45,8 @@ export interface CreateSegmentOptions extends SegmentLocation {
   groupAccess?: boolean;
   /** A segment whose writer heartbeat is older than this is stale and may be replaced. */
   staleAfterMs?: number;
+  /** Where the ring starts (a relay joins a stream mid-way); 0 by default. */
+  firstSequence?: number;
 }
 
 export interface ReplacedSegment {
@@ -103,7 +105,7 @@ export class Segment {
     const tempPath = path.join(directory, `.${options.name}.${process.pid}.${randomInt(1 << 30)}.creating`);
     const mapped = mapNew(tempPath, size, options.groupAccess === true ? 0o660 : 0o600);
     const words = new Int32Array(mapped.buffer, 0, MIN_HEADER_SIZE / 4);
-    initializeHeader(mapped.buffer, { capacity: options.capacity, mode: options.mode, consumerSlots }, newEpoch(0), process.pid);
+    initializeHeader(mapped.buffer, { capacity: options.capacity, mode: options.mode, consumerSlots }, newEpoch(0), process.pid, options.firstSequence ?? 0);
 
     let replaced: ReplacedSegment | undefined;
     try {
@@ -116,13 +118,7 @@ export class Segment {
         }
         const existing = inspectExisting(finalPath, staleAfterMs);
         if (existing === undefined) continue; // vanished meanwhile: try again
-        if (!existing.stale) {
-          throw new SegmentError(
-            'IN_USE',
-            finalPath,
-            `segment ${finalPath} is in use by publisher pid ${existing.pid} (heartbeat ${existing.heartbeatAgeMs.toFixed(0)} ms ago); stop it or choose another --feed`,
-          );
-        }
+        if (!existing.stale) throw inUseError(finalPath, existing);
         words[HeaderWord.epoch] = newEpoch(existing.epoch);
         replaced = { epoch: existing.epoch, pid: existing.pid, reason: existing.reason };
         unlinkQuietly(finalPath);
@@ -136,6 +132,16 @@ export class Segment {
     unlinkQuietly(tempPath);
     const segment = new Segment(options.name, finalPath, mapped, true);
     return replaced === undefined ? { segment } : { segment, replaced };
+  }
+
+  /**
+   * Throws what create() would throw because the path is held by a live writer (IN_USE), or
+   * is not a segment; returns quietly when create() could take it (absent or stale).
+   */
+  static checkCreatable(location: SegmentLocation, staleAfterMs = DEFAULT_STALE_AFTER_MS): void {
+    const filePath = segmentPath(location.name, location.directory ?? DEFAULT_SHM_DIRECTORY);
+    const existing = inspectExisting(filePath, staleAfterMs);
+    if (existing !== undefined && !existing.stale) throw inUseError(filePath, existing);
   }
 
   /** Opens and validates an existing segment. Consumers of a broadcast ring only need read access. */
@@ -311,6 +317,14 @@ function inspectExisting(finalPath: string, staleAfterMs: number): ExistingSegme
   } finally {
     native.unmapSegment(mapped.buffer);
   }
+}
+
+function inUseError(filePath: string, existing: ExistingSegment): SegmentError {
+  return new SegmentError(
+    'IN_USE',
+    filePath,
+    `segment ${filePath} is in use by publisher pid ${existing.pid} (heartbeat ${existing.heartbeatAgeMs.toFixed(0)} ms ago); stop it or choose another --feed`,
+  );
 }
 
 function mapNew(filePath: string, size: number, mode: number): MappedFile {

@@ -188,6 +188,7 @@ describe('object names', () => {
       configMap: 'quotes-config',
       networkPolicy: 'quotes-feed-ingress',
       segment: 'quotes',
+      relayDaemonSet: 'quotes-relay',
     });
   });
 

@@ -1,7 +1,7 @@
 import { runTcpConsumer } from '../../consumer/tcp-consumer-process.ts';
 import { parseIntegerList } from '../../text/integer-list.ts';
 import { defineCommand } from '../command.ts';
-import { consumerOptions, consumerSettings, processOptions, processSettings } from '../common-options.ts';
+import { consumerOptions, consumerSettings, processOptions, processSettings, tcpSubscriberOptions } from '../common-options.ts';
 import { UsageError } from '../options.ts';
 
 export const consumeTcpCommand = defineCommand({
@@ -21,8 +21,7 @@ export const consumeTcpCommand = defineCommand({
     port: { type: 'integer', min: 1, max: 65535, default: 9000, description: 'publisher TCP feed port' },
     encoding: { type: 'choice', choices: ['binary', 'json'], default: 'binary', description: 'binary frames (fast) or NDJSON' },
     instruments: { type: 'string', description: 'only these instruments, e.g. 0-9,42 (default: all); filtered by the publisher' },
-    clock: { type: 'choice', choices: ['auto', 'monotonic', 'wall'], default: 'auto', description: 'latency clock; auto = monotonic on the same host, else wall' },
-    'receive-buffer': { type: 'integer', min: 0, default: 4 * 1024 * 1024, description: 'SO_RCVBUF, bytes; 0 = kernel default' },
+    ...tcpSubscriberOptions,
     ...consumerOptions,
     ...processOptions,
   },

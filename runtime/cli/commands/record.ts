@@ -1,6 +1,7 @@
 import { runRecord } from '../../replay/record-process.ts';
 import { defineCommand } from '../command.ts';
 import { consumerOptions, consumerSettings, processOptions, processSettings, shmConsumerSettings, shmReadOptions } from '../common-options.ts';
+import { parseHostPort } from '../host-port.ts';
 import { UsageError } from '../options.ts';
 
 export const recordCommand = defineCommand({
@@ -27,7 +28,7 @@ export const recordCommand = defineCommand({
     if (options.out === undefined) throw new UsageError('marketfeed record: --out is required');
     const target = { out: options.out, overwrite: options.force, flushIntervalMs: options.flushIntervalMs };
     if (options.tcp === undefined) return runRecord(target, { kind: 'shm', consumer: shmConsumerSettings(options) });
-    const { host, port } = parseHostPort(options.tcp);
+    const { host, port } = parseHostPort(options.tcp, 'marketfeed record: --tcp');
     return runRecord(target, {
       kind: 'tcp',
       consumer: {
@@ -43,11 +44,3 @@ export const recordCommand = defineCommand({
     });
   },
 });
-
-/** HOST:PORT, HOST being a name, an IPv4 address or a bracketed IPv6 address. */
-function parseHostPort(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[3]);
-  if (match === null || port < 1 || port > 65535) throw new UsageError(`marketfeed record: --tcp must be HOST:PORT, got "${text}"`);
-  return { host: match[1] ?? match[2], port };
-}

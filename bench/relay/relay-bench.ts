@@ -1,0 +1,71 @@
+// `npm run bench -- relay`: what `marketfeed relay` costs. From one publisher in the same run,
+// a `consume shm` behind a relay (publisher → TCP → relay → node-local SHM ring → consumer)
+// beside a direct `consume tcp`: one-way latency paced, with the hop's added p50/p99, and
+// records per second flat out.
+import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
+import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
+import { loadFor, measurementTimes } from '../lib/load-spec.ts';
+import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
+import { machineNotes, queueingNotes } from '../lib/run-notes.ts';
+import { withTemporaryDirectory } from '../lib/temporary-directory.ts';
+import { RELAY_CASES, RELAY_IMPL, TCP_IMPL } from './relay-cases.ts';
+import { measureRelayPath } from './relay-processes.ts';
+import { checkRelayTargets, signedNs } from './relay-targets.ts';
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const busyBefore = await cpuBusyShare();
+  const rows: ResultRow[] = [];
+  const errors: string[] = [];
+  await withTemporaryDirectory('/dev/shm', 'marketfeed-bench-', async (shmDir) => {
+    for (const relayCase of RELAY_CASES) {
+      process.stdout.write(`measuring ${relayCase.name} (${RELAY_IMPL} beside ${TCP_IMPL})…\n`);
+      try {
+        const measured = await measureRelayPath(loadFor(relayCase, options.quick), shmDir);
+        const direct = resultRow(relayCase.name, TCP_IMPL, measured.direct);
+        const relayed = resultRow(relayCase.name, RELAY_IMPL, measured.relayed);
+        relayed.relay_lost = measured.relayLost;
+        if (relayCase.ratePerS !== undefined) addedLatency(relayed, direct);
+        rows.push(relayed, direct);
+      } catch (error) {
+        errors.push(`${relayCase.name}: ${(error as Error).message}`);
+      }
+    }
+  });
+  addBaselineRatios(rows, TCP_IMPL);
+  return {
+    rows,
+    baseline: TCP_IMPL,
+    caseTitles: Object.fromEntries(RELAY_CASES.map((relayCase) => [relayCase.name, relayCase.title])),
+    notes: [...notes(options.quick, busyBefore), ...hopNotes(rows), ...queueingNotes(RELAY_CASES, rows)],
+    targets: checkRelayTargets(rows),
+    errors,
+  };
+}
+
+/** The hop's cost per percentile: relay path minus direct TCP, both from the same publisher at the same time. */
+function addedLatency(relayed: ResultRow, direct: ResultRow): void {
+  if (relayed.p50_ns !== undefined && direct.p50_ns !== undefined) relayed.added_p50_ns = relayed.p50_ns - direct.p50_ns;
+  if (relayed.p99_ns !== undefined && direct.p99_ns !== undefined) relayed.added_p99_ns = relayed.p99_ns - direct.p99_ns;
+}
+
+function notes(quick: boolean, busyBefore: number | undefined): string[] {
+  const { warmupS, durationS } = measurementTimes(quick);
+  return [
+    `from one publisher (the CLI's publish, --idle spin-yield, TCP feed on loopback) in the same run: ${RELAY_IMPL} = the CLI's relay into its own segment, read by the shm bench's ring reader; ` +
+      `${TCP_IMPL} = the tcp bench's receiver (marketfeed's TcpFeedClient) on the publisher; four processes, not pinned`,
+    `each receiver: ${warmupS} s warm-up from its first record, then ${durationS} s measured; latency = receipt − publish timestamp (the record's own, kept bit-for-bit by the relay), CLOCK_MONOTONIC, HdrHistogram; ` +
+      `added_p50_ns / added_p99_ns = relay path − direct TCP at that percentile; relay_lost = records the relay lost on its TCP leg (dropped as slow, reconnected)`,
+    ...machineNotes(busyBefore),
+  ];
+}
+
+function hopNotes(rows: readonly ResultRow[]): string[] {
+  return rows
+    .filter((row) => row.impl === RELAY_IMPL && typeof row.added_p50_ns === 'number')
+    .map((row) => {
+      const p50 = row.added_p50_ns as number;
+      const p99 = row.added_p99_ns as number | undefined;
+      const line = `${row.case}: the relay path against the direct TCP consumer: ${signedNs(p50)} at p50, ${p99 === undefined ? 'p99 not measured' : `${signedNs(p99)} at p99`}`;
+      return p50 < 0 ? `${line} (less than nothing: the direct consumer queued longer than the relay path in this run, which is the machine's load, not the hop)` : line;
+    });
+}
