@@ -1,17 +1,8 @@
 #!/usr/bin/env node
 // The `marketfeed` command: one entry point, a subcommand per process. Each subcommand's
 // module is loaded only when it runs, so `--help` needs nothing built.
-import { fatalLine } from '../observability/fatal-error.ts';
-import type { Command } from './command.ts';
-import { commandHelp } from './command.ts';
-import { formatColumns } from './help-layout.ts';
-import { UsageError } from './options.ts';
-import { stopWhenStdoutReaderGoes } from './stdout-reader-gone.ts';
-
-interface CommandEntry {
-  summary: string;
-  load: () => Promise<Command>;
-}
+import { runCliProcess, type CommandEntry } from './cli-main.ts';
+import { operatorEntry } from './commands/operator-entry.ts';
 
 const commands: Record<string, CommandEntry> = {
   demo: {
@@ -42,70 +33,7 @@ const commands: Record<string, CommandEntry> = {
     summary: 'pretty-print a FIX log (file or stdin, SOH or | delimiters) with names from a data dictionary',
     load: async () => (await import('./commands/fix-decode.ts')).fixDecodeCommand,
   },
-  operator: {
-    summary: 'run the MarketFeed operator: reconcile MarketFeeds on Kubernetes (in-cluster or from a kubeconfig)',
-    load: async () => (await import('./commands/operator.ts')).operatorCommand,
-  },
+  operator: operatorEntry,
 };
 
-function mainHelp(): string {
-  return [
-    'Usage: npx marketfeed <command> [options]',
-    '',
-    'Commands:',
-    ...formatColumns(Object.entries(commands).map(([name, entry]) => [name, entry.summary])),
-    '',
-    'Run `npx marketfeed <command> --help` for the options of a command.',
-    '',
-    'Exit codes: 0 done (or stopped by SIGTERM, SIGINT or a reader of stdout that went away),',
-    '1 failed (the reason on the last line of stderr), 2 bad usage (the option named).',
-    '',
-  ].join('\n');
-}
-
-/** Finds the longest command name at the start of argv ("consume shm" before "consume"). */
-function resolve(argv: readonly string[]): { name: string; rest: readonly string[] } | undefined {
-  for (const words of [2, 1]) {
-    const name = argv.slice(0, words).join(' ');
-    if (argv.length >= words && Object.hasOwn(commands, name)) return { name, rest: argv.slice(words) };
-  }
-  return undefined;
-}
-
-async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  // No command is a usage error: the usage goes to stderr. Asked for, help goes to stdout.
-  if (argv.length === 0) {
-    process.stderr.write(mainHelp());
-    return 2;
-  }
-  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(mainHelp());
-    return 0;
-  }
-  const found = resolve(argv);
-  if (found === undefined) {
-    const group = Object.keys(commands).filter((name) => name.startsWith(`${argv[0]} `));
-    const hint = group.length > 0 ? `: try ${group.map((name) => `npx marketfeed ${name}`).join(', ')}` : ' (see npx marketfeed --help)';
-    process.stderr.write(`marketfeed: unknown command "${argv.slice(0, 2).join(' ')}"${hint}\n`);
-    return 2;
-  }
-  const entry = commands[found.name];
-  const command = await entry.load();
-  if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    process.stdout.write(commandHelp(command, entry.summary));
-    return 0;
-  }
-  try {
-    return await command.execute(found.rest, env);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message} (see npx marketfeed ${found.name} --help)\n`);
-      return 2;
-    }
-    process.stderr.write(fatalLine(found.name, error));
-    return 1;
-  }
-}
-
-stopWhenStdoutReaderGoes();
-process.exit(await main(process.argv.slice(2)));
+await runCliProcess(commands);
