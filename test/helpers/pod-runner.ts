@@ -286,7 +286,7 @@ export function runPod(network: PodNetwork, run: PodSpecRun, image: ImageConfig 
       env: containerEnv(container, run, image),
     });
     const stderr: string[] = [];
-    readline.createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+    readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
     const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
     return { name: container.name, child, stderr, exit };
   });

@@ -13,7 +13,7 @@ import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { MARKETFEED_API_VERSION, MARKETFEED_KIND, type MarketFeed } from '../../cdk8s/api/marketfeed-types.ts';
 import { desiredObjects, feedObjectNames } from '../../cdk8s/feed/desired-objects.ts';
 import { waitFor } from '../operator/helpers/wait.ts';
-import { PodNetwork, runPod, type ClusterObject, type PodTemplate, type RunningPod } from '../helpers/pod-runner.ts';
+import { PodNetwork, runPod, type PodTemplate, type RunningPod } from '../helpers/pod-runner.ts';
 
 const NAMESPACE = 'trading';
 const FEED = 'podspec';
@@ -66,9 +66,9 @@ describe('the synthesized feed pods run as their specs say', () => {
     const tcpTemplate = podTemplate(names.tcpConsumers);
     expect(feedTemplate.spec.containers.map((c) => c.name)).toEqual(['publisher', 'shm-reader']);
 
-    const feedPod = runPod(network, { name: `${names.feedDeployment}-0`, namespace: NAMESPACE, template: feedTemplate, objects: objects as ClusterObject[], pods });
+    const feedPod = runPod(network, { name: `${names.feedDeployment}-0`, namespace: NAMESPACE, template: feedTemplate, objects: objects, pods });
     pods.push(feedPod);
-    const tcpPod = runPod(network, { name: `${names.tcpConsumers}-0`, namespace: NAMESPACE, template: tcpTemplate, objects: objects as ClusterObject[], pods });
+    const tcpPod = runPod(network, { name: `${names.tcpConsumers}-0`, namespace: NAMESPACE, template: tcpTemplate, objects: objects, pods });
     pods.push(tcpPod);
 
     // Every probe of every container answers 200 on its declared path and port, as the kubelet sees it.

@@ -84,7 +84,7 @@ describe('Dockerfile', () => {
     const bin = fs.readFileSync(path.join(root, packageBin()), 'utf8');
     expect(bin).toContain(`'${path.posix.relative(path.posix.dirname(packageBin()), compiledPath('runtime/cli/marketfeed.ts'))}'`);
     expect(bin).toContain("'../../dist/bundle/marketfeed-operator.js'");
-    expect(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.build).toContain('operator/bundle/build-operator-bundle.ts');
+    expect((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build).toContain('operator/bundle/build-operator-bundle.ts');
   });
 
   // hadolint's rules that bear on this Dockerfile (its README lists them with their severities).
