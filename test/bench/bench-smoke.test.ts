@@ -33,7 +33,7 @@ const BENCHES: Record<string, Record<string, string[]>> = {
     'latency-100k-binary': TCP_BINARY_IMPLS,
     'latency-100k-ndjson': TCP_NDJSON_IMPLS,
   },
-  operator: { 'reconcile-200': ['marketfeed'] },
+  operator: { 'reconcile-200': ['marketfeed'], 'memory-200': ['bundled', 'unbundled'] },
   fix: {
     'new-order-single-parse': FIX_IMPLS,
     'new-order-single': FIX_IMPLS,
