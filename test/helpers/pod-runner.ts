@@ -14,9 +14,11 @@
 // - a Service's DNS names (<svc>, <svc>.<ns>, <svc>.<ns>.svc, <svc>.<ns>.svc.cluster.local)
 //   resolve, through the pod's /etc/hosts (`ip netns exec` binds /etc/netns/<ns>/hosts over
 //   it), to the address of the pod its selector picks; its port must equal its targetPort;
-// - an emptyDir volume is a temporary directory of the pod, bind-mounted at the container's
-//   mountPath (in the container's own mount namespace, which `ip netns exec` creates).
-// Needs root, `ip` (iproute2) and `mount`, as the tests and CI run here. Generic over pod
+// - an emptyDir volume is a temporary directory of the pod (group fsGroup, setgid, as the
+//   kubelet makes it), bind-mounted at the container's mountPath in the container's own mount
+//   namespace (which `ip netns exec` creates); readOnlyRootFilesystem remounts / read-only
+//   there, and the process runs as runAsUser/runAsGroup with fsGroup (setpriv), as in the pod.
+// Needs root, `ip` (iproute2), `mount` and `setpriv`, as the tests and CI run here. Generic over pod
 // templates: the feed pod, the TCP consumer pod, a relay DaemonSet's pod.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,8 +40,16 @@ export interface Probe {
   failureThreshold?: number;
 }
 
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  fsGroup?: number;
+  readOnlyRootFilesystem?: boolean;
+}
+
 export interface Container {
   name: string;
+  securityContext?: SecurityContext;
   command?: string[];
   args?: string[];
   env?: EnvVar[];
@@ -53,6 +63,7 @@ export interface Container {
 export interface PodTemplate {
   metadata?: { labels?: Record<string, string> };
   spec: {
+    securityContext?: SecurityContext;
     containers: Container[];
     volumes?: Array<{ name: string; emptyDir?: Record<string, unknown> }>;
     terminationGracePeriodSeconds?: number;
@@ -265,10 +276,14 @@ export function runPod(network: PodNetwork, run: PodSpecRun, image: ImageConfig 
   const { netns, address } = network.addPod();
   fs.mkdirSync(path.join('/etc/netns', netns), { recursive: true });
   fs.writeFileSync(path.join('/etc/netns', netns, 'hosts'), hostsFile(run, address));
+  const podSecurity = run.template.spec.securityContext ?? {};
   const volumes: Record<string, string> = {};
   for (const volume of run.template.spec.volumes ?? []) {
     if (volume.emptyDir === undefined) throw new Error(`pod ${run.name}: volume ${volume.name} is not an emptyDir`);
-    volumes[volume.name] = fs.mkdtempSync(path.join(os.tmpdir(), `pod-${run.name}-${volume.name}-`));
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), `pod-${run.name}-${volume.name}-`));
+    fs.chmodSync(directory, podSecurity.fsGroup === undefined ? 0o777 : 0o2777);
+    if (podSecurity.fsGroup !== undefined) fs.chownSync(directory, 0, podSecurity.fsGroup);
+    volumes[volume.name] = directory;
   }
   const workdir = image.workdir === '/app' ? ROOT : image.workdir;
   const containers = run.template.spec.containers.map((container): RunningContainer => {
@@ -277,11 +292,19 @@ export function runPod(network: PodNetwork, run: PodSpecRun, image: ImageConfig 
       if (source === undefined) throw new Error(`container ${container.name}: mounts volume ${mount.name}, which the pod does not have`);
       return [source, mount.mountPath];
     });
-    // sh binds each volume over its mountPath (this container's mount namespace), then execs
-    // the container's command: the process the runner signals is the container's own.
-    const script = 'while [ "$1" != "--" ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; cd "$0" && exec "$@"';
-    const command = [...(container.command ?? image.entrypoint), ...(container.args ?? [])];
-    const child = spawn('ip', ['netns', 'exec', netns, 'sh', '-c', script, workdir, ...mounts, '--', ...command], {
+    // sh binds each volume over its mountPath (this container's mount namespace), makes / read-only
+    // if asked, then execs the container's command: the process the runner signals is the container's own.
+    const security = { ...podSecurity, ...container.securityContext };
+    const script =
+      'while [ "$1" != "--" ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; ' +
+      'if [ "$1" = ro ]; then mount -o remount,bind,ro / || exit 126; fi; shift; cd "$0" && exec "$@"';
+    const user =
+      security.runAsUser === undefined
+        ? []
+        : ['setpriv', '--reuid', String(security.runAsUser), '--regid', String(security.runAsGroup ?? security.runAsUser), ...(podSecurity.fsGroup === undefined ? ['--clear-groups'] : ['--groups', String(podSecurity.fsGroup)]), '--'];
+    const command = [...user, ...(container.command ?? image.entrypoint), ...(container.args ?? [])];
+    const rootFs = security.readOnlyRootFilesystem === true ? 'ro' : 'rw';
+    const child = spawn('ip', ['netns', 'exec', netns, 'sh', '-c', script, workdir, ...mounts, '--', rootFs, ...command], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: containerEnv(container, run, image),
     });

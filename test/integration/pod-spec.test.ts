@@ -95,6 +95,8 @@ describe('the synthesized feed pods run as their specs say', () => {
     });
     const shm = feedPod.volumes.shm;
     expect(fs.readdirSync(shm)).toEqual([names.segment]);
+    // Written by the publisher as the pod's user, not as the test's root.
+    expect(fs.statSync(`${shm}/${names.segment}`).uid).toBe(feedTemplate.spec.securityContext?.runAsUser);
 
     // SIGTERM, as on pod deletion: each container exits 0 before the grace period would SIGKILL it.
     for (const pod of [tcpPod, feedPod]) {
