@@ -2,8 +2,9 @@
 # marketfeed image: the `marketfeed` CLI on Node 24, compiled to JavaScript (the operator as
 # one esbuild bundle), with the Node-API addon built for the image's own Node. One image for
 # every process: publisher and consumers (runtime/) and the operator (operator/, which
-# synthesizes feeds with the constructs in cdk8s/). Runs as a non-root user; /dev/shm is where segments live. Its reference
-# (repository and tag) is package.json's config.image at its version: see docs/operator.md.
+# synthesizes feeds with the constructs in cdk8s/). Runs as a non-root user; /dev/shm is where
+# segments live. Its reference (repository and tag) is package.json's config.image at its
+# version: see docs/operator.md.
 
 # Build stage. node:24-bookworm (not -slim) already has g++, make and python3 for node-gyp,
 # so nothing is installed with apt-get (nothing unpinned: hadolint DL3008).
