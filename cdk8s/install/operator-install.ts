@@ -78,6 +78,13 @@ export function operatorLeaseRules(): { apiGroups: string[]; resources: string[]
 /** V8 settings of the operator process (its memory is mostly @kubernetes/client-node's code). */
 export const OPERATOR_NODE_OPTIONS = '--max-semi-space-size=1 --max-old-space-size=128';
 
+/**
+ * The operator container's environment for memory. One malloc arena: V8's background threads
+ * (GC, compilation) otherwise each grow an arena of their own that stays resident (~10 MB of
+ * the operator's peak RSS with 200 feeds, bench/operator). The operator is not on a hot path.
+ */
+export const OPERATOR_MEMORY_ENV = { NODE_OPTIONS: OPERATOR_NODE_OPTIONS, MALLOC_ARENA_MAX: '1' } as const;
+
 export class OperatorInstall extends Construct {
   readonly deployment: kplus.Deployment;
 
@@ -147,7 +154,8 @@ export class OperatorInstall extends Construct {
           envVariables: {
             // A 1 MiB young generation and a capped old space: the operator's peak RSS with 200
             // feeds drops from ~350 MB to ~175 MB (bench/operator), at no measurable cost in time.
-            NODE_OPTIONS: kplus.EnvValue.fromValue(OPERATOR_NODE_OPTIONS),
+            NODE_OPTIONS: kplus.EnvValue.fromValue(OPERATOR_MEMORY_ENV.NODE_OPTIONS),
+            MALLOC_ARENA_MAX: kplus.EnvValue.fromValue(OPERATOR_MEMORY_ENV.MALLOC_ARENA_MAX),
             POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
             POD_NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
           },

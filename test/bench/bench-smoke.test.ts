@@ -35,7 +35,7 @@ const BENCHES: Record<string, Record<string, string[]>> = {
     'latency-100k-ndjson': TCP_NDJSON_IMPLS,
   },
   relay: { 'latency-100k': RELAY_IMPLS, throughput: RELAY_IMPLS },
-  operator: { 'reconcile-200': ['marketfeed'] },
+  operator: { 'converge-200': ['marketfeed'], idle: ['marketfeed'], 'restart-then-idle': ['marketfeed'], 'memory-200': ['bundled', 'unbundled'] },
   fix: {
     'new-order-single-parse': FIX_IMPLS,
     'new-order-single': FIX_IMPLS,

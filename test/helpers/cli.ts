@@ -34,9 +34,12 @@ export async function killLeftoverProcesses(): Promise<void> {
   await Promise.all(left.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('close', resolve)))));
 }
 
-/** detached: the CLI leads a process group of its own, so a test can signal the group as a terminal's Ctrl-C does. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { detached?: boolean } = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: options.detached ?? false });
+/**
+ * detached: the CLI leads a process group of its own, so a test can signal the group as a terminal's Ctrl-C does.
+ * script: another entry point of the CLI than the TypeScript sources (e.g. the operator's bundle).
+ */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { detached?: boolean; script?: string } = {}): CliRun {
+  const child = spawn(process.execPath, [options.script ?? CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: options.detached ?? false });
   running.add(child);
   child.once('close', () => running.delete(child));
   const stdout: string[] = [];
@@ -96,8 +99,8 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, opt
 }
 
 /** Runs the CLI to completion. */
-export async function runCliToEnd(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun & { code: number | null }> {
-  const run = runCli(args, env);
+export async function runCliToEnd(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { script?: string } = {}): Promise<CliRun & { code: number | null }> {
+  const run = runCli(args, env, options);
   const { code } = await run.exit;
   return { ...run, code };
 }

@@ -1,6 +1,6 @@
 // What a user of the published package does, with the tarball `npm pack` makes: install it
 // into an empty project and run `npx marketfeed --help`, `npx marketfeed publish --duration 1`
-// and `npx marketfeed operator --help`, then import the library and type-check an import of
+// and `npx marketfeed operator --help` (the operator's bundle), then import the library and type-check an import of
 // it. Under node_modules Node refuses to strip types, so this passes only if the package runs
 // compiled JavaScript and ships everything the CLI loads. Dependencies come from the npm
 // cache when it has them (--prefer-offline); the addon is built by the package's own
@@ -68,6 +68,7 @@ describe(`the packed ${packageJson.name} tarball installed into an empty project
   it('ships compiled JavaScript, not TypeScript sources, and the addon sources its install script builds', () => {
     expect(packedFiles).toContain('dist/runtime/cli/marketfeed.js');
     expect(packedFiles).toContain('dist/operator/run-operator.js');
+    expect(packedFiles).toContain('dist/bundle/marketfeed-operator.js');
     expect(packedFiles).toContain('binding.gyp');
     expect(packedFiles).toContain('runtime/native/marketfeed_native.c');
     expect(packedFiles.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
@@ -113,6 +114,17 @@ describe(`the packed ${packageJson.name} tarball installed into an empty project
     const result = await run('npx', ['marketfeed', 'operator', '--help'], project);
     expect(result.code, describeRun(result)).toBe(0);
     expect(result.stdout).toContain('Usage: npx marketfeed operator');
+  });
+
+  it('`npx marketfeed operator` runs the bundle: it answers with the compiled operator command gone', async () => {
+    const installed = path.join(project, 'node_modules', packageJson.name);
+    fs.rmSync(path.join(installed, 'dist', 'runtime', 'cli', 'commands', 'operator.js'));
+    const operator = await run('npx', ['marketfeed', 'operator', '--help'], project);
+    expect(operator.code, describeRun(operator)).toBe(0);
+    expect(operator.stdout).toContain('Usage: npx marketfeed operator');
+    // The compiled CLI, which every other command runs, no longer has it: the bundle answered.
+    const help = await run(process.execPath, [path.join(installed, 'dist', 'runtime', 'cli', 'marketfeed.js'), 'operator', '--help'], project);
+    expect(help.code, describeRun(help)).not.toBe(0);
   });
 
   it("the library's exports resolve: an import runs, and its types check", async () => {

@@ -38,6 +38,11 @@ function copyArguments(line: string): { sources: string[]; destination: string; 
   return { sources: paths.slice(0, -1), destination: paths.at(-1)!, from };
 }
 
+/** The `marketfeed` command of package.json's bin. */
+function packageBin(): string {
+  return (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.marketfeed;
+}
+
 /** Where `npm run build` (tsconfig.build.json) writes the JavaScript of a TypeScript source. */
 function compiledPath(source: string): string {
   const build = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: { outDir: string; rootDir: string } };
@@ -62,20 +67,24 @@ describe('Dockerfile', () => {
     expect(runs.some((line) => /npm run build\b/.test(line))).toBe(true);
   });
 
-  it('the run stage holds only what runs: package.json, production node_modules, the addon and dist/', () => {
+  it("the run stage holds only what runs: package.json, production node_modules, the addon, dist/ and package.json's bin", () => {
     const copies = lastStage.filter((line) => line.startsWith('COPY ')).map(copyArguments);
     for (const copy of copies) expect(copy.from, `run stage copies ${copy.sources.join(' ')} from the context`).toBe('build');
-    expect(copies.flatMap((copy) => copy.sources).sort()).toEqual(['/app/build/Release/marketfeed_native.node', '/app/dist', '/app/node_modules', '/app/package.json']);
+    expect(copies.flatMap((copy) => copy.sources).sort()).toEqual(['/app/build/Release/marketfeed_native.node', '/app/dist', '/app/node_modules', '/app/package.json', `/app/${packageBin()}`]);
     expect(buildStages.some((line) => /npm prune --omit=dev\b/.test(line))).toBe(true);
   });
 
-  it('runs the compiled CLI (what `npm run build` emits for runtime/cli/marketfeed.ts) as a non-root user', () => {
+  it("runs package.json's bin as `npx marketfeed` does, which in the image runs the compiled CLI and the operator's bundle, as a non-root user", () => {
     const user = lastStage.findLast((line) => line.startsWith('USER '));
     expect(user).toBeDefined();
     expect(user!.split(/\s+/)[1]).toMatch(/^[1-9]\d*:[1-9]\d*$/);
     const entrypoint = lastStage.find((line) => line.startsWith('ENTRYPOINT '));
-    expect(JSON.parse(entrypoint!.slice('ENTRYPOINT '.length))).toEqual(['node', compiledPath('runtime/cli/marketfeed.ts')]);
-    expect(fs.existsSync(path.join(root, 'runtime', 'cli', 'marketfeed.ts'))).toBe(true);
+    expect(JSON.parse(entrypoint!.slice('ENTRYPOINT '.length))).toEqual(['node', packageBin()]);
+    // The bin runs what `npm run build` emits: the compiled CLI, and for `operator` the bundle.
+    const bin = fs.readFileSync(path.join(root, packageBin()), 'utf8');
+    expect(bin).toContain(`'${path.posix.relative(path.posix.dirname(packageBin()), compiledPath('runtime/cli/marketfeed.ts'))}'`);
+    expect(bin).toContain("'../../dist/bundle/marketfeed-operator.js'");
+    expect((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build).toContain('operator/bundle/build-operator-bundle.ts');
   });
 
   // hadolint's rules that bear on this Dockerfile (its README lists them with their severities).

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { defaultIdentity, runOperator } from '../../../operator/run-operator.ts';
 import { DEFAULT_LEASE_NAME } from '../../../operator/manager.ts';
+import { limitJitTiers } from '../../../operator/memory-settings.ts';
 import { Service } from '../../service/service.ts';
 import { defineCommand } from '../command.ts';
 import { processOptions } from '../common-options.ts';
@@ -68,6 +69,7 @@ export const operatorCommand = defineCommand({
     'stop-with-parent': processOptions['stop-with-parent'],
   },
   async run(options) {
+    limitJitTiers();
     const { kubeConfig, source } = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
     const service = await Service.start({
       role: 'operator',

@@ -1,0 +1,40 @@
+// `npm run build` step (after tsc): bundles operator/main.ts with everything it imports,
+// node_modules included, into one ES module for Node 24, minified and tree-shaken. Node
+// builtins stay imports; the CommonJS dependencies inside the bundle get a `require` made
+// with createRequire, which ES modules lack. The bundle must sit two directories below the
+// package root (dist/bundle/): the modules it inlines find package.json and the native addon
+// by walking up from import.meta.url, as they do from cdk8s/api/ and runtime/native/.
+import path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const OPERATOR_ENTRY = path.join(ROOT, 'operator', 'main.ts');
+export const OPERATOR_BUNDLE = path.join(ROOT, 'dist', 'bundle', 'marketfeed-operator.js');
+
+const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** Writes the bundle; returns esbuild's metafile (what each input contributed, in bytes). */
+export async function buildOperatorBundle(outfile: string = OPERATOR_BUNDLE): Promise<Metafile> {
+  const result = await build({
+    entryPoints: [OPERATOR_ENTRY],
+    outfile,
+    bundle: true,
+    minify: true,
+    treeShaking: true,
+    // Class names stay: logs and fatal lines name an error by its class (KubeConfigNotFoundError).
+    keepNames: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    banner: { js: REQUIRE_SHIM },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return result.metafile;
+}
+
+if (import.meta.main) {
+  const metafile = await buildOperatorBundle();
+  const output = metafile.outputs[path.relative(process.cwd(), OPERATOR_BUNDLE)] as Metafile['outputs'][string] | undefined;
+  process.stdout.write(`${path.relative(process.cwd(), OPERATOR_BUNDLE)}${output === undefined ? '' : `: ${(output.bytes / 1024 / 1024).toFixed(1)} MB`}\n`);
+}
