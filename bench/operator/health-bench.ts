@@ -6,32 +6,26 @@
 // Healthy, every status write and Event in a window is counted, per feed and refresh
 // interval (the budget: at most one, i.e. one a minute per feed at the default 60 s).
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MarketFeedStatus } from '../../cdk8s/api/marketfeed-types.ts';
 import { OPERATOR_NODE_OPTIONS } from '../../cdk8s/install/operator-install.ts';
-import { startTestApiServer } from '../../test/kube/test-api-server.ts';
 import { FakeFeedPods, restlessEndpoint } from '../../test/operator/health/fake-feed-pods.ts';
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
+import { BENCH_NAMESPACE, OPERATOR_CLI, startBenchApiServer } from './bench-api-server.ts';
 import { cleanupOnSignal } from '../lib/signal-cleanup.ts';
 import { atLeast, atMost } from '../lib/targets.ts';
 
 const FEEDS = 200;
-const NAMESPACE = 'bench';
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'runtime', 'cli', 'marketfeed.ts');
+const NAMESPACE = BENCH_NAMESPACE;
+const CLI = OPERATOR_CLI;
 const SCRAPE_INTERVAL_S = 1;
 const REFRESH_S = 5;
 const HEALTHY_LIMIT_MS = 180_000;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const windowS = options.quick ? 12 : 60;
-  const server = await startTestApiServer({ namespaces: ['default', NAMESPACE] });
+  const api = await startBenchApiServer('marketfeed-health-bench-');
+  const { server, kubeconfig } = api;
   const pods = new FakeFeedPods(server);
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'marketfeed-health-bench-'));
-  const kubeconfig = path.join(directory, 'kubeconfig');
-  fs.writeFileSync(kubeconfig, server.kubeConfig().exportConfig());
   const rows: ResultRow[] = [];
   const errors: string[] = [];
   const names = Array.from({ length: FEEDS }, (_, index) => `feed-${String(index).padStart(3, '0')}`);
@@ -80,9 +74,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     operator.kill('SIGTERM');
     if (operator.exitCode === null && operator.signalCode === null) await new Promise((resolve) => operator.once('exit', resolve));
     unregister();
-    await server.close();
+    await api.close();
     await pods.close();
-    fs.rmSync(directory, { recursive: true, force: true });
   }
   const row = rows[0] as ResultRow | undefined;
   const figure = (key: string): number | undefined => (typeof row?.[key] === 'number' ? row[key] : undefined);

@@ -6,13 +6,10 @@
 // 60 s, the operator is restarted, nothing changes for 60 s; every API write and Event in
 // each phase is counted from the server's request log (the target after convergence: none).
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OPERATOR_NODE_OPTIONS } from '../../cdk8s/install/operator-install.ts';
-import { startTestApiServer, type TestApiServer } from '../../test/kube/test-api-server.ts';
+import type { TestApiServer } from '../../test/kube/test-api-server.ts';
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
+import { BENCH_NAMESPACE, OPERATOR_CLI, startBenchApiServer } from './bench-api-server.ts';
 import { cleanupOnSignal } from '../lib/signal-cleanup.ts';
 import { atLeast, atMost } from '../lib/targets.ts';
 import { freePort } from '../../test/helpers/ports.ts';
@@ -22,8 +19,8 @@ import { reconcilesDone, writesSince, type PhaseWrites } from './write-phases.ts
 import { measureOperatorMemory } from './operator-memory.ts';
 
 const FEEDS = 200;
-const NAMESPACE = 'bench';
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'runtime', 'cli', 'marketfeed.ts');
+const NAMESPACE = BENCH_NAMESPACE;
+const CLI = OPERATOR_CLI;
 const RECONCILE_LIMIT_MS = 120_000;
 /** The idle window starts once the operator has made no write for this long (e.g. the last Ready Events). */
 const SETTLE_MS = 1000;
@@ -32,10 +29,8 @@ const POLL_MS = 200;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const idleS = options.quick ? 5 : 60;
-  const server = await startTestApiServer({ namespaces: ['default', NAMESPACE] });
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'marketfeed-operator-bench-'));
-  const kubeconfig = path.join(directory, 'kubeconfig');
-  fs.writeFileSync(kubeconfig, server.kubeConfig().exportConfig());
+  const api = await startBenchApiServer('marketfeed-operator-bench-');
+  const { server, kubeconfig } = api;
   const metricsPort = await freePort();
   const startOperator = (): ChildProcess =>
     spawn(process.execPath, [CLI, 'operator', '--kubeconfig', kubeconfig, '--metrics-port', String(metricsPort), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: process.env.OPERATOR_NODE_OPTIONS ?? OPERATOR_NODE_OPTIONS } });
@@ -88,8 +83,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     operator.kill('SIGTERM');
     await exited(operator);
     unregister();
-    await server.close();
-    fs.rmSync(directory, { recursive: true, force: true });
+    await api.close();
   }
   // Peak RSS, bundled entry beside unbundled: operators of their own, after this one stopped.
   const memory = await measureOperatorMemory(FEEDS);
