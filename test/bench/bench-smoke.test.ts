@@ -36,6 +36,7 @@ const BENCHES: Record<string, Record<string, string[]>> = {
   },
   relay: { 'latency-100k': RELAY_IMPLS, throughput: RELAY_IMPLS },
   operator: { 'converge-200': ['marketfeed'], idle: ['marketfeed'], 'restart-then-idle': ['marketfeed'], 'memory-200': ['bundled', 'unbundled'] },
+  'operator-health': { 'health-200': ['marketfeed'] },
   fix: {
     'new-order-single-parse': FIX_IMPLS,
     'new-order-single': FIX_IMPLS,
