@@ -17,7 +17,11 @@
 // - an emptyDir volume is a temporary directory of the pod (group fsGroup, setgid, as the
 //   kubelet makes it), bind-mounted at the container's mountPath in the container's own mount
 //   namespace (which `ip netns exec` creates); readOnlyRootFilesystem remounts / read-only
-//   there, and the process runs as runAsUser/runAsGroup with fsGroup (setpriv), as in the pod.
+//   there, and the process runs as runAsUser/runAsGroup with fsGroup (setpriv), as in the pod;
+// - a hostPath volume is a directory of the node (the PodNetwork): one temporary directory per
+//   path, shared by every pod of the network that mounts it, world-writable and sticky like
+//   /dev/shm and /tmp, outliving the pods, removed with the network; `spec.nodeName` (fieldRef)
+//   is the network's node name.
 // Needs root, `ip` (iproute2), `mount` and `setpriv`, as the tests and CI run here. Generic over pod
 // templates: the feed pod, the TCP consumer pod, a relay DaemonSet's pod.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -65,7 +69,7 @@ export interface PodTemplate {
   spec: {
     securityContext?: SecurityContext;
     containers: Container[];
-    volumes?: Array<{ name: string; emptyDir?: Record<string, unknown> }>;
+    volumes?: Array<{ name: string; emptyDir?: Record<string, unknown>; hostPath?: { path: string; type?: string } }>;
     terminationGracePeriodSeconds?: number;
   };
 }
@@ -114,8 +118,11 @@ function ip(...args: string[]): void {
  */
 export class PodNetwork {
   readonly subnet: number;
+  /** The node the pods run on: what `spec.nodeName` resolves to. */
+  readonly nodeName = 'node-0';
   private readonly id: string;
   private readonly namespaces: string[] = [];
+  private readonly hostPaths = new Map<string, string>();
   private pods = 0;
 
   private constructor(subnet: number, id: string) {
@@ -157,7 +164,19 @@ export class PodNetwork {
     return { netns, address };
   }
 
+  /** The node's directory at `hostPath` (a hostPath volume's source): one per path, made on first use. */
+  hostDirectory(hostPath: string): string {
+    let directory = this.hostPaths.get(hostPath);
+    if (directory === undefined) {
+      directory = fs.mkdtempSync(path.join(os.tmpdir(), `node-${hostPath.replaceAll('/', '_')}-`));
+      fs.chmodSync(directory, 0o1777);
+      this.hostPaths.set(hostPath, directory);
+    }
+    return directory;
+  }
+
   close(): void {
+    for (const directory of this.hostPaths.values()) fs.rmSync(directory, { recursive: true, force: true });
     for (const netns of this.namespaces.reverse()) {
       try {
         ip('netns', 'del', netns);
@@ -190,7 +209,7 @@ export interface RunningPod {
   readonly address: string;
   readonly template: PodTemplate;
   readonly containers: RunningContainer[];
-  /** The emptyDir volumes' directories, by volume name. */
+  /** The volumes' directories (emptyDir: the pod's; hostPath: the node's), by volume name. */
   readonly volumes: Record<string, string>;
   /** The kubelet's HTTP GET of a container's probe: the status code, 0 when nothing answered. */
   probe(container: string, kind: 'liveness' | 'readiness'): Promise<number>;
@@ -198,7 +217,7 @@ export interface RunningPod {
   get(port: number, urlPath: string): Promise<{ status: number; text: string }>;
   /** SIGTERM to every container, as the kubelet does on deletion; resolves with each one's exit. */
   terminate(): Promise<Array<{ container: string; code: number | null; signal: NodeJS.Signals | null }>>;
-  /** SIGKILL to whatever still runs, and the volumes removed. */
+  /** SIGKILL to whatever still runs, and the emptyDir volumes removed (hostPath ones are the node's). */
   destroy(): Promise<void>;
 }
 
@@ -213,7 +232,7 @@ export interface PodSpecRun {
 }
 
 /** The environment a container gets: the image's ENV, envFrom ConfigMaps, then env; and PATH. */
-function containerEnv(container: Container, run: PodSpecRun, image: ImageConfig): Record<string, string> {
+function containerEnv(container: Container, run: PodSpecRun, image: ImageConfig, nodeName: string): Record<string, string> {
   const env: Record<string, string> = { PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOSTNAME: run.name, ...image.env };
   for (const source of container.envFrom ?? []) {
     const name = source.configMapRef?.name;
@@ -222,7 +241,7 @@ function containerEnv(container: Container, run: PodSpecRun, image: ImageConfig)
     if (configMap === undefined) throw new Error(`container ${container.name}: envFrom names ConfigMap ${name}, which the objects do not hold`);
     Object.assign(env, configMap.data ?? {});
   }
-  const fields: Record<string, string> = { 'metadata.name': run.name, 'metadata.namespace': run.namespace };
+  const fields: Record<string, string> = { 'metadata.name': run.name, 'metadata.namespace': run.namespace, 'spec.nodeName': nodeName };
   for (const variable of container.env ?? []) {
     if (variable.value !== undefined) env[variable.name] = variable.value;
     else if (variable.valueFrom?.fieldRef !== undefined) {
@@ -278,12 +297,18 @@ export function runPod(network: PodNetwork, run: PodSpecRun, image: ImageConfig 
   fs.writeFileSync(path.join('/etc/netns', netns, 'hosts'), hostsFile(run, address));
   const podSecurity = run.template.spec.securityContext ?? {};
   const volumes: Record<string, string> = {};
+  const emptyDirs: string[] = [];
   for (const volume of run.template.spec.volumes ?? []) {
-    if (volume.emptyDir === undefined) throw new Error(`pod ${run.name}: volume ${volume.name} is not an emptyDir`);
+    if (volume.hostPath !== undefined) {
+      volumes[volume.name] = network.hostDirectory(volume.hostPath.path);
+      continue;
+    }
+    if (volume.emptyDir === undefined) throw new Error(`pod ${run.name}: volume ${volume.name} is neither an emptyDir nor a hostPath`);
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), `pod-${run.name}-${volume.name}-`));
     fs.chmodSync(directory, podSecurity.fsGroup === undefined ? 0o777 : 0o2777);
     if (podSecurity.fsGroup !== undefined) fs.chownSync(directory, 0, podSecurity.fsGroup);
     volumes[volume.name] = directory;
+    emptyDirs.push(directory);
   }
   const workdir = image.workdir === '/app' ? ROOT : image.workdir;
   const containers = run.template.spec.containers.map((container): RunningContainer => {
@@ -306,7 +331,7 @@ export function runPod(network: PodNetwork, run: PodSpecRun, image: ImageConfig 
     const rootFs = security.readOnlyRootFilesystem === true ? 'ro' : 'rw';
     const child = spawn('ip', ['netns', 'exec', netns, 'sh', '-c', script, workdir, ...mounts, '--', rootFs, ...command], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: containerEnv(container, run, image),
+      env: containerEnv(container, run, image, network.nodeName),
     });
     const stderr: string[] = [];
     readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
@@ -335,7 +360,7 @@ export function runPod(network: PodNetwork, run: PodSpecRun, image: ImageConfig 
     async destroy() {
       for (const container of containers) if (container.child.exitCode === null && container.child.signalCode === null) container.child.kill('SIGKILL');
       await Promise.all(containers.map((container) => container.exit));
-      for (const directory of Object.values(volumes)) fs.rmSync(directory, { recursive: true, force: true });
+      for (const directory of emptyDirs) fs.rmSync(directory, { recursive: true, force: true });
     },
   };
 }

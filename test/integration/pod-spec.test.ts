@@ -1,9 +1,11 @@
 // The pod specs the operator applies really run: the feed Deployment's pod (publisher + an
-// SHM consumer around the memory-backed /dev/shm) and the TCP consumer Deployment's pod, from
+// SHM consumer around the memory-backed /dev/shm), the TCP consumer Deployment's pod and the
+// relay DaemonSet's pod (spec.relays; the node's /dev/shm a hostPath), from
 // the same constructs the operator synthesizes (cdk8s/feed/), each container started as the
 // image would start it: its exact command, args and environment, in a pod network namespace
 // of its own, /dev/shm an emptyDir (test/helpers/pod-runner.ts says how each part maps).
-// Records flow from the publisher to every consumer, every probe answers on its declared
+// Records flow from the publisher to every consumer (and through the relay into the node's
+// /dev/shm, where an SHM consumer pod on the node reads them), every probe answers on its declared
 // path and port, and SIGTERM stops every container cleanly within the pod's
 // terminationGracePeriodSeconds, the segment removed. A flag, port or probe path that the
 // constructs and the CLI disagree on fails here.
@@ -12,26 +14,52 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { MARKETFEED_API_VERSION, MARKETFEED_KIND, type MarketFeed } from '../../cdk8s/api/marketfeed-types.ts';
 import { desiredObjects, feedObjectNames } from '../../cdk8s/feed/desired-objects.ts';
+import { relaySegmentName } from '../../cdk8s/feed/feed-names.ts';
 import { waitFor } from '../operator/helpers/wait.ts';
 import { PodNetwork, runPod, type PodTemplate, type RunningPod } from '../helpers/pod-runner.ts';
 
 const NAMESPACE = 'trading';
 const FEED = 'podspec';
-/** A slow rate and one SHM consumer and one TCP consumer replica: the pods as synthesized, not tuned. */
+/** A slow rate, one SHM consumer, one TCP consumer replica and relays: the pods as synthesized, not tuned. */
 const feed = {
   apiVersion: MARKETFEED_API_VERSION,
   kind: MARKETFEED_KIND,
   metadata: { name: FEED, namespace: NAMESPACE },
-  spec: { rate: 2000, instruments: { count: 10 }, shmConsumers: [{ name: 'reader' }], tcpConsumers: { replicas: 1, encoding: 'binary' } },
+  spec: { rate: 2000, instruments: { count: 10 }, shmConsumers: [{ name: 'reader' }], tcpConsumers: { replicas: 1, encoding: 'binary' }, relays: {} },
 } as unknown as MarketFeed;
 
 const objects = desiredObjects(feed);
 const names = feedObjectNames(FEED);
 
-function podTemplate(deployment: string): PodTemplate {
-  const object = objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === deployment);
-  if (object === undefined) throw new Error(`no Deployment ${deployment} in the synthesized objects`);
+function podTemplate(kind: 'Deployment' | 'DaemonSet', name: string): PodTemplate {
+  const object = objects.find((o: KubeObject) => o.kind === kind && o.metadata.name === name);
+  if (object === undefined) throw new Error(`no ${kind} ${name} in the synthesized objects`);
   return (object.spec as { template: PodTemplate }).template;
+}
+
+const RELAY_CONSUMER_PORT = 9102;
+/**
+ * A consumer pod on the relay's node, as the README tells users to write one: it mounts the
+ * node's /dev/shm (the same hostPath) and reads the relay's segment with the relay's group.
+ */
+function relayConsumerTemplate(relay: PodTemplate): PodTemplate {
+  const shmVolume = relay.spec.volumes?.find((volume) => volume.hostPath !== undefined);
+  if (shmVolume?.hostPath === undefined) throw new Error('the relay pod has no hostPath volume');
+  const group = relay.spec.securityContext?.runAsGroup;
+  return {
+    metadata: { labels: { app: 'relay-consumer' } },
+    spec: {
+      securityContext: { runAsUser: 1000, runAsGroup: group },
+      volumes: [{ name: 'node-shm', hostPath: shmVolume.hostPath }],
+      containers: [
+        {
+          name: 'reader',
+          args: ['consume', 'shm', '--feed', relaySegmentName(FEED, NAMESPACE), '--shm-dir', shmVolume.hostPath.path, '--metrics-port', String(RELAY_CONSUMER_PORT)],
+          volumeMounts: [{ name: 'node-shm', mountPath: shmVolume.hostPath.path }],
+        },
+      ],
+    },
+  };
 }
 
 let network: PodNetwork;
@@ -62,14 +90,17 @@ async function receivedRecords(pod: RunningPod, port: number): Promise<number> {
 
 describe('the synthesized feed pods run as their specs say', () => {
   it('records flow publisher → SHM and TCP consumers, probes answer, SIGTERM stops each cleanly', async () => {
-    const feedTemplate = podTemplate(names.feedDeployment);
-    const tcpTemplate = podTemplate(names.tcpConsumers);
+    const feedTemplate = podTemplate('Deployment', names.feedDeployment);
+    const tcpTemplate = podTemplate('Deployment', names.tcpConsumers);
+    const relayTemplate = podTemplate('DaemonSet', names.relayDaemonSet);
     expect(feedTemplate.spec.containers.map((c) => c.name)).toEqual(['publisher', 'shm-reader']);
 
     const feedPod = runPod(network, { name: `${names.feedDeployment}-0`, namespace: NAMESPACE, template: feedTemplate, objects: objects, pods });
     pods.push(feedPod);
     const tcpPod = runPod(network, { name: `${names.tcpConsumers}-0`, namespace: NAMESPACE, template: tcpTemplate, objects: objects, pods });
     pods.push(tcpPod);
+    const relayPod = runPod(network, { name: `${names.relayDaemonSet}-0`, namespace: NAMESPACE, template: relayTemplate, objects: objects, pods });
+    pods.push(relayPod);
 
     // Every probe of every container answers 200 on its declared path and port, as the kubelet sees it.
     for (const pod of pods) {
@@ -95,16 +126,31 @@ describe('the synthesized feed pods run as their specs say', () => {
     });
     const shm = feedPod.volumes.shm;
     expect(fs.readdirSync(shm)).toEqual([names.segment]);
+
+    // The relay (subscribed through the feed's Service name, hence ready) writes its segment in
+    // the node's /dev/shm, and a consumer pod on the node mounting it reads the records there.
+    const nodeShm = relayPod.volumes[relayTemplate.spec.volumes![0].name];
+    expect(fs.readdirSync(nodeShm)).toEqual([relaySegmentName(FEED, NAMESPACE)]);
+    const relayConsumerPod = runPod(network, { name: 'relay-consumer-0', namespace: NAMESPACE, template: relayConsumerTemplate(relayTemplate), objects: objects, pods });
+    pods.push(relayConsumerPod);
+    await waitFor(async () => (await receivedRecords(relayConsumerPod, RELAY_CONSUMER_PORT)) > 100 || stopped(relayConsumerPod), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: () => `records at the consumer behind the relay\n${containerLogs(relayPod)}\n${containerLogs(relayConsumerPod)}`,
+    });
+    expect(stopped(relayConsumerPod), containerLogs(relayConsumerPod)).toBe(false);
+    expect((await relayConsumerPod.terminate()).map((exit) => exit.code)).toEqual([0]);
     // Written by the publisher as the pod's user, not as the test's root.
     expect(fs.statSync(`${shm}/${names.segment}`).uid).toBe(feedTemplate.spec.securityContext?.runAsUser);
 
     // SIGTERM, as on pod deletion: each container exits 0 before the grace period would SIGKILL it.
-    for (const pod of [tcpPod, feedPod]) {
+    for (const pod of [relayPod, tcpPod, feedPod]) {
       const graceMs = (pod.template.spec.terminationGracePeriodSeconds ?? 30) * 1000;
       const deadline = new Promise<'grace period over'>((resolve) => setTimeout(() => resolve('grace period over'), graceMs).unref());
       const exits = await Promise.race([pod.terminate(), deadline]);
       expect(exits, containerLogs(pod)).toEqual(pod.template.spec.containers.map((c) => ({ container: c.name, code: 0, signal: null })));
     }
     expect(fs.readdirSync(shm)).toEqual([]);
+    expect(fs.readdirSync(nodeShm)).toEqual([]);
   }, 240_000);
 });
