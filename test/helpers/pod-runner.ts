@@ -317,10 +317,13 @@ export function runPod(network: PodNetwork, run: PodSpecRun, image: ImageConfig 
       if (source === undefined) throw new Error(`container ${container.name}: mounts volume ${mount.name}, which the pod does not have`);
       return [source, mount.mountPath];
     });
-    // sh binds each volume over its mountPath (this container's mount namespace), makes / read-only
+    // sh gives the container a /dev/shm of its own (a 64 MiB tmpfs, as a container runtime does: a
+    // segment written where no volume is mounted stays in the container, not on the machine), binds
+    // each volume over its mountPath (this container's mount namespace), makes / read-only
     // if asked, then execs the container's command: the process the runner signals is the container's own.
     const security = { ...podSecurity, ...container.securityContext };
     const script =
+      'mount -t tmpfs -o mode=1777,size=64m shm /dev/shm || exit 126; ' +
       'while [ "$1" != "--" ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; ' +
       'if [ "$1" = ro ]; then mount -o remount,bind,ro / || exit 126; fi; shift; cd "$0" && exec "$@"';
     const user =

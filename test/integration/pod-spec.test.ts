@@ -131,6 +131,7 @@ describe('the synthesized feed pods run as their specs say', () => {
     // the node's /dev/shm, and a consumer pod on the node mounting it reads the records there.
     const nodeShm = relayPod.volumes[relayTemplate.spec.volumes![0].name];
     expect(fs.readdirSync(nodeShm)).toEqual([relaySegmentName(FEED, NAMESPACE)]);
+    expect(fs.statSync(`${nodeShm}/${relaySegmentName(FEED, NAMESPACE)}`).uid).toBe(relayTemplate.spec.securityContext?.runAsUser);
     const relayConsumerPod = runPod(network, { name: 'relay-consumer-0', namespace: NAMESPACE, template: relayConsumerTemplate(relayTemplate), objects: objects, pods });
     pods.push(relayConsumerPod);
     await waitFor(async () => (await receivedRecords(relayConsumerPod, RELAY_CONSUMER_PORT)) > 100 || stopped(relayConsumerPod), {
