@@ -84,6 +84,8 @@ export const PRINTER_COLUMNS = [
   { name: 'SHM consumers', type: 'integer', jsonPath: '.status.readyShmConsumers', description: 'SHM consumers ready' },
   { name: 'TCP replicas', type: 'integer', jsonPath: '.spec.tcpConsumers.replicas', description: 'TCP consumer replicas asked for' },
   ...HEALTH_PRINTER_COLUMNS,
+  { name: 'Relays ready', type: 'integer', jsonPath: '.status.relaysReady', description: 'relay pods ready (of .status.relaysDesired); empty without spec.relays', priority: 1 },
+  { name: 'Relays', type: 'integer', jsonPath: '.status.relaysDesired', description: 'nodes that should run a relay; empty without spec.relays', priority: 1 },
   { name: 'Rollout', type: 'string', jsonPath: '.status.rollout.phase', description: 'Progressing, Complete, RolledBack, Failed or Suspended', priority: 1 },
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
 ];

@@ -238,6 +238,12 @@ export const MarketFeedStatusSchema = Type.Object(
     readyTcpConsumers: Type.Optional(Type.Integer({ minimum: 0 })),
     tcpConsumerReplicas: Type.Optional(Type.Integer({ minimum: 0, description: 'TCP consumer pods that exist (scale status)' })),
     selector: Type.Optional(Type.String({ maxLength: 4096, description: 'label selector of the TCP consumer pods (scale status)' })),
+    relaysDesired: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 100000, description: 'nodes that should run a relay (the relay DaemonSet\'s desiredNumberScheduled); absent without spec.relays' }),
+    ),
+    relaysReady: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 100000, description: 'relay pods ready (the relay DaemonSet\'s numberReady); absent without spec.relays' }),
+    ),
     health: Type.Optional(FeedHealthSchema),
     rollout: Type.Optional(RolloutStatusSchema),
   },

@@ -26,6 +26,7 @@ export const OWNED_TYPES: readonly ResourceType[] = OWNED_KINDS.map((owned) => (
 }));
 
 export const DEPLOYMENT: ResourceType = OWNED_TYPES.find((type) => type.kind === 'Deployment')!;
+export const DAEMONSET: ResourceType = OWNED_TYPES.find((type) => type.kind === 'DaemonSet')!;
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;

@@ -39,12 +39,30 @@ export function deploymentCounts(deployment: KubeObject | undefined): Deployment
   };
 }
 
+interface DaemonSetStatus {
+  desiredNumberScheduled?: number;
+  numberReady?: number;
+}
+
+export interface RelayCounts {
+  desired: number;
+  ready: number;
+}
+
+/** The relay DaemonSet's counts (0/0 until it exists and the DaemonSet controller reports). */
+export function relayCounts(daemonSet: KubeObject | undefined): RelayCounts {
+  const status = (daemonSet?.status ?? {}) as DaemonSetStatus;
+  return { desired: status.desiredNumberScheduled ?? 0, ready: status.numberReady ?? 0 };
+}
+
 export interface StatusInputs {
   feed: MarketFeed;
   /** The defaulted, valid spec. */
   spec: MarketFeedSpec;
   feedDeployment: KubeObject | undefined;
   tcpDeployment: KubeObject | undefined;
+  /** The relay DaemonSet (only read when spec.relays is set). */
+  relayDaemonSet?: KubeObject | undefined;
   problem: Problem | undefined;
   /** metav1.Time for conditions that flip now. */
   now: string;
@@ -64,7 +82,11 @@ export function feedStatus(inputs: StatusInputs): MarketFeedStatus {
   const feedReady = !spec.paused && inputs.feedDeployment !== undefined && feedPod.observed && feedPod.ready >= 1;
   const tcpWanted = spec.paused ? 0 : spec.tcpConsumers.replicas;
   const tcpReady = tcpWanted === 0 || (inputs.tcpDeployment !== undefined && tcp.observed && tcp.ready >= tcpWanted);
-  const counts = `feed pod ${feedReady ? 'ready' : 'not ready'}, ${tcp.ready}/${tcpWanted} TCP consumers ready`;
+  const relays = spec.relays === undefined ? undefined : relayCounts(inputs.relayDaemonSet);
+  // Relays only widen the feed to more nodes: the feed serves (TCP and local SHM) without
+  // them, so relays not ready are named in the Ready message but never make Ready False.
+  const relaysNote = relays !== undefined && relays.ready < relays.desired ? `, ${relays.ready}/${relays.desired} relays ready` : '';
+  const counts = `feed pod ${feedReady ? 'ready' : 'not ready'}, ${tcp.ready}/${tcpWanted} TCP consumers ready${relaysNote}`;
   const updates: ConditionUpdate[] = spec.paused
     ? [
         { type: 'Ready', status: 'False', reason: 'Paused', message: 'paused: the feed pod and the TCP consumers are scaled to zero' },
@@ -91,6 +113,7 @@ export function feedStatus(inputs: StatusInputs): MarketFeedStatus {
     readyTcpConsumers: tcp.ready,
     tcpConsumerReplicas: tcp.replicas,
     selector: tcpConsumerSelector(feed.metadata.name),
+    ...(relays === undefined ? {} : { relaysDesired: relays.desired, relaysReady: relays.ready }),
     // The health loop's numbers (operator/health): kept as they are, never rewritten here.
     ...(feed.status?.health === undefined ? {} : { health: feed.status.health }),
   };

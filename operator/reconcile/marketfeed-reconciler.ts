@@ -20,7 +20,7 @@ import { parseFeedKey, type OperatorCache } from '../cache/operator-cache.ts';
 import type { EventRecorder } from '../events/event-recorder.ts';
 import { ApiError, type KubeClient } from '../kube/kube-client.ts';
 import { FeedRollouts, withRolloutStatus } from '../rollout/feed-rollouts.ts';
-import { apiVersionOf, DEPLOYMENT, MARKETFEED, OWNED_TYPES, ownedTypeOf, type ResourceType } from '../kube/resource-types.ts';
+import { apiVersionOf, DAEMONSET, DEPLOYMENT, MARKETFEED, OWNED_TYPES, ownedTypeOf, type ResourceType } from '../kube/resource-types.ts';
 import { becameStatus, findCondition, kubeTime } from './conditions.ts';
 import { needsApply, withAppliedHash } from './drift.ts';
 import { feedStatus, invalidSpecStatus, sameStatus, type Problem } from './feed-status.ts';
@@ -184,6 +184,7 @@ export class MarketFeedReconciler {
       spec: withDefaults(feed.spec),
       feedDeployment: this.cache.ownedObject(DEPLOYMENT, namespace, names.feedDeployment),
       tcpDeployment: this.cache.ownedObject(DEPLOYMENT, namespace, names.tcpConsumers),
+      relayDaemonSet: this.cache.ownedObject(DAEMONSET, namespace, names.relayDaemonSet),
       problem,
       now: this.now(),
     });

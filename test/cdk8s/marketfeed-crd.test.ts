@@ -92,10 +92,17 @@ describe('marketFeedCrd', () => {
       'Gaps/min',
       'TCP subs',
       'Scraped',
+      'Relays ready',
+      'Relays',
       'Rollout',
       'Age',
     ]);
     expect(version.additionalPrinterColumns[0]?.jsonPath).toBe('.status.conditions[?(@.type=="Ready")].status');
+    // Relay counts only with -o wide: most feeds have no relays.
+    expect(version.additionalPrinterColumns.filter((column) => column.name.startsWith('Relays'))).toEqual([
+      expect.objectContaining({ jsonPath: '.status.relaysReady', priority: 1 }),
+      expect.objectContaining({ jsonPath: '.status.relaysDesired', priority: 1 }),
+    ]);
   });
 
   it('defaults an empty spec (as the API server would) to what withDefaults gives', () => {

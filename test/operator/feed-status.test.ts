@@ -57,4 +57,26 @@ describe('feedStatus', () => {
     expect(condition(invalid, 'Degraded')).toMatchObject({ status: 'True', reason: 'InvalidSpec', lastTransitionTime: 't' });
     expect(condition(invalid, 'Ready')).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
   });
+  it('reports relay readiness from the relay DaemonSet, absent without spec.relays, and never makes Ready False for relays', () => {
+    const ready = { feedDeployment: deployment(1, { replicas: 1, readyReplicas: 1 }), tcpDeployment: deployment(1, { replicas: 1, readyReplicas: 1 }), problem: undefined };
+    const daemonSet = (status: Record<string, number> | undefined): KubeObject => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'q-relay', generation: 1 }, ...(status === undefined ? {} : { status }) });
+    const plain = feed({});
+    const without = feedStatus({ ...ready, feed: plain, spec: plain.spec, now: 't', relayDaemonSet: daemonSet({ desiredNumberScheduled: 3, numberReady: 3 }) });
+    expect(without).not.toHaveProperty('relaysDesired');
+    expect(without).not.toHaveProperty('relaysReady');
+
+    const f = feed({ relays: {} });
+    const partial = feedStatus({ ...ready, feed: f, spec: f.spec, now: 't', relayDaemonSet: daemonSet({ desiredNumberScheduled: 3, numberReady: 1 }) });
+    expect(partial).toMatchObject({ relaysDesired: 3, relaysReady: 1 });
+    expect(condition(partial, 'Ready')).toMatchObject({ status: 'True', reason: 'Available', message: 'feed pod ready, 1/1 TCP consumers ready, 1/3 relays ready' });
+
+    const notYet = feedStatus({ ...ready, feed: f, spec: f.spec, now: 't', relayDaemonSet: undefined });
+    expect(notYet).toMatchObject({ relaysDesired: 0, relaysReady: 0 });
+
+    const all = feedStatus({ ...ready, feed: { ...f, status: partial }, spec: f.spec, now: 't2', relayDaemonSet: daemonSet({ desiredNumberScheduled: 3, numberReady: 3 }) });
+    expect(all).toMatchObject({ relaysDesired: 3, relaysReady: 3 });
+    expect(condition(all, 'Ready')).toMatchObject({ status: 'True', message: 'feed pod ready, 1/1 TCP consumers ready' });
+    const again = feedStatus({ ...ready, feed: { ...f, status: all }, spec: f.spec, now: 't3', relayDaemonSet: daemonSet({ desiredNumberScheduled: 3, numberReady: 3 }) });
+    expect(sameStatus(again, all)).toBe(true);
+  });
 });

@@ -53,6 +53,24 @@ describe('MarketFeed spec.relays', () => {
     });
   });
 
+  it('shows the relay DaemonSet\'s readiness in the feed status and the Ready message, without making the feed not Ready', async () => {
+    await harness.startReplica();
+    harness.createFeed('delta', { relays: {} });
+    await waitFor(() => relayDaemonSet('delta') !== undefined, { what: 'the relay DaemonSet' });
+    harness.markReady('delta');
+    await harness.waitForCondition('delta', 'Ready', 'True');
+    const name = harness.names('delta').relayDaemonSet;
+    harness.server.store.patchStatus('apps/v1', 'DaemonSet', NAMESPACE, name, { desiredNumberScheduled: 3, numberReady: 1 });
+    await waitFor(() => harness.status('delta')?.relaysReady === 1 && harness.status('delta')?.relaysDesired === 3, { what: 'relays 1/3 in the status' });
+    expect(harness.condition('delta', 'Ready')?.status).toBe('True');
+    expect(harness.condition('delta', 'Ready')?.message).toContain('1/3 relays ready');
+
+    harness.server.store.patchStatus('apps/v1', 'DaemonSet', NAMESPACE, name, { desiredNumberScheduled: 3, numberReady: 3 });
+    await waitFor(() => harness.status('delta')?.relaysReady === 3, { what: 'relays 3/3 in the status' });
+    expect(harness.condition('delta', 'Ready')?.status).toBe('True');
+    expect(harness.condition('delta', 'Ready')?.message).not.toContain('relays');
+  });
+
   it('reports relays that cannot hold the ring as Degraded and applies no DaemonSet', async () => {
     await harness.startReplica();
     harness.createFeed('gamma', { relays: { resources: { memoryMi: 32 } } });
