@@ -180,10 +180,10 @@ describe('revision readiness (kubectl rollout status)', () => {
 
   it('a revision is good when every Deployment is rolled out', () => {
     const objects = desiredObjects(feed({}));
-    const ready = judgeRevision(objects, (object) => ({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } }), []);
+    const ready = judgeRevision(objects, (object) => ({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } }));
     expect(ready).toEqual({ signals: { ready: true, conditions: [] }, waiting: '' });
     expect(isRevisionGood(ready.signals)).toBe(true);
-    const notReady = judgeRevision(objects, () => undefined, undefined);
+    const notReady = judgeRevision(objects, () => undefined);
     expect(isRevisionGood(notReady.signals)).toBe(false);
     expect(notReady.waiting).toBe('Deployment x-feed does not exist yet; Deployment x-tcp-consumers does not exist yet');
   });
