@@ -282,7 +282,7 @@ async function withFeedPods(gate: (image: string) => boolean = () => true): Prom
 describe('rollout judged on live health', () => {
   it('a new revision that is ready but outside spec.slo is rolled back at the deadline, and the condition and Event say which objective it broke', async () => {
     await withFeedPods();
-    harness.createFeed('slow', { rollout: { progressDeadlineSeconds: 2 }, slo: { maxP99Micros: 100 } });
+    harness.createFeed('slow', { rollout: { progressDeadlineSeconds: 3 }, slo: { maxP99Micros: 100 } });
     const good = await waitForPhase('slow', 'Complete');
     harness.updateSpec('slow', (spec) => (spec.image = SLOW_IMAGE));
     await waitFor(() => runs('slow', SLOW_IMAGE), { what: 'the slow image applied' });
@@ -291,7 +291,7 @@ describe('rollout judged on live health', () => {
     expect(rolledBack.lastGoodRevision).toBe(good.revision);
     const condition = harness.condition('slow', 'RolledBack');
     expect(condition).toMatchObject({ status: 'True', reason: 'ProgressDeadlineExceeded' });
-    expect(condition?.message).toMatch(/was not ready and healthy within 2s \(ready, but unhealthy: outside spec\.slo: p99 latency \d+ µs > 100 µs\); restored revision /);
+    expect(condition?.message).toMatch(/was not ready and healthy within 3s \(ready, but unhealthy: outside spec\.slo: p99 latency \d+ µs > 100 µs\); restored revision /);
     await waitFor(() => events('RolledBack').length === 1, { what: 'a RolledBack event' });
     expect(events('RolledBack')[0]).toMatchObject({ type: 'Warning', message: condition?.message });
     await waitFor(() => runs('slow', DEFAULT_IMAGE), { what: 'the good images restored' });

@@ -146,8 +146,8 @@ interface TemplateShape {
  * A kubelet for the pods of the feeds' Deployments: every Deployment in the store gets
  * spec.replicas pods of its current pod template (labels from the template, one metrics server
  * per container answering as `answers` says, Ready unless an image is `:bad`); pods of an
- * earlier template are deleted (their servers keep answering until close(), like a pod that
- * is slow to stop). Pods are named `<deployment>-<hash of the template>-<n>`.
+ * earlier template are deleted once the new ones run (their servers keep answering until
+ * close(), like a pod that is slow to stop). Pods are named `<deployment>-<hash of the template>-<n>`.
  */
 export class DeploymentPods {
   private readonly server: TestApiServer;
@@ -190,12 +190,8 @@ export class DeploymentPods {
       const key = `${namespace}/${name}`;
       const running = this.running.get(key) ?? new Set<string>();
       this.running.set(key, running);
-      for (const pod of [...running]) {
-        if (wanted.includes(pod)) continue;
-        this.server.store.delete('v1', 'Pod', namespace, pod);
-        running.delete(pod);
-      }
       const containers = template.spec?.containers ?? [];
+      // New pods first, then the old ones go: the feed never has no pod in between.
       for (const pod of wanted) {
         if (running.has(pod)) continue;
         await this.pods.addPod({
@@ -207,6 +203,11 @@ export class DeploymentPods {
           containers: containers.map((container) => ({ name: container.name, image: container.image, answer: this.answers(container.image, container.name) })),
         });
         running.add(pod);
+      }
+      for (const pod of [...running]) {
+        if (wanted.includes(pod)) continue;
+        this.server.store.delete('v1', 'Pod', namespace, pod);
+        running.delete(pod);
       }
     }
   }
