@@ -109,6 +109,8 @@ export class Manager {
       requeueAfter: (key, delayMs) => this.queue?.addAfter(key, delayMs),
       onRolloutEvent: (reason) => this.metrics.rolloutEvents.inc({ reason }),
       ...(options.operatorNamespace === undefined ? {} : { operatorNamespace: options.operatorNamespace }),
+      // With live health on, a revision is good only once its own pods are healthy.
+      ...(options.health === false ? {} : { revisionHealth: (key, pods, slo) => this.health!.revisionHealth(key, pods, slo) }),
     });
     if (options.health !== false) {
       const onWatchRestart = (kind: string) => this.metrics.watchRestarts.inc({ kind });
@@ -121,6 +123,7 @@ export class Manager {
         logger: this.logger.child({ loop: 'health' }),
         settings: { ...DEFAULT_HEALTH_SETTINGS, ...options.health },
         onScrape: (result) => this.metrics.healthScrapes.inc({ result }),
+        onRolloutWaiting: (key) => this.queue?.add(key),
       });
     }
     if (options.leaderElection !== undefined) {

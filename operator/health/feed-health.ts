@@ -23,6 +23,8 @@ export interface FeedMeasurement {
   failures: ScrapeFailure[];
   /** Endpoints that answered with publisher metrics. */
   publishers: number;
+  /** Endpoints that answered and have an earlier reading: measured over an interval. */
+  intervalEndpoints: number;
   /** Undefined until an endpoint has been read twice (rates need an interval). */
   recordsPerSecond?: number;
   p99Micros?: number;
@@ -37,7 +39,7 @@ function add(total: number | undefined, value: number | undefined): number | und
 
 /** The feed's numbers from this round's outcomes and the previous readings of the same endpoints. */
 export function measureFeed(previous: ReadonlyMap<string, EndpointSnapshot>, outcomes: readonly EndpointOutcome[]): FeedMeasurement {
-  const measurement: FeedMeasurement = { endpoints: outcomes.length, failures: [], publishers: 0 };
+  const measurement: FeedMeasurement = { endpoints: outcomes.length, failures: [], publishers: 0, intervalEndpoints: 0 };
   for (const outcome of outcomes) {
     if (!outcome.result.ok) {
       measurement.failures.push(outcome.result.failure);
@@ -50,6 +52,7 @@ export function measureFeed(previous: ReadonlyMap<string, EndpointSnapshot>, out
     const before = previous.get(outcome.key);
     const seconds = before === undefined ? 0 : (outcome.atMs - before.atMs) / 1000;
     if (before === undefined || seconds <= 0) continue;
+    measurement.intervalEndpoints++;
     const published = counterDelta(before.reading.published, reading.published);
     if (published !== undefined) measurement.recordsPerSecond = add(measurement.recordsPerSecond, published / seconds);
     const gaps = counterDelta(before.reading.gaps, reading.gaps);

@@ -6,11 +6,14 @@
 //     the first round that finds a running pod of the feed (before that, nothing);
 //   - status.health numbers (2 significant digits) and the condition's message at most
 //     once per `statusRefreshMs` per feed, and only when something shown changed.
+// For rollouts it keeps, in memory only, each feed's latest round with the pods it scraped
+// (revisionHealth judges a revision on them, revision-health.ts), and after each round asks
+// for a reconcile of every feed whose rollout is waiting for a verdict (no write by itself).
 // It runs beside the reconcile workers, never inside a reconcile. Its writes carry the
 // resourceVersion they were computed from, so a concurrent status write by the reconciler
 // is never overwritten with stale conditions (the loser retries on the next round).
 import type { Logger } from 'pino';
-import type { FeedHealth } from '../../cdk8s/api/feed-health-types.ts';
+import type { FeedHealth, FeedSlo } from '../../cdk8s/api/feed-health-types.ts';
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { FIELD_MANAGER, type MarketFeed } from '../../cdk8s/api/marketfeed-types.ts';
 import { labelValue } from '../../cdk8s/feed/feed-names.ts';
@@ -21,10 +24,12 @@ import { ApiError, type KubeClient } from '../kube/kube-client.ts';
 import { MARKETFEED } from '../kube/resource-types.ts';
 import { findCondition, kubeTime, setCondition, type ConditionUpdate } from '../reconcile/conditions.ts';
 import { sameJson } from '../reconcile/drift.ts';
+import type { RevisionPods } from '../rollout/revision.ts';
 import { mapWithConcurrency } from './bounded-concurrency.ts';
 import { healthNumbers, judgeHealth, measureFeed, type EndpointOutcome, type EndpointSnapshot, type HealthJudgement } from './feed-health.ts';
 import { fetchMetrics } from './metrics-fetch.ts';
 import { groupPodsByFeed, metricsEndpoints, podGroupKey, type MetricsEndpoint } from './pod-endpoints.ts';
+import { judgeRevisionHealth, type FeedRound, type RevisionHealth, type ScrapedEndpoint } from './revision-health.ts';
 
 export interface HealthSettings {
   /** Time between the end of one scrape round and the start of the next, ms. */
@@ -57,10 +62,15 @@ export interface HealthMonitorOptions {
   /** Called once per scrape with how it ended, for the operator's metrics. */
   onScrape?: (outcome: 'ok' | 'failed') => void;
   onStatusWrite?: () => void;
+  /** After each round, for every feed whose rollout waits for a verdict (Progressing or Failed): reconcile it. */
+  onRolloutWaiting?: (key: string) => void;
 }
 
 interface FeedState {
   snapshots: Map<string, EndpointSnapshot>;
+  /** Readings taken while their pod was Ready, and the latest round: what rollouts are judged on. */
+  readySnapshots: Map<string, EndpointSnapshot>;
+  round?: FeedRound;
   /** The judgement last reported (for Events: one per transition, however often it is written). */
   judged?: HealthJudgement;
   lastWriteMs?: number;
@@ -120,21 +130,47 @@ export class HealthMonitor {
       this.options.onScrape?.(result.ok ? 'ok' : 'failed');
       return { key: endpoint.key, result, atMs: performance.now() } satisfies EndpointOutcome;
     });
-    const byFeed = new Map<string, EndpointOutcome[]>();
-    jobs.forEach((job, index) => byFeed.set(job.feed, [...(byFeed.get(job.feed) ?? []), outcomes[index]]));
+    const byFeed = new Map<string, ScrapedEndpoint[]>();
+    jobs.forEach((job, index) => byFeed.set(job.feed, [...(byFeed.get(job.feed) ?? []), { pod: job.endpoint.pod, outcome: outcomes[index] }]));
     for (const key of [...this.states.keys()]) if (!feeds.some((feed) => feed.key === key)) this.states.delete(key);
     for (const { key } of feeds) {
       if (!this.running) return;
-      await this.report(key, byFeed.get(key) ?? []);
+      const scraped = byFeed.get(key) ?? [];
+      await this.report(key, this.keepRound(key, scraped), scraped.map((endpoint) => endpoint.outcome));
+      this.askForVerdict(key);
     }
   }
 
-  private async report(key: string, outcomes: EndpointOutcome[]): Promise<void> {
+  /** A rollout waiting for a verdict is judged again on this round. */
+  private askForVerdict(key: string): void {
+    const { namespace, name } = parseFeedKey(key);
+    const phase = this.options.cache.feed(namespace, name)?.status?.rollout?.phase;
+    if (phase === 'Progressing' || phase === 'Failed') this.options.onRolloutWaiting?.(key);
+  }
+
+  /** The feed's latest round, kept for rollouts, with the readings of ready pods it adds. */
+  private keepRound(key: string, scraped: ScrapedEndpoint[]): FeedState {
+    const state: FeedState = this.states.get(key) ?? { snapshots: new Map(), readySnapshots: new Map() };
+    this.states.set(key, state);
+    state.round = { endpoints: scraped, readyBefore: state.readySnapshots };
+    state.readySnapshots = new Map(
+      scraped.flatMap(({ pod, outcome }) => (pod.ready && outcome.result.ok ? [[outcome.key, { reading: outcome.result.reading, atMs: outcome.atMs }]] : [])),
+    );
+    return state;
+  }
+
+  /**
+   * The revision whose Deployments run `pods`, judged on the feed's latest round in this
+   * process (none yet: not healthy); never on the stored Healthy condition.
+   */
+  revisionHealth(key: string, pods: readonly RevisionPods[], slo: FeedSlo | undefined): RevisionHealth {
+    return judgeRevisionHealth(this.states.get(key)?.round, pods, slo);
+  }
+
+  private async report(key: string, state: FeedState, outcomes: EndpointOutcome[]): Promise<void> {
     const { namespace, name } = parseFeedKey(key);
     const feed = this.options.cache.feed(namespace, name);
     if (feed === undefined || (feed.metadata as KubeObject['metadata']).deletionTimestamp !== undefined) return;
-    const state = this.states.get(key) ?? { snapshots: new Map() };
-    this.states.set(key, state);
     const measurement = measureFeed(state.snapshots, outcomes);
     state.snapshots = new Map(outcomes.flatMap((outcome) => (outcome.result.ok ? [[outcome.key, { reading: outcome.result.reading, atMs: outcome.atMs }]] : [])));
     const judgement = judgeHealth(measurement, feed.spec?.slo, feed.spec?.paused === true);

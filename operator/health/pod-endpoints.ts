@@ -1,10 +1,12 @@
 // Where a feed's metrics are: the Pods the operator watches (its own label, managed-by),
 // grouped by feed, and in each running pod every container port named metrics or
 // metrics-N (the publisher, each SHM consumer, a TCP consumer: marketfeed-workload.ts
-// declares them so) at the pod's IP.
+// declares them so) at the pod's IP, with what a rollout judges the pod by: its component,
+// its pod-template label and whether it is Ready.
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
-import { LABEL_FEED } from '../../cdk8s/feed/feed-names.ts';
+import { LABEL_COMPONENT, LABEL_FEED } from '../../cdk8s/feed/feed-names.ts';
 import type { ResourceType } from '../kube/resource-types.ts';
+import { LABEL_POD_TEMPLATE } from '../rollout/revision.ts';
 
 export const POD: ResourceType = { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
 
@@ -12,11 +14,22 @@ export interface MetricsEndpoint {
   /** pod uid:port, so that a replaced pod starts its rates afresh. */
   key: string;
   url: string;
+  pod: PodFacts;
+}
+
+/** What a rollout judges a scraped pod by. */
+export interface PodFacts {
+  uid: string;
+  component: string | undefined;
+  /** The pod template it runs (the marketfeed.dev/pod-template label), when labelled. */
+  templateHash: string | undefined;
+  /** Its Ready condition is True. */
+  ready: boolean;
 }
 
 interface PodShape {
   spec?: { containers?: Array<{ ports?: Array<{ name?: string; containerPort?: number }> }> };
-  status?: { phase?: string; podIP?: string };
+  status?: { phase?: string; podIP?: string; conditions?: Array<{ type?: string; status?: string }> };
 }
 
 const METRICS_PORT_NAME = /^metrics(-\d+)?$/;
@@ -44,10 +57,17 @@ export function metricsEndpoints(pods: readonly KubeObject[]): MetricsEndpoint[]
     const { spec, status } = pod as unknown as PodShape;
     if (status?.phase !== 'Running' || status.podIP === undefined || status.podIP === '' || pod.metadata.deletionTimestamp !== undefined) continue;
     const host = status.podIP.includes(':') ? `[${status.podIP}]` : status.podIP;
+    const uid = pod.metadata.uid ?? pod.metadata.name;
+    const facts: PodFacts = {
+      uid,
+      component: pod.metadata.labels?.[LABEL_COMPONENT],
+      templateHash: pod.metadata.labels?.[LABEL_POD_TEMPLATE],
+      ready: (status.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True'),
+    };
     for (const container of spec?.containers ?? []) {
       for (const port of container.ports ?? []) {
         if (port.containerPort === undefined || !METRICS_PORT_NAME.test(port.name ?? '')) continue;
-        endpoints.push({ key: `${pod.metadata.uid ?? pod.metadata.name}:${port.containerPort}`, url: `http://${host}:${port.containerPort}/metrics` });
+        endpoints.push({ key: `${uid}:${port.containerPort}`, url: `http://${host}:${port.containerPort}/metrics`, pod: facts });
       }
     }
   }

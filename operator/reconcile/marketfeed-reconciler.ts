@@ -19,7 +19,8 @@ import { desiredObjects, feedObjectNames, InvalidSpecError } from '../../cdk8s/f
 import { parseFeedKey, type OperatorCache } from '../cache/operator-cache.ts';
 import type { EventRecorder } from '../events/event-recorder.ts';
 import { ApiError, type KubeClient } from '../kube/kube-client.ts';
-import { FeedRollouts, withRolloutStatus } from '../rollout/feed-rollouts.ts';
+import { FeedRollouts, withRolloutStatus, type RevisionHealthSource } from '../rollout/feed-rollouts.ts';
+import { withPodTemplateLabel } from '../rollout/revision.ts';
 import { apiVersionOf, DAEMONSET, DEPLOYMENT, MARKETFEED, OWNED_TYPES, ownedTypeOf, type ResourceType } from '../kube/resource-types.ts';
 import { becameStatus, findCondition, kubeTime } from './conditions.ts';
 import { needsApply, withAppliedHash } from './drift.ts';
@@ -46,6 +47,8 @@ export interface ReconcilerOptions {
   requeueAfter?: (key: string, delayMs: number) => void;
   /** Called with the reason of each rollout Event recorded (for metrics). */
   onRolloutEvent?: (reason: string) => void;
+  /** Live health of a revision's pods (the health monitor); absent: revisions are judged on readiness alone. */
+  revisionHealth?: RevisionHealthSource;
 }
 
 /** What a spec gives, computed once per spec (reconciles triggered by status or readiness reuse it). */
@@ -92,7 +95,11 @@ export class MarketFeedReconciler {
     this.logger = options.logger;
     this.now = options.now ?? (() => kubeTime());
     this.operatorNamespace = options.operatorNamespace === undefined ? {} : { operatorNamespace: options.operatorNamespace };
-    this.rollouts = new FeedRollouts({ client: options.client, logger: options.logger });
+    this.rollouts = new FeedRollouts({
+      client: options.client,
+      logger: options.logger,
+      ...(options.revisionHealth === undefined ? {} : { revisionHealth: options.revisionHealth }),
+    });
     this.requeueAfter = options.requeueAfter ?? (() => {});
     this.onRolloutEvent = options.onRolloutEvent ?? (() => {});
   }
@@ -214,7 +221,7 @@ export class MarketFeedReconciler {
       const owner = ownerReference(feed);
       // In the server's normal form: applied as stored, so re-reads match and re-applies write nothing.
       const objects = desiredObjects(feed, this.operatorNamespace).map((object) =>
-        withAppliedHash(serverNormalForm({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? feed.metadata.namespace, ownerReferences: [owner] } })),
+        withAppliedHash(withPodTemplateLabel(serverNormalForm({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? feed.metadata.namespace, ownerReferences: [owner] } }))),
       );
       synthesis = { fingerprint, result: { objects } };
     } catch (error) {

@@ -3,15 +3,18 @@
 // revision's after a rollback — and keeps the good revisions as ControllerRevisions: created
 // when a revision becomes good, deleted when it leaves the bounded history. The last good
 // revision's objects are read back from its ControllerRevision only when a rollback needs
-// them (once per operator process; a revision's content never changes).
+// them (once per operator process; a revision's content never changes). With live health
+// on, a revision is good only when its own pods are healthy too (revisionHealth).
 import type { Logger } from 'pino';
+import type { FeedSlo } from '../../cdk8s/api/feed-health-types.ts';
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { FIELD_MANAGER, withDefaults, type MarketFeed, type MarketFeedStatus, type RolloutStatus } from '../../cdk8s/api/marketfeed-types.ts';
 import { ApiError, type KubeClient } from '../kube/kube-client.ts';
 import { withAppliedHash } from '../reconcile/drift.ts';
 import { setCondition, type ConditionUpdate } from '../reconcile/conditions.ts';
 import type { Problem } from '../reconcile/feed-status.ts';
-import { CONTROLLER_REVISION, controllerRevision, controllerRevisionName, podTemplateRevision, revisionObjects, withCurrentReplicas } from './revision.ts';
+import type { RevisionHealth } from '../health/revision-health.ts';
+import { CONTROLLER_REVISION, controllerRevision, controllerRevisionName, podTemplateRevision, revisionObjects, withCurrentReplicas, type RevisionPods } from './revision.ts';
 import { isRevisionGood, judgeRevision } from './revision-readiness.ts';
 import { nextRollout, rolledBackCondition, rolloutEvents, type RolloutEvent } from './rollout-state.ts';
 
@@ -26,9 +29,14 @@ export interface RolloutPlan {
   requeueAfterMs?: number;
 }
 
+/** The live health of the pods `pods` of the feed `key` (the health monitor's revisionHealth). */
+export type RevisionHealthSource = (key: string, pods: readonly RevisionPods[], slo: FeedSlo | undefined) => RevisionHealth;
+
 export interface FeedRolloutsOptions {
   client: KubeClient;
   logger: Logger;
+  /** Absent (live health off): a revision is good once ready. */
+  revisionHealth?: RevisionHealthSource;
   /** Milliseconds since the epoch; injectable for tests. */
   clock?: () => number;
 }
@@ -42,6 +50,7 @@ export class FeedRollouts {
   private readonly client: KubeClient;
   private readonly logger: Logger;
   private readonly clock: () => number;
+  private readonly revisionHealth: RevisionHealthSource | undefined;
   /** Per feed key: the last good revision's objects, once known. */
   private readonly lastGood = new Map<string, { uid: string; revision: string; objects: KubeObject[] }>();
 
@@ -49,6 +58,7 @@ export class FeedRollouts {
     this.client = options.client;
     this.logger = options.logger;
     this.clock = options.clock ?? Date.now;
+    this.revisionHealth = options.revisionHealth;
   }
 
   forget(key: string): void {
@@ -64,7 +74,8 @@ export class FeedRollouts {
     const key = `${namespace}/${name}`;
     const spec = withDefaults(feed.spec);
     const revision = podTemplateRevision(desired);
-    const judgement = judgeRevision(desired, live, feed.status?.conditions);
+    const source = this.revisionHealth;
+    const judgement = judgeRevision(desired, live, source === undefined ? undefined : (pods) => source(key, pods, feed.spec?.slo));
     const previous = feed.status?.rollout;
     const step = nextRollout({
       previous,
@@ -74,6 +85,7 @@ export class FeedRollouts {
       good: isRevisionGood(judgement.signals),
       waiting: judgement.waiting,
       nowMs: this.clock(),
+      ...(judgement.signals.health === undefined ? {} : { health: judgement.signals.health }),
     });
     const { status } = step;
     if (status.phase === 'Complete' && previous?.lastGoodRevision !== revision) {

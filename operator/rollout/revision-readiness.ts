@@ -1,11 +1,13 @@
 // Is a revision good? Its Deployments run the revision's pod templates and are rolled out,
 // judged the way `kubectl rollout status` judges a Deployment: the controller observed the
 // latest generation, every replica is updated, no old replica is left, and every updated
-// replica is available. isRevisionGood is the one place that says which signals make a
-// revision good.
+// replica is available. With live health on, its own pods must also be healthy (judged by
+// the health monitor on a scrape of those pods, operator/health/revision-health.ts).
+// isRevisionGood is the one place that says which signals make a revision good.
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
-import type { MarketFeedCondition } from '../../cdk8s/api/marketfeed-types.ts';
+import type { RevisionHealth } from '../health/revision-health.ts';
 import { needsApply } from '../reconcile/drift.ts';
+import { revisionPods, type RevisionPods } from './revision.ts';
 
 interface DeploymentFields {
   metadata: { generation?: number };
@@ -17,18 +19,17 @@ interface DeploymentFields {
 export interface RevisionSignals {
   /** Every Deployment rolled out with the revision's pod templates (kubectl rollout status). */
   ready: boolean;
-  /** The feed's conditions as stored (e.g. a Healthy condition judged on live metrics). */
-  conditions: readonly MarketFeedCondition[] | undefined;
+  /** Live health of the revision's own pods; undefined when live health is off (readiness alone decides). */
+  health: RevisionHealth | undefined;
 }
 
 /**
  * Whether a revision counts as good: it becomes the last good revision, and a rollout that
- * does not get here within its deadline is rolled back. Live data-plane health joins with one
- * more line, `&& isConditionTrue(signals.conditions, 'Healthy')`, once that condition
- * describes the pods of the revision being judged.
+ * does not get here within its deadline is rolled back. Never on the stored Healthy
+ * condition: it may describe the pods of the revision before.
  */
 export function isRevisionGood(signals: RevisionSignals): boolean {
-  return signals.ready;
+  return signals.ready && (signals.health === undefined || signals.health.healthy);
 }
 
 /** Why one Deployment is not rolled out yet (kubectl's wording), or undefined when it is. */
@@ -49,19 +50,26 @@ export function deploymentRolloutWait(desired: KubeObject, live: KubeObject | un
 
 export interface RevisionJudgement {
   signals: RevisionSignals;
-  /** What is still missing ('' when ready). */
+  /** What is still missing ('' when good). */
   waiting: string;
 }
 
-/** Judges the revision whose desired objects are `desired` on the live Deployments and the feed's conditions. */
+/**
+ * Judges the revision whose desired objects are `desired` on the live Deployments and, when
+ * live health is on, on the health of its own pods (`health`, asked only once it is ready).
+ */
 export function judgeRevision(
   desired: readonly KubeObject[],
   live: (object: KubeObject) => KubeObject | undefined,
-  conditions: readonly MarketFeedCondition[] | undefined,
+  health?: (pods: readonly RevisionPods[]) => RevisionHealth,
 ): RevisionJudgement {
   const waits = desired
     .filter((object) => object.apiVersion === 'apps/v1' && object.kind === 'Deployment')
     .map((object) => deploymentRolloutWait(object, live(object)))
     .filter((wait): wait is string => wait !== undefined);
-  return { signals: { ready: waits.length === 0, conditions }, waiting: waits.join('; ') };
+  const ready = waits.length === 0;
+  if (health === undefined) return { signals: { ready, health: undefined }, waiting: waits.join('; ') };
+  if (!ready) return { signals: { ready, health: { healthy: false, message: 'not judged before the revision is ready' } }, waiting: waits.join('; ') };
+  const verdict = health(revisionPods(desired));
+  return { signals: { ready, health: verdict }, waiting: verdict.healthy ? '' : `ready, but ${verdict.message}` };
 }

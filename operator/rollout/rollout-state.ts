@@ -15,6 +15,7 @@
 import type { RolloutPhase, RolloutResult, RolloutStatus } from '../../cdk8s/api/marketfeed-types.ts';
 import { ROLLOUT_HISTORY_LIMIT } from '../../cdk8s/api/marketfeed-types.ts';
 import type { EventType } from '../events/event-recorder.ts';
+import type { RevisionHealth } from '../health/revision-health.ts';
 import { kubeTime, type ConditionUpdate } from '../reconcile/conditions.ts';
 
 export interface RolloutInputs {
@@ -28,6 +29,8 @@ export interface RolloutInputs {
   good: boolean;
   waiting: string;
   nowMs: number;
+  /** With live health on: the verdict on the revision's own pods (a good revision must be ready and healthy). */
+  health?: RevisionHealth;
 }
 
 export interface RolloutStep {
@@ -79,15 +82,16 @@ function describeWait(waiting: string): string {
 
 function message(status: RolloutStatus, inputs: RolloutInputs): string {
   const { revision, lastGoodRevision } = status;
+  const good = inputs.health === undefined ? 'ready' : 'ready and healthy';
   switch (status.phase) {
     case 'Progressing':
-      return `rolling out revision ${revision}${lastGoodRevision === undefined ? '' : ` (last good ${lastGoodRevision})`}: it has ${inputs.deadlineSeconds}s to become ready`;
+      return `rolling out revision ${revision}${lastGoodRevision === undefined ? '' : ` (last good ${lastGoodRevision})`}: it has ${inputs.deadlineSeconds}s to become ${good}`;
     case 'Complete':
-      return `revision ${revision} is ready: the last good revision`;
+      return `revision ${revision} is ${good}${inputs.health === undefined ? '' : ` (${inputs.health.message})`}: the last good revision`;
     case 'RolledBack':
-      return `revision ${revision} was not ready within ${inputs.deadlineSeconds}s (${describeWait(inputs.waiting)}); restored revision ${lastGoodRevision ?? ''}; it is not retried until the pod template changes again`;
+      return `revision ${revision} was not ${good} within ${inputs.deadlineSeconds}s (${describeWait(inputs.waiting)}); restored revision ${lastGoodRevision ?? ''}; it is not retried until the pod template changes again`;
     case 'Failed':
-      return `revision ${revision} was not ready within ${inputs.deadlineSeconds}s (${describeWait(inputs.waiting)}); there is no earlier good revision to restore, so it stays`;
+      return `revision ${revision} was not ${good} within ${inputs.deadlineSeconds}s (${describeWait(inputs.waiting)}); there is no earlier good revision to restore, so it stays`;
     case 'Suspended':
       return `paused: the rollout of revision ${revision} resumes, with a fresh deadline, when the feed is unpaused`;
   }

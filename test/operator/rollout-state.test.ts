@@ -8,7 +8,7 @@ import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { ROLLOUT_HISTORY_LIMIT, RolloutStatusSchema, type RolloutStatus } from '../../cdk8s/api/marketfeed-types.ts';
 import { desiredObjects } from '../../cdk8s/feed/desired-objects.ts';
 import { deploymentRolloutWait, isRevisionGood, judgeRevision } from '../../operator/rollout/revision-readiness.ts';
-import { podTemplateRevision, withCurrentReplicas } from '../../operator/rollout/revision.ts';
+import { LABEL_POD_TEMPLATE, podTemplateRevision, withCurrentReplicas, withPodTemplateLabel, type RevisionPods } from '../../operator/rollout/revision.ts';
 import { nextRollout, recordResult, rolledBackCondition, rolloutEvents, type RolloutInputs } from '../../operator/rollout/rollout-state.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -180,11 +180,41 @@ describe('revision readiness (kubectl rollout status)', () => {
 
   it('a revision is good when every Deployment is rolled out', () => {
     const objects = desiredObjects(feed({}));
-    const ready = judgeRevision(objects, (object) => ({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } }), []);
-    expect(ready).toEqual({ signals: { ready: true, conditions: [] }, waiting: '' });
+    const ready = judgeRevision(objects, (object) => ({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } }));
+    expect(ready).toEqual({ signals: { ready: true, health: undefined }, waiting: '' });
     expect(isRevisionGood(ready.signals)).toBe(true);
-    const notReady = judgeRevision(objects, () => undefined, undefined);
+    const notReady = judgeRevision(objects, () => undefined);
     expect(isRevisionGood(notReady.signals)).toBe(false);
     expect(notReady.waiting).toBe('Deployment x-feed does not exist yet; Deployment x-tcp-consumers does not exist yet');
+  });
+
+  it('with live health, a ready revision is good only when its pods are healthy, and health is asked only once it is ready', () => {
+    const objects = desiredObjects(feed({})).map(withPodTemplateLabel);
+    const rolledOut = (object: KubeObject): KubeObject => ({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } });
+    const asked: RevisionPods[][] = [];
+    const unhealthy = judgeRevision(objects, rolledOut, (pods) => (asked.push([...pods]), { healthy: false, message: 'unhealthy: outside spec.slo: p99 latency 2000 µs > 100 µs' }));
+    expect(isRevisionGood(unhealthy.signals)).toBe(false);
+    expect(unhealthy.waiting).toBe('ready, but unhealthy: outside spec.slo: p99 latency 2000 µs > 100 µs');
+    // The pods of each Deployment: its component and the template label it gives its pods.
+    expect(asked[0]).toEqual([
+      { component: 'feed', templateHash: expect.stringMatching(/^[0-9a-f]{10}$/) as string, replicas: 1 },
+      { component: 'tcp-consumer', templateHash: expect.stringMatching(/^[0-9a-f]{10}$/) as string, replicas: 1 },
+    ]);
+    const healthy = judgeRevision(objects, rolledOut, () => ({ healthy: true, message: 'within spec.slo: p99 ≤ 100 µs' }));
+    expect(isRevisionGood(healthy.signals)).toBe(true);
+    expect(healthy.waiting).toBe('');
+    const notReady = judgeRevision(objects, () => undefined, () => expect.unreachable('asked before ready'));
+    expect(isRevisionGood(notReady.signals)).toBe(false);
+  });
+
+  it('labels each pod template with the hash of that template alone: a change to one Deployment relabels only its pods', () => {
+    const template = (objects: KubeObject[], name: string) => (objects.find((object) => object.metadata.name === name)?.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
+    const before = desiredObjects(feed({})).map(withPodTemplateLabel);
+    const after = desiredObjects(feed({ tcpConsumers: { replicas: 1, encoding: 'json' } })).map(withPodTemplateLabel);
+    const label = (objects: KubeObject[], name: string) => template(objects, name).metadata.labels[LABEL_POD_TEMPLATE];
+    expect(label(after, 'x-feed')).toBe(label(before, 'x-feed'));
+    expect(label(after, 'x-tcp-consumers')).not.toBe(label(before, 'x-tcp-consumers'));
+    // Labelling again gives the same label (the label is not part of its own hash).
+    expect(before.map(withPodTemplateLabel)).toEqual(before);
   });
 });

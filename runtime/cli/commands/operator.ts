@@ -59,7 +59,7 @@ export const operatorCommand = defineCommand({
       min: 0,
       max: 3600,
       default: 15,
-      description: "seconds between scrapes of the feed pods' metrics (live health: status.health, the Healthy condition); 0 = no live health",
+      description: "seconds between scrapes of the feed pods' metrics (live health: status.health, the Healthy condition, and whether a rollout's new pods are healthy); 0 = no live health: a revision is good once ready",
     },
     'health-refresh': { type: 'number', min: 1, max: 86_400, default: 60, description: 'status.health is rewritten at most once per this many seconds per feed' },
     'metrics-port': { ...processOptions['metrics-port'], default: 9090 },
