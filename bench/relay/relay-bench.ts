@@ -26,12 +26,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const direct = resultRow(relayCase.name, TCP_IMPL, measured.direct);
         const relayed = resultRow(relayCase.name, RELAY_IMPL, measured.relayed);
         relayed.relay_lost = measured.relayLost;
-        relayed.relay_reconnects = measured.relayReconnects;
-        direct.dropped = measured.directDropped ? 1 : 0;
+        relayed.reconnects = measured.relayReconnects;
+        direct.reconnects = measured.direct.reconnects ?? 0;
         if (relayCase.ratePerS !== undefined) {
           addedLatency(relayed, direct);
-          relayed.relay_leg_p50_ns = measured.relayLeg.p50_ns;
-          relayed.relay_leg_p99_ns = measured.relayLeg.p99_ns;
+          if (measured.relayLegP50Ns !== undefined) relayed.relay_leg_p50_ns = measured.relayLegP50Ns;
         }
         dropNotes.push(`${relayCase.name}: the publisher dropped ${measured.droppedSlow} subscriber connection(s) as too slow (its send queue for them passed --max-queue-bytes)`);
         rows.push(relayed, direct);
@@ -63,9 +62,9 @@ function notes(quick: boolean, busyBefore: number | undefined): string[] {
     `from one publisher (the CLI's publish, --idle spin-yield, TCP feed on loopback) in the same run: ${RELAY_IMPL} = the CLI's relay into its own segment, read by the shm bench's ring reader (sched_yield after each empty poll, as consume shm --idle yield); ` +
       `${TCP_IMPL} = the tcp bench's receiver (marketfeed's TcpFeedClient) on the publisher; ${describePlacement(planCpus())}`,
     `each receiver: ${warmupS} s warm-up from its first record, then ${durationS} s measured; latency = receipt − publish timestamp (the record's own, kept bit-for-bit by the relay), CLOCK_MONOTONIC, HdrHistogram; ` +
-      `added_p50_ns / added_p99_ns = relay path − direct TCP at that percentile; relay_leg_p50_ns / relay_leg_p99_ns = publish → the relay's receipt, as the relay measures it (its whole run, warm-up included): the rest of the relay path is the relay's write and the SHM reader's pick-up`,
+      `added_p50_ns / added_p99_ns = relay path − direct TCP at that percentile; relay_leg_p50_ns = publish → the relay's receipt, as the relay measures it (the median of its 0.25 s interval p50s within the measured window): the rest of the relay path's p50 is the relay's write and the SHM reader's pick-up`,
     `flat out the publisher generates faster than a TCP subscriber reads, and never waits (broadcast): a subscriber whose send queue passes --max-queue-bytes is dropped. ` +
-      `relay_reconnects = times the relay was dropped and reconnected, relay_lost = records it lost so (counted, logged as warnings, seen by SHM readers as one gap each: lost); dropped = 1 when the direct receiver was dropped (it ends at its first drop: its figures cover its one connection)`,
+      `reconnects = times that subscriber (the relay, the direct receiver) was dropped as too slow and reconnected; relay_lost = records the relay lost so (counted, logged as warnings with the publisher's reason, seen by SHM readers as gaps: lost); the direct receiver's lost = the same for it`,
     ...machineNotes(busyBefore),
   ];
 }

@@ -17,7 +17,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LatencySummary } from '../../runtime/stats/latency-recorder.ts';
 import { planCpus } from '../lib/cpu-plan.ts';
 import type { LoadSpec } from '../lib/load-spec.ts';
 import { startProcessPeer, type Peer } from '../lib/peer.ts';
@@ -33,6 +32,8 @@ const TCP_RECEIVER = path.join(root, 'bench', 'tcp', 'tcp-receiver-endpoint.ts')
 const START_TIMEOUT_MS = 30_000;
 const PUBLISHER_FEED = 'bench-pub';
 const RELAY_FEED = 'bench-relay';
+/** The relay's `latency` log lines: one per interval, each with that interval's percentiles. */
+const RELAY_REPORT_INTERVAL_S = 0.25;
 
 export interface RelayMeasurement {
   relayed: ReceiveResult;
@@ -41,10 +42,8 @@ export interface RelayMeasurement {
   relayLost: number;
   /** Times the relay lost its connection (the publisher dropped it as too slow) and reconnected. */
   relayReconnects: number;
-  /** Publish → the relay's receipt, as the relay measured it (its TCP leg). */
-  relayLeg: LatencySummary;
-  /** The direct receiver's connection ended before the publisher stopped: the publisher dropped it as too slow (it does not reconnect). */
-  directDropped: boolean;
+  /** Publish → the relay's receipt, p50, as the relay measured it (its TCP leg): the median of its interval reports within the measured window. */
+  relayLegP50Ns: number | undefined;
   /** Subscribers the publisher dropped as too slow (both receivers together). */
   droppedSlow: number;
 }
@@ -55,6 +54,8 @@ interface CliProcess {
   waitForLog(text: string, count: number): Promise<void>;
   /** The --json summary, once the process has exited 0. */
   summary: Promise<Record<string, unknown>>;
+  /** Its `latency` log lines so far (interval reports), parsed. */
+  latencyReports: Array<{ time: number; p50_ns: number }>;
 }
 
 function startCli(args: string[]): CliProcess {
@@ -64,10 +65,19 @@ function startCli(args: string[]): CliProcess {
   let stderr = '';
   let logText = '';
   const waiters: Array<{ text: string; count: number; resolve: () => void }> = [];
+  const latencyReports: CliProcess['latencyReports'] = [];
+  let partialLine = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     stderr = (stderr + text).slice(-4000);
+    const lines = (partialLine + text).split('\n');
+    partialLine = lines.pop()!;
+    for (const line of lines) {
+      if (!line.includes('"msg":"latency"')) continue;
+      const report = JSON.parse(line) as { time: number; p50_ns?: number };
+      if (report.p50_ns !== undefined) latencyReports.push({ time: report.time, p50_ns: report.p50_ns });
+    }
     if (waiters.length === 0) return;
     logText += text;
     for (const waiter of [...waiters]) {
@@ -90,7 +100,13 @@ function startCli(args: string[]): CliProcess {
       const timer = setTimeout(() => reject(new Error(`marketfeed ${args[0]} did not log "${text}" ${count} times within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       waiters.push({ text, count, resolve: () => (clearTimeout(timer), resolve()) });
     });
-  return { child, summary, waitForLog };
+  return { child, summary, waitForLog, latencyReports };
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function stopCli(cli: CliProcess): Promise<Record<string, unknown>> {
@@ -138,23 +154,24 @@ export async function measureRelayPath(load: LoadSpec, shmDir: string): Promise<
     clis.push(publisher);
     await waitForFile(path.join(shmDir, PUBLISHER_FEED), "the publisher's segment");
     const joined = settled(publisher.waitForLog('subscriber joined', 2));
-    const relay = startCli(['relay', '--from', `127.0.0.1:${port}`, '--feed', RELAY_FEED, '--shm-dir', shmDir, '--log-level', 'warn', ...pin('--cpus', cpus.reader)]);
+    const relay = startCli([
+      'relay', '--from', `127.0.0.1:${port}`, '--feed', RELAY_FEED, '--shm-dir', shmDir, '--report-interval', String(RELAY_REPORT_INTERVAL_S), ...pin('--cpus', cpus.reader),
+    ]);
     clis.push(relay);
     await waitForFile(path.join(shmDir, RELAY_FEED), "the relay's segment");
     const tcpReceiver = startProcessPeer('direct TCP receiver', TCP_RECEIVER, ['--impl', 'marketfeed', '--encoding', 'binary', '--port', String(port), '--load', loadArg, ...pin('--cpu', cpus.writer)]);
     peers.push(tcpReceiver);
-    let publisherStopped = false;
-    let directDropped = false;
-    const direct = settled(resultOf(tcpReceiver).then((result) => ((directDropped = !publisherStopped), result)));
+    const direct = settled(resultOf(tcpReceiver));
     await joined;
     // The ring reader's own deadline runs from its start: it starts last, next to the TCP receiver's subscription.
     const ringReader = startProcessPeer('relay-path reader', RING_READER, ['--role', 'reader', '--shm-dir', shmDir, '--feed', RELAY_FEED, '--load', loadArg, '--start', 'latest', '--idle', 'yield', ...pin('--cpu', cpus.reader)]);
     peers.push(ringReader);
     const relayed = settled(resultOf(ringReader));
     await ringReader.waitFor('ready');
-    // Each receiver measures from its first record + the warm-up.
+    // Each receiver measures from its first record + the warm-up: about this window.
+    const windowStartMs = Date.now() + load.warmupNs / 1e6;
+    const windowEndMs = windowStartMs + load.durationNs / 1e6;
     await new Promise((resolve) => setTimeout(resolve, (load.warmupNs + load.durationNs) / 1e6 + 1000));
-    publisherStopped = true;
     const publisherSummary = await stopCli(publisher);
     const directResult = await direct;
     const relaySummary = await stopCli(relay);
@@ -163,8 +180,7 @@ export async function measureRelayPath(load: LoadSpec, shmDir: string): Promise<
       direct: directResult,
       relayLost: relaySummary.lost as number,
       relayReconnects: (relaySummary.connects as number) - 1,
-      relayLeg: relaySummary.latency as LatencySummary,
-      directDropped,
+      relayLegP50Ns: median(relay.latencyReports.filter((report) => report.time - RELAY_REPORT_INTERVAL_S * 1000 >= windowStartMs && report.time <= windowEndMs).map((report) => report.p50_ns)),
       droppedSlow: (publisherSummary.tcp as { dropped: Record<string, number> }).dropped.slow,
     };
   } finally {

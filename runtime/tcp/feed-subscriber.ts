@@ -28,6 +28,8 @@ export interface SubscriberListener {
 
 /** How long a subscriber dropped as too slow has to read what was queued and the reason, before the connection is cut. */
 export const SLOW_DROP_GRACE_MS = 2000;
+/** How the reason sent to a subscriber dropped as too slow begins. */
+export const SLOW_DROP_REASON = 'dropped as too slow';
 
 let nextId = 1;
 
@@ -88,7 +90,7 @@ export class FeedSubscriber implements FanoutSubscriber {
     this.recordsSent += records;
     if (this.socket.writableLength > this.options.maxQueueBytes) {
       const detail = `${this.socket.writableLength} bytes queued, more than the ${this.options.maxQueueBytes}-byte bound`;
-      void this.end('slow', encodeFeedError(this.encoding, `dropped as too slow: ${detail}`), SLOW_DROP_GRACE_MS, detail);
+      void this.end('slow', encodeFeedError(this.encoding, `${SLOW_DROP_REASON}: ${detail}`), SLOW_DROP_GRACE_MS, detail);
     }
   }
 
