@@ -3,8 +3,9 @@
 // maxQueueBytes of unsent data it is dropped, so a subscriber that stops reading costs
 // the publisher at most that much memory and never slows anyone else. Dropped, it is sent
 // nothing more but what was queued and then the reason (an error frame or line), so that a
-// slow reader (a relay behind a flat-out feed) can say why it lost records; one that does
-// not read at all is cut after SLOW_DROP_GRACE_MS.
+// slow reader (a relay behind a flat-out feed) can say why it lost records; one whose queue
+// stops shrinking is cut at once (within SLOW_DROP_CHECK_MS), and any after SLOW_DROP_GRACE_MS,
+// so a subscriber that does not read still costs at most its bound, briefly.
 import type { Socket } from 'node:net';
 import { encodeFeedError } from './feed-greetings.ts';
 import { sizeSocketBuffers } from './socket-buffers.ts';
@@ -28,6 +29,8 @@ export interface SubscriberListener {
 
 /** How long a subscriber dropped as too slow has to read what was queued and the reason, before the connection is cut. */
 export const SLOW_DROP_GRACE_MS = 2000;
+/** How often a subscriber dropped as too slow must have taken some of its queue, or be cut. */
+export const SLOW_DROP_CHECK_MS = 250;
 /** How the reason sent to a subscriber dropped as too slow begins. */
 export const SLOW_DROP_REASON = 'dropped as too slow';
 
@@ -91,7 +94,23 @@ export class FeedSubscriber implements FanoutSubscriber {
     if (this.socket.writableLength > this.options.maxQueueBytes) {
       const detail = `${this.socket.writableLength} bytes queued, more than the ${this.options.maxQueueBytes}-byte bound`;
       void this.end('slow', encodeFeedError(this.encoding, `${SLOW_DROP_REASON}: ${detail}`), SLOW_DROP_GRACE_MS, detail);
+      this.cutUnlessDraining();
     }
+  }
+
+  /** Destroys the socket as soon as its queue stops shrinking (a reader that stopped reading). */
+  private cutUnlessDraining(): void {
+    let queued = this.socket.writableLength;
+    const check = setInterval(() => {
+      const now = this.socket.writableLength;
+      if (now > 0 && now < queued) {
+        queued = now;
+        return;
+      }
+      clearInterval(check);
+      this.socket.destroy();
+    }, SLOW_DROP_CHECK_MS).unref();
+    this.socket.once('close', () => clearInterval(check));
   }
 
   /** Ends the connection after what is queued (and `message`), or at once after graceMs. */
