@@ -8,6 +8,8 @@ export interface ReceiveResult {
   msgsPerS?: number;
   latency?: LatencySummary;
   lost?: number;
+  /** Times the sender dropped the receiver as too slow and it reconnected (the relay bench's direct receiver). */
+  reconnects?: number;
 }
 
 export function resultRow(caseName: string, impl: string, result: ReceiveResult): ResultRow {

@@ -5,6 +5,7 @@
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
 import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { loadFor, measurementTimes } from '../lib/load-spec.ts';
+import { planCpus, type CpuPlan } from '../lib/cpu-plan.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { machineNotes, queueingNotes } from '../lib/run-notes.ts';
 import { withTemporaryDirectory } from '../lib/temporary-directory.ts';
@@ -16,6 +17,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const busyBefore = await cpuBusyShare();
   const rows: ResultRow[] = [];
   const errors: string[] = [];
+  const dropNotes: string[] = [];
   await withTemporaryDirectory('/dev/shm', 'marketfeed-bench-', async (shmDir) => {
     for (const relayCase of RELAY_CASES) {
       process.stdout.write(`measuring ${relayCase.name} (${RELAY_IMPL} beside ${TCP_IMPL})…\n`);
@@ -24,7 +26,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const direct = resultRow(relayCase.name, TCP_IMPL, measured.direct);
         const relayed = resultRow(relayCase.name, RELAY_IMPL, measured.relayed);
         relayed.relay_lost = measured.relayLost;
-        if (relayCase.ratePerS !== undefined) addedLatency(relayed, direct);
+        relayed.reconnects = measured.relayReconnects;
+        direct.reconnects = measured.direct.reconnects ?? 0;
+        if (relayCase.ratePerS !== undefined) {
+          addedLatency(relayed, direct);
+          if (measured.relayLegP50Ns !== undefined) relayed.relay_leg_p50_ns = measured.relayLegP50Ns;
+        }
+        dropNotes.push(`${relayCase.name}: the publisher dropped ${measured.droppedSlow} subscriber connection(s) as too slow (its send queue for them passed --max-queue-bytes)`);
         rows.push(relayed, direct);
       } catch (error) {
         errors.push(`${relayCase.name}: ${(error as Error).message}`);
@@ -36,7 +44,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     rows,
     baseline: TCP_IMPL,
     caseTitles: Object.fromEntries(RELAY_CASES.map((relayCase) => [relayCase.name, relayCase.title])),
-    notes: [...notes(options.quick, busyBefore), ...hopNotes(rows), ...queueingNotes(RELAY_CASES, rows)],
+    notes: [...notes(options.quick, busyBefore), ...hopNotes(rows), ...dropNotes, ...queueingNotes(RELAY_CASES, rows)],
     targets: checkRelayTargets(rows),
     errors,
   };
@@ -51,12 +59,20 @@ function addedLatency(relayed: ResultRow, direct: ResultRow): void {
 function notes(quick: boolean, busyBefore: number | undefined): string[] {
   const { warmupS, durationS } = measurementTimes(quick);
   return [
-    `from one publisher (the CLI's publish, --idle spin-yield, TCP feed on loopback) in the same run: ${RELAY_IMPL} = the CLI's relay into its own segment, read by the shm bench's ring reader; ` +
-      `${TCP_IMPL} = the tcp bench's receiver (marketfeed's TcpFeedClient) on the publisher; four processes, not pinned`,
+    `from one publisher (the CLI's publish, --idle spin-yield, TCP feed on loopback) in the same run: ${RELAY_IMPL} = the CLI's relay into its own segment, read by the shm bench's ring reader (sched_yield after each empty poll, as consume shm --idle yield); ` +
+      `${TCP_IMPL} = the tcp bench's receiver (marketfeed's TcpFeedClient) on the publisher; ${describePlacement(planCpus())}`,
     `each receiver: ${warmupS} s warm-up from its first record, then ${durationS} s measured; latency = receipt − publish timestamp (the record's own, kept bit-for-bit by the relay), CLOCK_MONOTONIC, HdrHistogram; ` +
-      `added_p50_ns / added_p99_ns = relay path − direct TCP at that percentile; relay_lost = records the relay lost on its TCP leg (dropped as slow, reconnected)`,
+      `added_p50_ns / added_p99_ns = relay path − direct TCP at that percentile; relay_leg_p50_ns = publish → the relay's receipt, as the relay measures it (the median of its 0.25 s interval p50s within the measured window): the rest of the relay path's p50 is the relay's write and the SHM reader's pick-up`,
+    `flat out the publisher generates faster than a TCP subscriber reads, and never waits (broadcast): a subscriber whose send queue passes --max-queue-bytes is dropped. ` +
+      `reconnects = times that subscriber (the relay, the direct receiver) was dropped as too slow and reconnected; relay_lost = records the relay lost so (counted, logged as warnings with the publisher's reason, seen by SHM readers as gaps: lost); the direct receiver's lost = the same for it`,
     ...machineNotes(busyBefore),
   ];
+}
+
+function describePlacement(plan: CpuPlan): string {
+  return plan.writer === undefined
+    ? 'four processes, not pinned (fewer than 2 CPUs available)'
+    : `publisher and direct receiver pinned to CPU ${plan.writer}, relay and its SHM reader to CPU ${plan.reader} (a node each)`;
 }
 
 function hopNotes(rows: readonly ResultRow[]): string[] {

@@ -1,7 +1,9 @@
 // The receiving side of each TCP impl, measured the same way: the clock is read once per
 // chunk the socket hands over (as `marketfeed consume tcp` does), every record of the
 // chunk is timed at that instant, sequence jumps are counted as lost records, and the
-// connection's end (the sender closes it after the load) ends the measurement.
+// connection's end (the sender closes it after the load) ends the measurement; a drop as too
+// slow (a publisher flat out, the relay bench) does not: the client reconnects, and the
+// records missed meanwhile count as lost.
 //
 //   marketfeed, naive-binary  TcpFeedClient: the binary or NDJSON decoder of the product.
 //   naive                     split on newlines, JSON.parse per line: what a developer
@@ -10,6 +12,7 @@ import net from 'node:net';
 import { monotonicNs } from '../../runtime/clock/clock.ts';
 import { SequenceTracker } from '../../runtime/stats/sequence-tracker.ts';
 import type { FeedEncoding } from '../../runtime/tcp/feed-protocol.ts';
+import { SLOW_DROP_REASON } from '../../runtime/tcp/feed-subscriber.ts';
 import { TcpFeedClient } from '../../runtime/tcp/tcp-feed-client.ts';
 import { isPaced, type LoadSpec } from '../lib/load-spec.ts';
 import { ReceiveMeasurement } from '../lib/receive-measurement.ts';
@@ -39,6 +42,7 @@ class ReceiveTally {
   private readonly sequences = new SequenceTracker();
   private received = 0;
   private chunkNs = 0;
+  reconnects = 0;
 
   constructor(measurement: ReceiveMeasurement, paced: boolean) {
     this.measurement = measurement;
@@ -59,7 +63,9 @@ class ReceiveTally {
 
   result(): ReceiveResult {
     this.chunk();
-    return this.measurement.result(this.received, this.sequences.lostRecords);
+    const result = this.measurement.result(this.received, this.sequences.lostRecords);
+    if (this.reconnects > 0) result.reconnects = this.reconnects;
+    return result;
   }
 }
 
@@ -79,7 +85,14 @@ function receiveWithClient(target: ReceiveTarget, tally: ReceiveTally): Promise<
       client.close();
       reject(new Error(`malformed input: ${reason}`));
     });
+    let droppedAsSlow = false;
+    client.on('serverError', (reason) => (droppedAsSlow = reason.startsWith(SLOW_DROP_REASON)));
     client.on('disconnected', () => {
+      if (droppedAsSlow) {
+        droppedAsSlow = false;
+        tally.reconnects++;
+        return;
+      }
       client.close();
       resolve();
     });

@@ -42,7 +42,7 @@ export const idleOption = {
     type: 'choice',
     choices: IDLE_STRATEGY_NAMES,
     default: 'busy-spin',
-    description: 'what to do when there is nothing to do: busy-spin (one core), spin-yield (spin, sched_yield, then sleep), sleep',
+    description: 'what to do when there is nothing to do: busy-spin (one core), yield (sched_yield at each empty poll: gives way to a process on the same core, e.g. a relay), spin-yield (spin, sched_yield, then sleep), sleep',
   },
   'idle-sleep-us': { type: 'integer', min: 1, max: 1_000_000, default: 1000, description: 'longest sleep of the sleep and spin-yield strategies, µs' },
 } as const;

@@ -16,3 +16,9 @@ export function encodeHeartbeat(encoding: FeedEncoding, wallMinusMonotonicNs: nu
 export function encodeGap(encoding: FeedEncoding, lost: number, nextSubscriptionSequence: number): Buffer | string {
   return encoding === 'binary' ? encodeNumbersFrame(FrameType.gap, lost, nextSubscriptionSequence) : gapLine(lost, nextSubscriptionSequence);
 }
+
+/** Why the server closes a streaming subscriber: an error frame, or an error line as the server's refusals are. */
+export function encodeFeedError(encoding: FeedEncoding, reason: string): Buffer | string {
+  const line = JSON.stringify({ error: reason });
+  return encoding === 'binary' ? encodeFrame(FrameType.error, 0, Buffer.from(line, 'utf8')) : `${line}\n`;
+}

@@ -1,8 +1,13 @@
 // One TCP subscriber on the publisher's side: reads its handshake (or times out into the
 // NDJSON default), then receives encoded batches. Its send queue is bounded: past
 // maxQueueBytes of unsent data it is dropped, so a subscriber that stops reading costs
-// the publisher at most that much memory and never slows anyone else.
+// the publisher at most that much memory and never slows anyone else. Dropped, it is sent
+// nothing more but what was queued and then the reason (an error frame or line), so that a
+// slow reader (a relay behind a flat-out feed) can say why it lost records; one whose queue
+// stops shrinking is cut at once (within SLOW_DROP_CHECK_MS), and any after SLOW_DROP_GRACE_MS,
+// so a subscriber that does not read still costs at most its bound, briefly.
 import type { Socket } from 'node:net';
+import { encodeFeedError } from './feed-greetings.ts';
 import { sizeSocketBuffers } from './socket-buffers.ts';
 import { MAX_HANDSHAKE_LENGTH, ProtocolError, parseHandshake, type FeedEncoding, type Subscription } from './feed-protocol.ts';
 import type { FanoutSubscriber } from './record-fanout.ts';
@@ -21,6 +26,13 @@ export interface SubscriberListener {
   subscribed(subscriber: FeedSubscriber): void;
   dropped(subscriber: FeedSubscriber, reason: DropReason, detail: string): void;
 }
+
+/** How long a subscriber dropped as too slow has to read what was queued and the reason, before the connection is cut. */
+export const SLOW_DROP_GRACE_MS = 2000;
+/** How often a subscriber dropped as too slow must have taken some of its queue, or be cut. */
+export const SLOW_DROP_CHECK_MS = 250;
+/** How the reason sent to a subscriber dropped as too slow begins. */
+export const SLOW_DROP_REASON = 'dropped as too slow';
 
 let nextId = 1;
 
@@ -80,12 +92,29 @@ export class FeedSubscriber implements FanoutSubscriber {
     this.bytesSent += data.length; // ASCII: characters are bytes
     this.recordsSent += records;
     if (this.socket.writableLength > this.options.maxQueueBytes) {
-      this.drop('slow', `${this.socket.writableLength} bytes queued, more than the ${this.options.maxQueueBytes}-byte bound`);
+      const detail = `${this.socket.writableLength} bytes queued, more than the ${this.options.maxQueueBytes}-byte bound`;
+      void this.end('slow', encodeFeedError(this.encoding, `${SLOW_DROP_REASON}: ${detail}`), SLOW_DROP_GRACE_MS, detail);
+      this.cutUnlessDraining();
     }
   }
 
-  /** Ends the connection after what is queued, or at once after graceMs. */
-  end(reason: DropReason, message: string | undefined, graceMs: number): Promise<void> {
+  /** Destroys the socket as soon as its queue stops shrinking (a reader that stopped reading). */
+  private cutUnlessDraining(): void {
+    let queued = this.socket.writableLength;
+    const check = setInterval(() => {
+      const now = this.socket.writableLength;
+      if (now > 0 && now < queued) {
+        queued = now;
+        return;
+      }
+      clearInterval(check);
+      this.socket.destroy();
+    }, SLOW_DROP_CHECK_MS).unref();
+    this.socket.once('close', () => clearInterval(check));
+  }
+
+  /** Ends the connection after what is queued (and `message`), or at once after graceMs. */
+  end(reason: DropReason, message: Buffer | string | undefined, graceMs: number, detail = typeof message === 'string' ? message : 'server closing'): Promise<void> {
     return new Promise((resolve) => {
       if (this.socket.destroyed) {
         resolve();
@@ -95,7 +124,7 @@ export class FeedSubscriber implements FanoutSubscriber {
       if (message !== undefined) this.socket.write(message);
       this.socket.end();
       setTimeout(() => this.socket.destroy(), graceMs).unref();
-      this.finish(reason, message ?? 'server closing');
+      this.finish(reason, detail);
     });
   }
 

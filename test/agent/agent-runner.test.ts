@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentRunner, type Agent } from '../../runtime/agent/agent-runner.ts';
-import { BackoffIdleStrategy, BusySpinIdleStrategy, createIdleStrategy, SleepingIdleStrategy } from '../../runtime/agent/idle-strategy.ts';
+import { BackoffIdleStrategy, BusySpinIdleStrategy, createIdleStrategy, SleepingIdleStrategy, YieldingIdleStrategy } from '../../runtime/agent/idle-strategy.ts';
 
 describe('idle strategies', () => {
   it('back off from spinning to sched_yield to sleeps that double up to the limit', () => {
@@ -9,6 +9,18 @@ describe('idle strategies', () => {
     expect(sleeps).toEqual([0, 0, 0, 0, 0, 1000, 2000, 4000, 5000]);
     strategy.reset();
     expect(strategy.idle()).toBe(0);
+  });
+
+  // A consumer that shares its core with a relay: a spinner without system calls holds the
+  // core for its whole scheduler slice (~1 ms) against the relay woken by the network; one
+  // sched_yield per empty poll hands it over at once, and costs a system call when nobody waits.
+  it('yield gives way with sched_yield on every empty poll and never sleeps', () => {
+    let yields = 0;
+    const strategy = new YieldingIdleStrategy(() => yields++);
+    const sleeps = Array.from({ length: 20_000 }, () => strategy.idle());
+    expect(sleeps.every((sleepNs) => sleepNs === 0)).toBe(true);
+    expect(yields).toBe(20_000);
+    expect(createIdleStrategy('yield')).toMatchObject({ name: 'yield', spins: true });
   });
 
   it('busy-spin never sleeps and sleep always does', () => {

@@ -21,7 +21,7 @@ describe('marketfeed CLI', () => {
     [['publish', '--bogus'], /marketfeed publish: unknown option --bogus \(see npx marketfeed publish --help\)/],
     [['publish', '--rate', 'fast'], /--rate must be a rate per second/],
     [['publish', '--capacity', '1000'], /--capacity must be a power of two, got 1000/],
-    [['consume', 'shm', '--idle', 'nap'], /--idle must be one of busy-spin, spin-yield, sleep, got "nap"/],
+    [['consume', 'shm', '--idle', 'nap'], /--idle must be one of busy-spin, yield, spin-yield, sleep, got "nap"/],
     [['consume', 'shm', '--cpus', 'x'], /--cpus must be a CPU list/],
     [['consume'], /unknown command "consume": try npx marketfeed consume shm/],
     [['frobnicate'], /unknown command "frobnicate"/],

@@ -91,7 +91,7 @@ describe('marketfeed --help', () => {
   it('keeps a long value list apart from its description', async () => {
     const run = await runCliToEnd(['consume', 'shm', '--help']);
     const idle = run.stdout.findIndex((line) => line.startsWith('  --idle '));
-    expect(run.stdout[idle]).toBe('  --idle busy-spin|spin-yield|sleep');
+    expect(run.stdout[idle]).toBe('  --idle busy-spin|yield|spin-yield|sleep');
     expect(run.stdout[idle + 1]).toMatch(/^ +what to do when there is nothing to do/);
   });
 

@@ -144,6 +144,27 @@ describe('marketfeed relay across processes', () => {
     expect(conSummary).toMatchObject({ mismatches: 0, outOfOrder: 0, reattachments: 0 });
   });
 
+  it('a relay too slow for a flat-out feed is told why the publisher dropped it, logs it, counts what it lost and reconnects', async () => {
+    const port = await freePort();
+    const pub = runCli(['publish', ...shm(uniqueFeed('pub')), '--rate', 'max', '--tcp-port', String(port), '--max-queue-bytes', '65536', '--tcp-send-buffer', '65536']);
+    await pub.waitForLog('publishing');
+    const rel = relay(uniqueFeed('rel'), port, '--receive-buffer', '65536');
+    // What was queued still arrives, then the reason: the relay's log says why, not just "connection closed".
+    // (A relay that stops taking its queue for a moment is cut without it: of a few drops, one at least.)
+    const drops = (): Record<string, unknown>[] => rel.logs.filter((log) => log.msg === 'disconnected; reconnecting');
+    for (let waited = 0; drops().length < 3; waited += 50) {
+      if (waited > 30_000) throw new Error(`${drops().length} drops logged in 30 s; stderr:\n${rel.stderr.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(drops().map((log) => log.reason)).toContainEqual(expect.stringMatching(/^server: dropped as too slow: \d+ bytes queued, more than the 65536-byte bound/));
+    await rel.waitForLog('records of the subscription lost');
+    const relSummary = await stopped(rel);
+    const pubSummary = await stopped(pub);
+    expect(relSummary.lost as number).toBeGreaterThan(0);
+    expect(relSummary.connects as number).toBeGreaterThanOrEqual(2);
+    expect((pubSummary.tcp as { dropped: { slow: number } }).dropped.slow).toBeGreaterThanOrEqual(1);
+  });
+
   it('follows a restarted publisher: reconnects with backoff, a new segment (new epoch) that SHM consumers follow', async () => {
     const pubFeed = uniqueFeed('pub');
     const relFeed = uniqueFeed('rel');
