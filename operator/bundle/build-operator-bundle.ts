@@ -5,11 +5,32 @@
 // package root (dist/bundle/): the modules it inlines find package.json and the native addon
 // by walking up from import.meta.url, as they do from cdk8s/api/ and runtime/native/.
 import path from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const OPERATOR_ENTRY = path.join(ROOT, 'operator', 'main.ts');
 export const OPERATOR_BUNDLE = path.join(ROOT, 'dist', 'bundle', 'marketfeed-operator.js');
+
+const CLIENT_NODE_DIST = path.dirname(fileURLToPath(import.meta.resolve('@kubernetes/client-node')));
+const SUBSET = path.join(ROOT, 'operator', 'bundle', 'client-node');
+
+/**
+ * Loads only the part of @kubernetes/client-node the operator uses (client-node/*.ts say
+ * why each): the operator's imports of the package resolve to operator-imports.ts, and
+ * inside the package, KubeConfig's import of the generated client's index and ListWatch's
+ * import of the model serializer resolve to narrower modules.
+ */
+export const clientNodeSubset: Plugin = {
+  name: 'client-node-subset',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}`) ? undefined : { path: path.join(SUBSET, 'operator-imports.ts') },
+    );
+    build.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) => (args.importer === path.join(CLIENT_NODE_DIST, 'config.js') ? { path: path.join(SUBSET, 'config-generated-imports.ts') } : undefined));
+    build.onResolve({ filter: /^\.\/serializer\.js$/ }, (args) => (args.importer === path.join(CLIENT_NODE_DIST, 'cache.js') ? { path: path.join(SUBSET, 'string-serializer.ts') } : undefined));
+  },
+};
 
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
@@ -28,6 +49,7 @@ export async function buildOperatorBundle(outfile: string = OPERATOR_BUNDLE): Pr
     target: 'node24',
     banner: { js: REQUIRE_SHIM },
     metafile: true,
+    plugins: [clientNodeSubset],
     logLevel: 'warning',
   });
   return result.metafile;
