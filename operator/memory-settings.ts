@@ -7,7 +7,7 @@
 // affects code compiled from then on, which is nearly all of the operator's.
 import v8 from 'node:v8';
 
-export const OPERATOR_V8_FLAGS = ['--no-maglev', '--no-turbofan'] as const;
+export const OPERATOR_V8_FLAGS = ['--no-maglev', '--no-turbofan', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'] as const;
 
 /** Turns V8's optimizing tiers off for the rest of this process. */
 export function limitJitTiers(): void {
