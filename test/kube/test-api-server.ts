@@ -51,6 +51,12 @@ export interface TestApiServerOptions {
   namespaces?: string[];
   /** Extra resource types to serve. */
   resources?: ResourceType[];
+  /**
+   * The bearer token every request must carry (as a real server authenticates a
+   * ServiceAccount or user token); others get 401 Unauthorized. Default: any request passes.
+   * kubeConfig() carries it (else `test-token`).
+   */
+  requireToken?: string;
 }
 
 /** Direct access to the server's state for test setup and assertions; bypasses HTTP and the request log. */
@@ -82,7 +88,7 @@ export interface TestStore {
 export interface TestApiServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
-  /** A KubeConfig (context `test`, namespace `default`, bearer token `test-token`) pointing at this server. */
+  /** A KubeConfig (context `test`, namespace `default`, bearer token `requireToken` or `test-token`) pointing at this server. */
   kubeConfig(): KubeConfig;
   store: TestStore;
   /** Every request answered, with verb, outcome (changed/unchanged) and status. */
@@ -122,6 +128,11 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
   }
 
   const server: Server = createServer((request, response) => {
+    if (options.requireToken !== undefined && request.headers.authorization !== `Bearer ${options.requireToken}`) {
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }));
+      return;
+    }
     void router.handle(request, response);
   });
   server.keepAliveTimeout = 60_000;
@@ -198,7 +209,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
       const kc = new KubeConfig();
       kc.loadFromOptions({
         clusters: [{ name: 'test', server: url, skipTLSVerify: true }],
-        users: [{ name: 'test', token: 'test-token' }],
+        users: [{ name: 'test', token: options.requireToken ?? 'test-token' }],
         contexts: [{ name: 'test', cluster: 'test', user: 'test', namespace: 'default' }],
         currentContext: 'test',
       });
