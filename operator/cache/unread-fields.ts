@@ -33,6 +33,6 @@ type WatchCallback = (phase: string, object: KubernetesObject, watchObject?: unk
 /** client-node's Watch, handing each event's object on without its unread fields (ERROR events carry a Status: left as is). */
 export class UnreadFieldsDroppingWatch extends Watch {
   override watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: WatchCallback, done: (error: unknown) => void): Promise<AbortController> {
-    return super.watch(path, queryParams, (phase, object, watchObject) => callback(phase, phase === 'ERROR' ? object : withoutUnreadFields(object), watchObject), done);
+    return super.watch(path, queryParams, (phase: string, object: KubernetesObject, watchObject: unknown) => callback(phase, phase === 'ERROR' ? object : withoutUnreadFields(object), watchObject), done);
   }
 }
