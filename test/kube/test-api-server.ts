@@ -17,7 +17,8 @@ import { ObjectStore } from './object-store.ts';
 import { applyMergePatch } from './patches.ts';
 import { RequestLog } from './request-log.ts';
 import { builtinResourceTypes, marketFeedResourceType, ResourceRegistry, type ResourceType } from './resource-registry.ts';
-import { ResourceOperations } from './resource-operations.ts';
+import { now, ResourceOperations } from './resource-operations.ts';
+import { recordUpdate } from './server-side-apply.ts';
 import { StoredForm } from './stored-form.ts';
 import { WatchHub, type WatchInfo } from './watch-hub.ts';
 
@@ -179,7 +180,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
       const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
       const ready = readyReplicas ?? replicas;
       const available = ready >= replicas;
-      return testStore.patchStatus('apps/v1', 'Deployment', namespace, name, {
+      const status = {
         observedGeneration: deployment.metadata.generation,
         replicas,
         updatedReplicas: replicas,
@@ -190,7 +191,13 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
           { type: 'Available', status: available ? 'True' : 'False', reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: `${ready} of ${replicas} replicas ready` },
           { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'rolled out' },
         ],
-      });
+      };
+      const type = typeFor(registry, 'apps/v1', 'Deployment');
+      const candidate = jsonClone(deployment);
+      candidate.status = applyMergePatch(deployment.status, status);
+      // As the deployment controller writes it: an update of the status subresource, whose fields kube-controller-manager then owns (managedFields).
+      recordUpdate(deployment, candidate, 'kube-controller-manager', { subresource: 'status', statusSubresource: true }, 'apps/v1', now());
+      return jsonClone(store.write(type, deployment, candidate).object);
     },
     collectGarbage() {
       return controllers.sweep();
