@@ -59,13 +59,18 @@ describe('the operator bundle', () => {
     expect(code.split('\n').length).toBeLessThan(1000);
   });
 
-  it("holds only the modules of @kubernetes/client-node the operator uses: no generated models or APIs, no attach/exec/cp/port-forward", () => {
+  it('holds only the modules of @kubernetes/client-node (and of its undici) the operator uses: no generated models or APIs, no attach/exec/cp/port-forward', () => {
     const inputs = Object.keys(metafile.inputs);
     const clientNode = inputs.filter((input) => input.includes('node_modules/@kubernetes/client-node/'));
     expect(clientNode.map((input) => input.replace(/^.*client-node\/dist\//, ''))).toEqual(expect.arrayContaining(['config.js', 'cache.js', 'watch.js', 'gen/http/http.js', 'gen/http/isomorphic-fetch.js']));
     expect(clientNode.filter((input) => /\/gen\/(models|apis|types)\//.test(input))).toEqual([]);
     expect(clientNode.filter((input) => /\/dist\/(index|api|serializer|attach|exec|cp|portforward|log|metrics|top)\.js$/.test(input))).toEqual([]);
     expect(inputs.filter((input) => /node_modules\/(ws|tar-stream)\//.test(input))).toEqual([]);
+    // Of undici, what client-node uses: fetch and its dispatchers, not WebSocket, EventSource, the cache or the mocks.
+    expect(inputs.filter((input) => input.includes('node_modules/undici/')).map((input) => input.replace(/^.*node_modules\/undici\//, ''))).toEqual(
+      expect.arrayContaining(['lib/web/fetch/index.js', 'lib/dispatcher/agent.js', 'lib/dispatcher/proxy-agent.js']),
+    );
+    expect(inputs.filter((input) => /node_modules\/undici\/(index\.js|lib\/(web\/(websocket|eventsource|cache|cookies)|mock)\/)/.test(input))).toEqual([]);
   });
 
   it('answers `operator --help` exactly as the TypeScript CLI does', async () => {
