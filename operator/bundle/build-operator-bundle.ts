@@ -62,6 +62,9 @@ export async function buildOperatorBundle(outfile: string = OPERATOR_BUNDLE): Pr
     treeShaking: true,
     // Class names stay: logs and fatal lines name an error by its class (KubeConfigNotFoundError).
     keepNames: true,
+    // License comments go to marketfeed-operator.js.LEGAL.txt: one of them (undici's) is not ASCII, which
+    // would make V8 hold the whole 1.6 MB source as a two-byte string (1.6 MB more resident).
+    legalComments: 'external',
     platform: 'node',
     format: 'esm',
     target: 'node24',
