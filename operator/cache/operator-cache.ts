@@ -3,7 +3,7 @@
 // Informer events are turned into feed keys ("namespace/name"): a MarketFeed's own key, or
 // for an owned object its owner's key, from its controller ownerReference or else its
 // marketfeed.dev/feed label. Reconciles read only from here, never from event payloads.
-import { makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../cdk8s/api/kube-object.ts';
 import { MARKETFEED_API_VERSION, MARKETFEED_KIND, type MarketFeed } from '../../cdk8s/api/marketfeed-types.ts';
@@ -13,6 +13,7 @@ import { collectionPath, MARKETFEED, OWNED_TYPES, type ResourceType } from '../k
 import { OwnerIndex } from './owner-index.ts';
 import { ResilientInformer } from './resilient-informer.ts';
 import { RecentWrites } from './recent-writes.ts';
+import { UnreadFieldsDroppingWatch, withoutUnreadFields } from './unread-fields.ts';
 
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
@@ -53,16 +54,20 @@ export interface OperatorCacheOptions {
   onFeedEvent: (key: string) => void;
 }
 
-/** A list+watch of one kind (in one namespace or all), restarted after errors. */
+/** A list+watch of one kind (in one namespace or all), restarted after errors, caching objects without their unread fields. */
 export function resilientInformerFor(
   options: Pick<OperatorCacheOptions, 'kubeConfig' | 'client' | 'namespace' | 'logger' | 'onWatchRestart'>,
   type: ResourceType,
   labelSelector: string | undefined,
 ): ResilientInformer {
-  const list = () => options.client.list(type, options.namespace, labelSelector) as unknown as Promise<KubernetesListObject<KubernetesObject>>;
+  const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
+    const answer = await options.client.list(type, options.namespace, labelSelector);
+    return { ...answer, items: answer.items.map(withoutUnreadFields) } as unknown as KubernetesListObject<KubernetesObject>;
+  };
+  const watch = new UnreadFieldsDroppingWatch(options.kubeConfig);
   return new ResilientInformer({
     name: type.kind,
-    informer: makeInformer(options.kubeConfig, collectionPath(type, options.namespace), list, labelSelector),
+    informer: new ListWatch(collectionPath(type, options.namespace), watch, list, false, labelSelector),
     logger: options.logger,
     onRestart: () => options.onWatchRestart(type.kind),
   });
@@ -164,6 +169,6 @@ export class OperatorCache {
    * the watch catches up; `before` is cachedVersion() from when the write was sent.
    */
   recordWrite(type: ResourceType, namespace: string, name: string, before: string | undefined, written: KubeObject | undefined): void {
-    this.recent.recordWrite(writeKey(type, namespace, name), before, this.cachedVersion(type, namespace, name), written);
+    this.recent.recordWrite(writeKey(type, namespace, name), before, this.cachedVersion(type, namespace, name), written === undefined ? undefined : withoutUnreadFields(written));
   }
 }

@@ -75,7 +75,8 @@ function hashPodTemplates(objects: readonly KubeObject[]): string {
   const templates = objects
     .filter(isDeployment)
     .map((object) => ({ name: object.metadata.name, template: (object as DeploymentLike).spec?.template ?? null }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    // By code unit, not localeCompare: the same order for these DNS names, and no ICU collator loaded (~2.5 MB of RSS).
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return hashOf(templates);
 }
 

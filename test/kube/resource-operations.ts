@@ -46,7 +46,8 @@ export interface DeleteOptions {
 
 const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'];
 
-function now(): string {
+/** A managedFields time: RFC 3339, whole seconds. */
+export function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 

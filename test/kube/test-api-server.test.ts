@@ -764,6 +764,10 @@ describe('test store access', () => {
     expect(partial.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('False');
     server.store.markDeploymentReady('default', 'd');
     expect((await apps.readNamespacedDeployment({ name: 'd', namespace: 'default' })).status?.readyReplicas).toBe(3);
+    // As on a real server, the deployment controller's status writes are recorded in managedFields.
+    const controller = server.store.get('apps/v1', 'Deployment', 'default', 'd')?.metadata.managedFields?.find((entry) => entry.manager === 'kube-controller-manager');
+    expect(controller).toMatchObject({ operation: 'Update', subresource: 'status', apiVersion: 'apps/v1' });
+    expect(Object.keys((controller?.fieldsV1 as Record<string, Record<string, unknown>>)['f:status'])).toEqual(expect.arrayContaining(['f:readyReplicas', 'f:conditions']));
     await until(() => watch.events.length === 2);
     expect(watch.events.map((e) => e.type)).toEqual(['MODIFIED', 'MODIFIED']);
     expect(server.requests.count()).toBe(requests + 2);

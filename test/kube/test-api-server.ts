@@ -17,7 +17,8 @@ import { ObjectStore } from './object-store.ts';
 import { applyMergePatch } from './patches.ts';
 import { RequestLog } from './request-log.ts';
 import { builtinResourceTypes, marketFeedResourceType, ResourceRegistry, type ResourceType } from './resource-registry.ts';
-import { ResourceOperations } from './resource-operations.ts';
+import { now, ResourceOperations } from './resource-operations.ts';
+import { recordUpdate } from './server-side-apply.ts';
 import { StoredForm } from './stored-form.ts';
 import { WatchHub, type WatchInfo } from './watch-hub.ts';
 
@@ -51,6 +52,12 @@ export interface TestApiServerOptions {
   namespaces?: string[];
   /** Extra resource types to serve. */
   resources?: ResourceType[];
+  /**
+   * The bearer token every request must carry (as a real server authenticates a
+   * ServiceAccount or user token); others get 401 Unauthorized. Default: any request passes.
+   * kubeConfig() carries it (else `test-token`).
+   */
+  requireToken?: string;
 }
 
 /** Direct access to the server's state for test setup and assertions; bypasses HTTP and the request log. */
@@ -82,7 +89,7 @@ export interface TestStore {
 export interface TestApiServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
-  /** A KubeConfig (context `test`, namespace `default`, bearer token `test-token`) pointing at this server. */
+  /** A KubeConfig (context `test`, namespace `default`, bearer token `requireToken` or `test-token`) pointing at this server. */
   kubeConfig(): KubeConfig;
   store: TestStore;
   /** Every request answered, with verb, outcome (changed/unchanged) and status. */
@@ -122,6 +129,11 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
   }
 
   const server: Server = createServer((request, response) => {
+    if (options.requireToken !== undefined && request.headers.authorization !== `Bearer ${options.requireToken}`) {
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }));
+      return;
+    }
     void router.handle(request, response);
   });
   server.keepAliveTimeout = 60_000;
@@ -168,7 +180,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
       const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
       const ready = readyReplicas ?? replicas;
       const available = ready >= replicas;
-      return testStore.patchStatus('apps/v1', 'Deployment', namespace, name, {
+      const status = {
         observedGeneration: deployment.metadata.generation,
         replicas,
         updatedReplicas: replicas,
@@ -179,7 +191,13 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
           { type: 'Available', status: available ? 'True' : 'False', reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: `${ready} of ${replicas} replicas ready` },
           { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'rolled out' },
         ],
-      });
+      };
+      const type = typeFor(registry, 'apps/v1', 'Deployment');
+      const candidate = jsonClone(deployment);
+      candidate.status = applyMergePatch(deployment.status, status);
+      // As the deployment controller writes it: an update of the status subresource, whose fields kube-controller-manager then owns (managedFields).
+      recordUpdate(deployment, candidate, 'kube-controller-manager', { subresource: 'status', statusSubresource: true }, 'apps/v1', now());
+      return jsonClone(store.write(type, deployment, candidate).object);
     },
     collectGarbage() {
       return controllers.sweep();
@@ -198,7 +216,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
       const kc = new KubeConfig();
       kc.loadFromOptions({
         clusters: [{ name: 'test', server: url, skipTLSVerify: true }],
-        users: [{ name: 'test', token: 'test-token' }],
+        users: [{ name: 'test', token: options.requireToken ?? 'test-token' }],
         contexts: [{ name: 'test', cluster: 'test', user: 'test', namespace: 'default' }],
         currentContext: 'test',
       });
