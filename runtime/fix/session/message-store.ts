@@ -25,8 +25,10 @@ export interface FixMessageStore {
   close(): void;
 }
 
-function checkSeq(seq: number): void {
+/** `seq` when it is a valid MsgSeqNum (a positive safe integer); a RangeError otherwise. */
+export function checkSeq(seq: number): number {
   if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`MsgSeqNum ${seq} is not a positive integer`);
+  return seq;
 }
 
 /** A store in memory: for tests and for sessions that need not survive a restart. */
