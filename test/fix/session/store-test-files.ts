@@ -30,3 +30,8 @@ export function capturingLogger(): CapturedLogs {
   const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
   return { logger, lines };
 }
+
+/** The crash tests' message sizes: some of megabytes, so that a kill often lands inside a write. */
+export function crashMessageSize(seq: number): number {
+  return seq % 3 === 0 ? 15 * 1024 * 1024 + seq : 100 + (seq % 50);
+}
