@@ -34,8 +34,10 @@ import {
   sealRecord,
 } from './message-store-frames.ts';
 import { CorruptMessageStoreError, scanMessageLog } from './message-store-scan.ts';
+import { lockStoreFile } from './store-lock.ts';
 
 export { CorruptMessageStoreError } from './message-store-scan.ts';
+export { StoreInUseError } from './store-lock.ts';
 
 export type FsyncPolicy = 'always' | 'flush' | 'never';
 export const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'flush', 'never'];
@@ -97,7 +99,7 @@ export class FileMessageStore implements FixMessageStore {
   private readonly onReset: 'archive' | 'delete';
   private readonly logger: Logger;
   private readonly index = new MessageStoreIndex();
-  private fd: number;
+  private fd = -1;
   /** Where the next record goes: the end of the last whole record (a failed write's partial bytes are overwritten). */
   private size = STORE_HEADER_SIZE;
   private sender = 1;
@@ -105,6 +107,7 @@ export class FileMessageStore implements FixMessageStore {
   private created: Date;
   private frame = Buffer.alloc(4096);
   private closed = false;
+  private readonly unlock: () => void;
 
   /** The store of one session under `root` (its directory created if missing). */
   static forSession(root: string, session: SessionIdentity, options: FileMessageStoreOptions = {}): FileMessageStore {
@@ -119,12 +122,17 @@ export class FileMessageStore implements FixMessageStore {
     this.onReset = options.onReset ?? 'archive';
     this.logger = options.logger ?? createLogger('fix-store');
     this.created = options.now ?? new Date();
-    if (!fs.existsSync(this.file)) this.createLog(this.file, this.created);
-    this.fd = this.io('open', () => fs.openSync(this.file, 'r+'));
+    this.io('create the directory', () => fs.mkdirSync(directory, { recursive: true }));
+    this.unlock = this.io('lock the store', () => lockStoreFile(this.file));
+    let fd = -1;
     try {
+      if (!fs.existsSync(this.file)) this.createLog(this.file, this.created);
+      fd = this.io('open', () => fs.openSync(this.file, 'r+'));
+      this.fd = fd;
       this.load();
     } catch (error) {
-      fs.closeSync(this.fd);
+      if (fd !== -1) fs.closeSync(fd);
+      this.unlock();
       throw error;
     }
   }
@@ -210,6 +218,7 @@ export class FileMessageStore implements FixMessageStore {
     } finally {
       this.closed = true;
       fs.closeSync(this.fd);
+      this.unlock();
     }
   }
 
@@ -269,7 +278,6 @@ export class FileMessageStore implements FixMessageStore {
   private createLog(file: string, created: Date, rename = true): void {
     const temporary = rename ? `${file}.new` : file;
     this.io('create the log', () => {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
       const fd = fs.openSync(temporary, 'w');
       try {
         fs.writeSync(fd, encodeStoreHeader(created.getTime()));

@@ -78,6 +78,7 @@ describe('FileMessageStore after a crash', () => {
     for (; rounds < 4 || (tornTails === 0 && rounds < 20); rounds++) {
       const run = runChild([dir, rounds % 3 === 2 ? 'always' : 'never']);
       await run.firstDone;
+      if (rounds === 0) expect(() => new FileMessageStore(dir, { logger: capturingLogger().logger })).toThrow(/is in use by process \d+/);
       killInsideLargeWrite(file, run);
       expect((await run.exit).signal).toBe('SIGKILL');
       const logs = capturingLogger();
@@ -118,7 +119,7 @@ describe('FileMessageStore after a crash', () => {
     fs.chmodSync(root, 0o755); // owned by this (root) user: not writable by nobody
     const fresh = runChild([path.join(root, 'session'), 'flush', '1'], { uid: 65534 });
     expect((await fresh.exit).code).toBe(4);
-    expect(fresh.lines[0]).toMatch(/cannot create the log \(EACCES.*the directory or file is not writable/);
+    expect(fresh.lines[0]).toMatch(/cannot create the directory \(EACCES.*the directory or file is not writable/);
     const existing = path.join(root, 'existing');
     const store = new FileMessageStore(existing, { logger: capturingLogger().logger });
     store.set(1, messageFor(1, crashMessageSize(1)));
@@ -127,7 +128,7 @@ describe('FileMessageStore after a crash', () => {
     const before = fs.readFileSync(path.join(existing, 'messages.log'));
     const reopen = runChild([existing, 'flush', '5'], { uid: 65534 });
     expect((await reopen.exit).code).toBe(4);
-    expect(reopen.lines[0]).toMatch(/messages\.log: cannot open \(EACCES.*not writable/);
+    expect(reopen.lines[0]).toMatch(/messages\.log: cannot lock the store \(EACCES.*not writable/);
     expect(fs.readFileSync(path.join(existing, 'messages.log'))).toEqual(before);
   }, 60_000);
 });

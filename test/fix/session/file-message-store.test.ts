@@ -250,6 +250,28 @@ describe('FileMessageStore', () => {
     expect(() => new FileMessageStore(dir, { logger: silent })).toThrow(/messages\.log: not a FIX message store/);
   });
 
+  it('refuses a second store object on the same log in one process, and frees the log on close', () => {
+    const dir = tempDir();
+    const first = new FileMessageStore(dir, { logger: silent });
+    expect(() => new FileMessageStore(dir, { logger: silent })).toThrow(/messages\.log is in use by another FileMessageStore in this process/);
+    first.close();
+    new FileMessageStore(dir, { logger: silent }).close();
+    expect(fs.readdirSync(dir)).toEqual(['messages.log']);
+  });
+
+  it('takes over the lock of a process that is gone or whose pid now belongs to another process, not of a live owner', () => {
+    const dir = tempDir();
+    const lock = path.join(dir, 'messages.log.lock');
+    const initStart = fs.readFileSync('/proc/1/stat', 'utf8').split(') ')[1].split(' ')[19];
+    fs.writeFileSync(lock, `1 ${initStart}`);
+    expect(() => new FileMessageStore(dir, { logger: silent })).toThrow(/messages\.log is in use by process 1:/);
+    for (const stale of ['999999999 12345', `1 ${Number(initStart) + 1}`]) {
+      fs.writeFileSync(lock, stale);
+      new FileMessageStore(dir, { logger: silent }).close();
+      expect(fs.readdirSync(dir)).toEqual(['messages.log']);
+    }
+  });
+
   it('refuses use after close', () => {
     const store = new FileMessageStore(tempDir(), { logger: silent });
     store.close();
