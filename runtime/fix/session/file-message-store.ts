@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createLogger } from '../../observability/logger.ts';
-import { checkSeq, type FixMessageStore } from './message-store.ts';
+import { MessageStoreState, checkSeq, type FixMessageStore } from './message-store.ts';
 import { MessageStoreIndex } from './message-store-index.ts';
 import {
   KIND_MESSAGE,
@@ -92,7 +92,7 @@ function safePart(part: string): string {
   return out;
 }
 
-export class FileMessageStore implements FixMessageStore {
+export class FileMessageStore extends MessageStoreState implements FixMessageStore {
   readonly directory: string;
   readonly file: string;
   private readonly fsyncPolicy: FsyncPolicy;
@@ -102,9 +102,6 @@ export class FileMessageStore implements FixMessageStore {
   private fd = -1;
   /** Where the next record goes: the end of the last whole record (a failed write's partial bytes are overwritten). */
   private size = STORE_HEADER_SIZE;
-  private sender = 1;
-  private target = 1;
-  private created: Date;
   private frame = Buffer.alloc(4096);
   private closed = false;
   private readonly unlock: () => void;
@@ -115,13 +112,13 @@ export class FileMessageStore implements FixMessageStore {
   }
 
   constructor(directory: string, options: FileMessageStoreOptions = {}) {
+    super(options.now ?? new Date());
     this.directory = directory;
     this.file = path.join(directory, options.file ?? 'messages.log');
     this.fsyncPolicy = options.fsync ?? 'flush';
     if (!FSYNC_POLICIES.includes(this.fsyncPolicy)) throw new RangeError(`fsync policy must be one of ${FSYNC_POLICIES.join(', ')}, got ${String(this.fsyncPolicy)}`);
     this.onReset = options.onReset ?? 'archive';
     this.logger = options.logger ?? createLogger('fix-store');
-    this.created = options.now ?? new Date();
     this.io('create the directory', () => fs.mkdirSync(directory, { recursive: true }));
     this.unlock = this.io('lock the store', () => lockStoreFile(this.file));
     let fd = -1;
@@ -135,18 +132,6 @@ export class FileMessageStore implements FixMessageStore {
       this.unlock();
       throw error;
     }
-  }
-
-  get nextSenderMsgSeqNum(): number {
-    return this.sender;
-  }
-
-  get nextTargetMsgSeqNum(): number {
-    return this.target;
-  }
-
-  get creationTime(): Date {
-    return this.created;
   }
 
   /** Bytes of memory the index takes (what grows with the number of messages). */

@@ -2,10 +2,12 @@
 // offset and length of the message's latest record, in typed arrays (20 bytes a message,
 // however long the messages), so a long session's memory stays bounded; the bytes are read
 // back from the file when a resend asks for them.
+import { grown } from '../../book/order-pool.ts';
+
 export class MessageStoreIndex {
   private seqs = new Float64Array(1024);
   private offsets = new Float64Array(1024);
-  private lengths = new Uint32Array(1024);
+  private lengths = new Int32Array(1024);
   count = 0;
 
   get bytes(): number {
@@ -65,14 +67,8 @@ export class MessageStoreIndex {
 
   private grow(): void {
     const size = this.seqs.length * 2;
-    const seqs = new Float64Array(size);
-    const offsets = new Float64Array(size);
-    const lengths = new Uint32Array(size);
-    seqs.set(this.seqs);
-    offsets.set(this.offsets);
-    lengths.set(this.lengths);
-    this.seqs = seqs;
-    this.offsets = offsets;
-    this.lengths = lengths;
+    this.seqs = grown(this.seqs, new Float64Array(size));
+    this.offsets = grown(this.offsets, new Float64Array(size));
+    this.lengths = grown(this.lengths, new Int32Array(size));
   }
 }
