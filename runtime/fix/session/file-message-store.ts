@@ -242,7 +242,7 @@ export class FileMessageStore extends MessageStoreState implements FixMessageSto
     const tail = scanMessageLog(this.fd, size, this.file, (record, offset) => {
       const a = record.readDoubleLE(16);
       if (record.readUInt32LE(4) === KIND_MESSAGE) {
-        this.index.put(a, offset, record.readUInt32LE(8));
+        this.index.put(a, offset, record.length - RECORD_HEADER_SIZE);
       } else {
         this.sender = a;
         this.target = record.readDoubleLE(24);

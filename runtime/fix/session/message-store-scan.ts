@@ -60,29 +60,29 @@ export function scanMessageLog(fd: number, size: number, file: string, onRecord:
   const window = new FileWindow(fd, size);
   let offset = STORE_HEADER_SIZE;
   while (offset < size) {
-    const problem = problemAt(window, offset);
-    if (problem !== undefined) {
+    const record = validRecordAt(window, offset);
+    if (typeof record === 'string') {
       const next = nextValidRecord(window, offset + 1);
-      if (next !== -1) throw new CorruptMessageStoreError(file, offset, problem);
-      return { offset, bytes: size - offset, reason: problem };
+      if (next !== -1) throw new CorruptMessageStoreError(file, offset, record);
+      return { offset, bytes: size - offset, reason: record };
     }
-    const header = window.bytes(offset, RECORD_HEADER_SIZE);
-    const length = recordLength(header) as number;
-    onRecord(header, offset);
-    offset += RECORD_HEADER_SIZE + length;
+    onRecord(record, offset);
+    offset += record.length;
   }
   return undefined;
 }
 
-function problemAt(window: FileWindow, offset: number): string | undefined {
+/** The whole record at `offset` (header and payload, valid until the window moves), or why there is none. */
+function validRecordAt(window: FileWindow, offset: number): Buffer | string {
   const length = recordLength(window.bytes(offset, RECORD_HEADER_SIZE));
   if (typeof length === 'string') return length;
-  return recordProblem(window.bytes(offset, RECORD_HEADER_SIZE + length));
+  const record = window.bytes(offset, RECORD_HEADER_SIZE + length);
+  return recordProblem(record) ?? record;
 }
 
 function nextValidRecord(window: FileWindow, from: number): number {
   for (let offset = from; offset + RECORD_HEADER_SIZE <= window.size; offset++) {
-    if (window.bytes(offset, 4).readUInt32LE(0) === RECORD_MAGIC && problemAt(window, offset) === undefined) return offset;
+    if (window.bytes(offset, 4).readUInt32LE(0) === RECORD_MAGIC && typeof validRecordAt(window, offset) !== 'string') return offset;
   }
   return -1;
 }
