@@ -152,6 +152,24 @@ describe('FileMessageStore', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['archive', 'messages.log']);
   });
 
+  it('recovers from a reset that crashed between archiving and the rename: the old epoch intact, the next reset completes it', () => {
+    const dir = tempDir();
+    const store = new FileMessageStore(dir, { now: new Date(Date.UTC(2026, 0, 2)), logger: silent });
+    store.set(1, messageFor(1));
+    store.incrNextSenderMsgSeqNum();
+    store.close();
+    // What a crash leaves after the archive link and before the rename: the link and a half-written new log.
+    fs.mkdirSync(path.join(dir, 'archive'));
+    fs.linkSync(path.join(dir, 'messages.log'), path.join(dir, 'archive', 'messages-2026-01-02T00-00-00.000Z.log'));
+    fs.writeFileSync(path.join(dir, 'messages.log.reset'), 'MFFIX');
+    const reopened = new FileMessageStore(dir, { logger: silent });
+    expect(state(reopened)).toEqual({ sender: 2, target: 1, created: Date.UTC(2026, 0, 2), messages: [`1:${messageFor(1).toString('latin1')}`] });
+    reopened.reset(new Date(Date.UTC(2026, 0, 3)));
+    reopened.close();
+    expect(fs.readdirSync(path.join(dir, 'archive'))).toEqual(['messages-2026-01-02T00-00-00.000Z.log']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['archive', 'messages.log']);
+  });
+
   it('keeps only an index in memory: bodies are read back from the file, and a message overwritten later is the later one', () => {
     const dir = tempDir();
     const store = new FileMessageStore(dir, { logger: silent });
