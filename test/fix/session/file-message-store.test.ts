@@ -290,6 +290,18 @@ describe('FileMessageStore', () => {
     }
   });
 
+  it('is exported by the library with its errors and the schedule', async () => {
+    const library = await import('../../../runtime/index.ts');
+    expect([library.FileMessageStore, library.MemoryMessageStore, library.SessionSchedule, library.CorruptMessageStoreError, library.MessageStoreIoError, library.StoreInUseError]).toEqual([
+      FileMessageStore,
+      MemoryMessageStore,
+      (await import('../../../runtime/fix/session/session-schedule.ts')).SessionSchedule,
+      (await import('../../../runtime/fix/session/message-store-scan.ts')).CorruptMessageStoreError,
+      (await import('../../../runtime/fix/session/file-message-store.ts')).MessageStoreIoError,
+      (await import('../../../runtime/fix/session/store-lock.ts')).StoreInUseError,
+    ]);
+  });
+
   it('refuses use after close', () => {
     const store = new FileMessageStore(tempDir(), { logger: silent });
     store.close();
