@@ -28,6 +28,19 @@ export { decodeFixMessage, type DecodedMessage, type DecodedField, type DecodedG
 export { FixValidator, SESSION_REJECT_REASON, type FixValidatorOptions } from './fix/fix-validator.ts';
 export { formatFixMessage } from './fix/fix-format.ts';
 export { fixChecksum, type FixDelimiter } from './fix/fix-bytes.ts';
+// FIX session message stores and schedule.
+export { MemoryMessageStore, type FixMessageStore } from './fix/session/message-store.ts';
+export {
+  FileMessageStore,
+  CorruptMessageStoreError,
+  MessageStoreIoError,
+  StoreInUseError,
+  sessionDirectoryName,
+  type FileMessageStoreOptions,
+  type FsyncPolicy,
+  type SessionIdentity,
+} from './fix/session/file-message-store.ts';
+export { SessionSchedule, type SessionScheduleOptions } from './fix/session/session-schedule.ts';
 
 // Trading core: the limit order book and LOBSTER order-level data.
 export { LimitOrderBook, depthLevels, type Side, type BookOptions, type DepthLevels, type OrderView } from './book/limit-order-book.ts';

@@ -46,6 +46,7 @@ const BENCHES: Record<string, Record<string, string[]>> = {
     clock: ['monotonicNs'],
   },
   book: { 'lobster-throughput': BOOK_IMPLS, 'lobster-update-latency': BOOK_IMPLS, 'lobster-allocation': BOOK_IMPLS },
+  'fix-store': { append: ['node-fs', 'marketfeed-never', 'marketfeed-flush', 'marketfeed-always', 'node-fs-fdatasync'], open: ['marketfeed', 'node-fs'] },
 };
 
 interface Row {

@@ -25,19 +25,20 @@ export interface FixMessageStore {
   close(): void;
 }
 
-function checkSeq(seq: number): void {
+/** `seq` when it is a valid MsgSeqNum (a positive safe integer); a RangeError otherwise. */
+export function checkSeq(seq: number): number {
   if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`MsgSeqNum ${seq} is not a positive integer`);
+  return seq;
 }
 
-/** A store in memory: for tests and for sessions that need not survive a restart. */
-export class MemoryMessageStore implements FixMessageStore {
-  private sender = 1;
-  private target = 1;
-  private created: Date;
-  private readonly messages = new Map<number, Uint8Array>();
+/** The sequence numbers and creation time every store keeps, read-only to its users. */
+export abstract class MessageStoreState {
+  protected sender = 1;
+  protected target = 1;
+  protected created: Date;
 
-  constructor(now: Date = new Date()) {
-    this.created = now;
+  constructor(created: Date) {
+    this.created = created;
   }
 
   get nextSenderMsgSeqNum(): number {
@@ -50,6 +51,15 @@ export class MemoryMessageStore implements FixMessageStore {
 
   get creationTime(): Date {
     return this.created;
+  }
+}
+
+/** A store in memory: for tests and for sessions that need not survive a restart. */
+export class MemoryMessageStore extends MessageStoreState implements FixMessageStore {
+  private readonly messages = new Map<number, Uint8Array>();
+
+  constructor(now: Date = new Date()) {
+    super(now);
   }
 
   setNextSenderMsgSeqNum(seq: number): void {
