@@ -1,0 +1,75 @@
+// A TCP socket as a FixSession's transport: frames what arrives (SessionFramer) and hands
+// each message to the session; writes what the session sends, bounded: a peer that stops
+// reading while more than `maxQueuedBytes` wait in the socket is cut off (its session only,
+// the process and the other sessions go on). An exception from the session's processing
+// of one message disconnects that session and is logged; it never reaches the event loop.
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { FixSession, FixTransport } from './fix-session.ts';
+import { SessionFramer } from './session-framer.ts';
+
+export interface SocketTransportOptions {
+  /** Bytes written but not yet taken by the peer beyond which the connection is closed (default 4 MiB). */
+  maxQueuedBytes?: number;
+  /** Largest message accepted (default 1 MiB). */
+  maxMessageBytes?: number;
+}
+
+/** A transport writing to `socket`; `onOverflow` is called once when the peer stops reading. */
+export function socketTransport(socket: Socket, options: SocketTransportOptions, onOverflow: () => void): FixTransport {
+  const limit = options.maxQueuedBytes ?? 4 << 20;
+  return {
+    write(bytes) {
+      if (socket.destroyed) return;
+      if (socket.writableLength > limit) {
+        onOverflow();
+        return;
+      }
+      // The session reuses its buffer: the socket keeps a copy until it is written.
+      socket.write(Buffer.from(bytes));
+    },
+    close() {
+      socket.end();
+      // A peer that does not take the rest within a second is not waited for.
+      setTimeout(() => socket.destroy(), 1000).unref();
+    },
+  };
+}
+
+/**
+ * Frames `socket`'s bytes; each message goes to `target()`'s session, or, while there is
+ * none (an acceptor's connection before its Logon), to `unbound`.
+ */
+export function readMessages(
+  socket: Socket,
+  options: SocketTransportOptions,
+  log: Logger,
+  target: () => FixSession | undefined,
+  unbound: (buffer: Buffer, start: number, end: number) => void,
+): SessionFramer {
+  const framer = new SessionFramer(
+    {
+      onMessage(buffer, start, end) {
+        const session = target();
+        if (session === undefined) {
+          unbound(buffer, start, end);
+          return;
+        }
+        try {
+          session.receive(buffer, start, end);
+        } catch (error) {
+          log.error({ err: error, session: session.id }, 'session failed on a message; disconnecting it');
+          session.disconnect('internal error');
+        }
+      },
+      onGarbage(reason, bytes) {
+        log.warn({ reason, bytes, session: target()?.id }, 'bytes skipped');
+      },
+    },
+    options.maxMessageBytes,
+  );
+  socket.on('data', (chunk: Buffer) => {
+    if (!socket.destroyed) framer.push(chunk);
+  });
+  return framer;
+}
