@@ -182,6 +182,7 @@ export class FixSession {
   /** One framed message from the peer: bytes [start, end) of `buffer`. */
   receive(buffer: Uint8Array, start: number, end: number): void {
     if (this.transport === undefined) return;
+    if (this.log.isLevelEnabled('trace')) this.log.trace({ message: Buffer.from(buffer.subarray(start, end)).toString('latin1').replaceAll('\x01', '|') }, 'in');
     let view: FixMessageView;
     try {
       view = this.parser.parse(buffer, start, end);
@@ -660,6 +661,7 @@ export class FixSession {
   }
 
   private transmit(bytes: Uint8Array): void {
+    if (this.log.isLevelEnabled('trace')) this.log.trace({ message: Buffer.from(bytes).toString('latin1').replaceAll('\x01', '|') }, 'out');
     this.lastSent = this.clock.monotonicNow();
     this.transport?.write(bytes);
   }
