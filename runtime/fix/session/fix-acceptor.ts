@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { FixError } from '../fix-error.ts';
 import { FixParser } from '../fix-parser.ts';
-import type { FixSession } from './fix-session.ts';
+import type { FixSession, FixTransport } from './fix-session.ts';
 import { type SocketTransportOptions, readMessages, socketTransport } from './socket-transport.ts';
 
 export interface FixAcceptorOptions extends SocketTransportOptions {
@@ -70,13 +70,16 @@ export class FixAcceptor {
     socket.setNoDelay(true);
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     let session: FixSession | undefined;
+    let transport: FixTransport | undefined;
     const log = this.log.child({ peer });
     const unboundTimer = setTimeout(() => {
       log.warn('no Logon in time; closing');
       socket.destroy();
     }, this.options.logonTimeoutMs ?? 10_000);
     unboundTimer.unref();
-    readMessages(socket, this.options, log, () => session, (buffer, start, end) => {
+    // Bound: the session while it is this connection's; null once it has let the connection go.
+    const target = (): FixSession | undefined | null => (session === undefined ? undefined : session.isBoundTo(transport!) ? session : null);
+    readMessages(socket, this.options, log, target, (buffer, start, end) => {
       const found = this.lookup(buffer, start, end, log);
       if (found === undefined) {
         socket.destroy();
@@ -84,20 +87,19 @@ export class FixAcceptor {
       }
       clearTimeout(unboundTimer);
       session = found;
-      found.connect(
-        socketTransport(socket, this.options, () => {
-          log.warn({ queued: socket.writableLength }, 'peer stopped reading; closing');
-          found.disconnected('peer stopped reading');
-          socket.destroy();
-        }),
-      );
+      transport = socketTransport(socket, this.options, () => {
+        log.warn({ queued: socket.writableLength }, 'peer stopped reading; closing');
+        found.disconnected('peer stopped reading', transport);
+        socket.destroy();
+      });
+      found.connect(transport);
       found.receive(buffer, start, end);
     });
     socket.on('error', (error) => log.debug({ err: error }, 'socket error'));
     socket.on('close', () => {
       clearTimeout(unboundTimer);
       this.sockets.delete(socket);
-      session?.disconnected();
+      session?.disconnected('connection closed', transport);
     });
   }
 

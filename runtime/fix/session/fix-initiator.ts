@@ -4,7 +4,7 @@
 import { type Socket, connect } from 'node:net';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
-import type { FixSession } from './fix-session.ts';
+import type { FixSession, FixTransport } from './fix-session.ts';
 import { type SocketTransportOptions, readMessages, socketTransport } from './socket-transport.ts';
 
 export interface FixInitiatorOptions extends SocketTransportOptions {
@@ -64,21 +64,21 @@ export class FixInitiator {
     const socket = connect({ host: this.options.host, port: this.options.port });
     this.socket = socket;
     socket.setNoDelay(true);
-    readMessages(socket, this.options, this.log, () => this.session, () => {});
+    let transport: FixTransport | undefined;
+    readMessages(socket, this.options, this.log, () => (transport !== undefined && this.session.isBoundTo(transport) ? this.session : null), () => {});
     socket.on('connect', () => {
       this.connections++;
       this.log.info({ host: this.options.host, port: this.options.port }, 'connected');
-      this.session.connect(
-        socketTransport(socket, this.options, () => {
-          this.log.warn({ queued: socket.writableLength }, 'acceptor stopped reading; closing');
-          this.session.disconnected('peer stopped reading');
-          socket.destroy();
-        }),
-      );
+      transport = socketTransport(socket, this.options, () => {
+        this.log.warn({ queued: socket.writableLength }, 'acceptor stopped reading; closing');
+        this.session.disconnected('peer stopped reading', transport);
+        socket.destroy();
+      });
+      this.session.connect(transport);
     });
     socket.on('error', (error) => this.log.warn({ err: error }, 'connection error'));
     socket.on('close', () => {
-      this.session.disconnected();
+      if (transport !== undefined) this.session.disconnected('connection closed', transport);
       if (this.stopped) return;
       const wait = this.options.reconnectIntervalMs ?? 30_000;
       this.log.info({ wait }, 'reconnecting');

@@ -195,9 +195,17 @@ export class FixSession {
     this.nextQueued();
   }
 
-  /** The transport is gone (closed by the peer, or an error). */
-  disconnected(reason = 'connection closed'): void {
-    if (this.transport === undefined) return;
+  /** Whether `transport` is the connection this session is bound to now. */
+  isBoundTo(transport: FixTransport): boolean {
+    return this.transport === transport;
+  }
+
+  /**
+   * The transport is gone (closed by the peer, or an error). With `transport`, only if that
+   * is still the session's connection (a late close of an old one must not end a new one).
+   */
+  disconnected(reason = 'connection closed', transport?: FixTransport): void {
+    if (this.transport === undefined || (transport !== undefined && transport !== this.transport)) return;
     this.transport = undefined;
     this.timer?.cancel();
     this.timer = undefined;

@@ -38,19 +38,21 @@ export function socketTransport(socket: Socket, options: SocketTransportOptions,
 
 /**
  * Frames `socket`'s bytes; each message goes to `target()`'s session, or, while there is
- * none (an acceptor's connection before its Logon), to `unbound`.
+ * none (an acceptor's connection before its Logon), to `unbound`; `target()` null: the
+ * connection is done with (its session disconnected it) and what it still sends is dropped.
  */
 export function readMessages(
   socket: Socket,
   options: SocketTransportOptions,
   log: Logger,
-  target: () => FixSession | undefined,
+  target: () => FixSession | undefined | null,
   unbound: (buffer: Buffer, start: number, end: number) => void,
 ): SessionFramer {
   const framer = new SessionFramer(
     {
       onMessage(buffer, start, end) {
         const session = target();
+        if (session === null) return;
         if (session === undefined) {
           unbound(buffer, start, end);
           return;

@@ -91,8 +91,8 @@ describe('FixSession with garbled input', () => {
 });
 
 /** A raw client: what it receives, framed. */
-function client(port: number): { socket: Socket; received: Buffer[]; closed: () => boolean } {
-  const socket = connect(port, '127.0.0.1');
+function client(port: number, allowHalfOpen = false): { socket: Socket; received: Buffer[]; closed: () => boolean } {
+  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen });
   const received: Buffer[] = [];
   let closed = false;
   const framer = new SessionFramer({ onMessage: (buffer, start, end) => received.push(Buffer.from(buffer.subarray(start, end))), onGarbage: () => {} });
@@ -159,6 +159,27 @@ describe('FixAcceptor under bad input (TCP)', () => {
     expect(sessions[0].isLoggedOn).toBe(true);
     first.socket.write(message('1', 2, 'GOOD', [[112, 'still']]));
     await until(() => first.received.length === 2, 'the first connection still answered');
+  });
+
+  it('a connection the session has let go (Logout answered) can neither end nor talk into the session’s next connection', async () => {
+    const { port, sessions } = await acceptorFor(['GOOD']);
+    const old = client(port, true);
+    old.socket.write(logon('GOOD'));
+    await until(() => old.received.length === 1, 'the Logon answer');
+    // The old peer asks to log out, gets the answer, and keeps its end open while the next connection logs on.
+    old.socket.write(message('5', 2, 'GOOD'));
+    await until(() => old.received.length === 2, 'the Logout answer');
+    const next = client(port);
+    next.socket.write(logon('GOOD'));
+    await until(() => next.received.length === 1, 'the second Logon answer');
+    old.socket.write(message('1', 3, 'GOOD', [[112, 'from the old connection']]));
+    old.socket.end();
+    await until(old.closed, 'the old connection closed');
+    expect(sessions[0].isLoggedOn).toBe(true);
+    next.socket.write(message('1', 2, 'GOOD', [[112, 'new']]));
+    await until(() => next.received.length === 2, 'the Heartbeat on the new connection');
+    expect(fieldsOf(next.received[1])).toContainEqual([112, 'new']);
+    expect(next.received).toHaveLength(2);
   });
 
   it('cuts off a peer that stops reading once its unread output passes maxQueuedBytes; the other session goes on', async () => {
