@@ -89,10 +89,15 @@ export interface AcceptanceStep {
   message?: (nowMs: number) => Buffer;
 }
 
-/** QuickFIX's timify!: a UTCTimestamp `offsetSeconds` from `nowMs`, to the second. */
+/**
+ * QuickFIX's timify!: a UTCTimestamp `offsetSeconds` from `nowMs`. With milliseconds (it
+ * writes whole seconds): a time cut to the second can fall up to a second short of its
+ * offset, and 2o_SendingTimeValueOutOfRange's <TIME+121> then lands within 120 s of the
+ * receiver's clock when the machine is busy.
+ */
 function timeAt(nowMs: number, offsetSeconds: number): string {
   const iso = new Date(nowMs + offsetSeconds * 1000).toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 19)}`;
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 23)}`;
 }
 
 /**

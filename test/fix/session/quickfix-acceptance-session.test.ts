@@ -6,9 +6,11 @@
 // eDISCONNECT must see the connection closed with nothing more sent. The application echoes
 // NewOrderSingle and SecurityDefinition as QuickFIX's test application does (at_application.h),
 // a resent NewOrderSingle (PossResend=Y) whose ClOrdID it has seen only once. Each script gets
-// its own acceptor; all run at once. The session's timers (heartbeats, test requests, logout
-// timeout) run on a clock TIME_SCALE times faster than the wall clock, so the scripts about
-// HeartBtInt take seconds, not half a minute; SendingTime is checked against the real time.
+// its own acceptor; all run at once. In the two scripts about HeartBtInt (TIMED_SCRIPTS) the
+// session's timers (heartbeats, test requests, timeouts) run on a clock TIME_SCALE times
+// faster than the wall clock, so they take seconds, not half a minute; SendingTime is always
+// checked against the real time. The other scripts run on real time, as QuickFIX runs them
+// (several log on with HeartBtInt=2 and expect no Heartbeat in between).
 import { type Socket, connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFixDictionary } from '../../../runtime/fix/fix-dictionary.ts';
@@ -22,19 +24,20 @@ import { dataPath } from '../../helpers/shared-data.ts';
 import { ACCEPTANCE_VERSIONS, type AcceptanceStep, type AcceptanceVersion, acceptanceScripts, acceptanceSteps } from '../quickfix-acceptance.ts';
 
 const TIME_SCALE = 5;
+const TIMED_SCRIPTS = new Set(['4a_NoDataSentDuringHeartBtInt.def', '6_SendTestRequest.def']);
 /** Longest wait for an expected message or disconnect (wall time). */
 const WAIT_MS = 6000;
 const DICTIONARY_FILE: Record<AcceptanceVersion, string> = { fix42: 'FIX42.xml', fix44: 'FIX44.xml' };
 const TIMESTAMP_TAGS = new Set([52, 60, 122]);
 const TIMESTAMP = /^\d{8}-\d{2}:\d{2}:\d{2}(\.\d{3})?$/;
 
-const scaledClock = (): FixSessionClock => {
+const scaledClock = (scale: number): FixSessionClock => {
   const start = performance.now();
   return {
     wallNow: () => Date.now(),
-    monotonicNow: () => (performance.now() - start) * TIME_SCALE,
+    monotonicNow: () => (performance.now() - start) * scale,
     every(ms, callback) {
-      const timer = setInterval(callback, ms / TIME_SCALE);
+      const timer = setInterval(callback, ms / scale);
       return { cancel: () => clearInterval(timer) };
     },
   };
@@ -181,9 +184,9 @@ async function runScript(version: AcceptanceVersion, file: string, dictionary: R
     store: new MemoryMessageStore(),
     application: echoApplication(dictionary),
     role: 'acceptor',
-    clock: scaledClock(),
+    clock: scaledClock(TIMED_SCRIPTS.has(file) ? TIME_SCALE : 1),
     resetOnDisconnect: true,
-    tickMs: 200 * TIME_SCALE,
+    tickMs: 200,
   });
   const acceptor = new FixAcceptor({ sessions: [session], port: 0, host: '127.0.0.1' });
   const { port } = await acceptor.listen();
@@ -234,7 +237,7 @@ async function playStep(step: AcceptanceStep, clients: Map<number, Client>, read
   }
 }
 
-describe('QuickFIX acceptance scripts over TCP against FixAcceptor', () => {
+describe.concurrent('QuickFIX acceptance scripts over TCP against FixAcceptor', () => {
   const summary: string[] = [];
   afterAll(() => {
     process.stdout.write(`${summary.join('\n')}\n`);
