@@ -16,6 +16,7 @@
 //   peer on the clock's timers; BusinessMessageReject for a MsgType the application does not take.
 import type { Logger } from 'pino';
 import { pino } from 'pino';
+import { STANDARD_DATA_FIELDS, dataFieldsOf } from '../fix-data-fields.ts';
 import type { FixDictionary } from '../fix-dictionary.ts';
 import { FixEncoder } from '../fix-encoder.ts';
 import { FixError } from '../fix-error.ts';
@@ -110,8 +111,10 @@ export class FixSession {
   private readonly application: FixApplication;
   private readonly initiator: boolean;
   private readonly clock: FixSessionClock;
-  private readonly parser = new FixParser();
-  private readonly resendParser = new FixParser();
+  /** Data tag → its length tag (the dictionary's pairs): values that may hold the delimiter. */
+  private readonly dataFields: ReadonlyMap<number, number>;
+  private readonly parser: FixParser;
+  private readonly resendParser: FixParser;
   private readonly validator: FixValidator;
   private readonly encoder: FixEncoder;
   private readonly options: FixSessionOptions;
@@ -150,6 +153,9 @@ export class FixSession {
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? SILENT).child({ session: this.id });
     this.heartBtInt = options.heartBtInt ?? 30;
+    this.dataFields = new Map([...STANDARD_DATA_FIELDS, ...dataFieldsOf(options.dictionary)]);
+    this.parser = new FixParser({ dataFields: this.dataFields });
+    this.resendParser = new FixParser({ dataFields: this.dataFields });
     this.validator = new FixValidator(options.dictionary, { strict: true });
     this.encoder = new FixEncoder({ beginString: options.beginString });
   }
@@ -614,21 +620,25 @@ export class FixSession {
     this.writeMessage('4', seq, [[43, 'Y']], true, (encoder) => encoder.int(36, newSeqNo).char(123, 'Y'));
   }
 
-  /** A stored application message again, with PossDupFlag and its first SendingTime as OrigSendingTime. */
+  /**
+   * A stored application message again, with PossDupFlag and its first SendingTime as
+   * OrigSendingTime: the standard header anew, then every field the application wrote, as it
+   * wrote them (data fields byte for byte, delimiters inside included).
+   */
   private resendApplication(view: FixMessageView, seq: number): void {
-    const header: Field[] = [[43, 'Y']];
-    let original = '';
-    const bodyStart: number[] = [];
-    for (let i = 3; i < view.count - 1; i++) {
-      const tag = view.tags[i];
-      if (tag === 52) original = view.stringAt(i);
-      else if (this.dictionary.header.tags.has(tag)) {
-        if (tag !== 34 && tag !== 49 && tag !== 56 && tag !== 43 && tag !== 122) header.push([tag, view.stringAt(i)]);
-      } else bodyStart.push(i);
-    }
-    header.push([122, original]);
-    this.writeMessage(view.stringAt(2), seq, header, false, (encoder) => {
-      for (const i of bodyStart) encoder.string(view.tags[i], view.stringAt(i));
+    const original = view.getString(52);
+    // The application's fields follow the standard header, which ends with TargetCompID.
+    const from = view.indexOf(56) + 1;
+    const dataFields = this.dataFields;
+    this.writeMessage(view.stringAt(2), seq, [[43, 'Y'], [122, original]], false, (encoder) => {
+      for (let i = from; i < view.count - 1; i++) {
+        const tag = view.tags[i];
+        if (tag === 43 || tag === 122) continue;
+        const lengthTag = dataFields.get(tag);
+        if (lengthTag !== undefined && view.tags[i - 1] === lengthTag) encoder.data(lengthTag, tag, view.buffer.subarray(view.valueStarts[i], view.valueEnds[i]));
+        else if (i + 2 < view.count && dataFields.get(view.tags[i + 1]) === tag) continue; // written with its data field
+        else encoder.string(tag, view.stringAt(i));
+      }
     });
   }
 

@@ -121,6 +121,21 @@ describe('FixSession sequence numbers', () => {
     expect(h.session.store.nextSenderMsgSeqNum).toBe(4);
   });
 
+  it('resends a data field byte for byte, the delimiter inside it included', () => {
+    const h = sessionHarness();
+    logOn(h);
+    const text = Buffer.from('a\x01b=c', 'latin1');
+    h.session.send('D', (encoder) => encoder.string(11, 'x').char(21, '1').string(55, 'X').char(54, '1').utcTimestamp(60, h.clock.wall).char(40, '1').data(354, 355, text));
+    h.raw.length = 0;
+    h.deliver('2', 2, [
+      [7, '2'],
+      [16, '2'],
+    ]);
+    expect(h.raw).toHaveLength(1);
+    expect(h.raw[0].toString('latin1')).toContain('\x01354=5\x01355=a\x01b=c\x01');
+    expect(h.raw[0].toString('latin1')).toContain('\x0143=Y\x01');
+  });
+
   it('resets both sequence numbers on a Logon with ResetSeqNumFlag=Y and says so in its answer', () => {
     const h = sessionHarness();
     logOn(h);

@@ -53,6 +53,8 @@ export interface Harness {
   clock: FakeClock;
   /** Messages the session sent, as fields (BodyLength and CheckSum left out). */
   sent: Fields[];
+  /** The same messages as bytes. */
+  raw: Buffer[];
   closed: () => boolean;
   /** Sends the session a message from the peer: header (8, 35, 34, 49, 52, 56) then `fields`. */
   deliver(msgType: string, seq: number, fields?: Fields, header?: Fields): void;
@@ -73,6 +75,7 @@ export function fieldsOf(bytes: Uint8Array): Fields {
 export function sessionHarness(options: Partial<FixSessionOptions> & { application?: FixApplication } = {}): Harness {
   const clock = new FakeClock();
   const sent: Fields[] = [];
+  const raw: Buffer[] = [];
   let closed = false;
   const session = new FixSession({
     beginString: 'FIX.4.4',
@@ -85,12 +88,19 @@ export function sessionHarness(options: Partial<FixSessionOptions> & { applicati
     clock,
     ...options,
   });
-  session.connect({ write: (bytes) => sent.push(fieldsOf(bytes)), close: () => (closed = true) });
+  session.connect({
+    write: (bytes) => {
+      sent.push(fieldsOf(bytes));
+      raw.push(Buffer.from(bytes));
+    },
+    close: () => (closed = true),
+  });
   const encoder = new FixEncoder({ beginString: 'FIX.4.4' });
   return {
     session,
     clock,
     sent,
+    raw,
     closed: () => closed,
     deliver(msgType, seq, fields = [], header = []) {
       encoder.begin(msgType).int(34, seq).string(49, 'TW').utcTimestamp(52, clock.wall).string(56, 'ISLD');
