@@ -7,20 +7,12 @@ import { FixAcceptor } from '../../../runtime/fix/session/fix-acceptor.ts';
 import { FixInitiator } from '../../../runtime/fix/session/fix-initiator.ts';
 import { type FixApplication, FixSession, type FixSessionOptions } from '../../../runtime/fix/session/fix-session.ts';
 import { MemoryMessageStore } from '../../../runtime/fix/session/message-store.ts';
-import { FIX44 } from './session-harness.ts';
+import { FIX44, until } from './session-harness.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-const until = async (condition: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 /** An exchange-like application: answers each NewOrderSingle with an ExecutionReport. */
 const acknowledging = (): FixApplication & { orders: string[] } => {

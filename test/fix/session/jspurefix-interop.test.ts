@@ -16,7 +16,7 @@ import { type FixApplication, FixSession } from '../../../runtime/fix/session/fi
 import { MemoryMessageStore } from '../../../runtime/fix/session/message-store.ts';
 import { freePort } from '../../helpers/ports.ts';
 import { dataPath } from '../../helpers/shared-data.ts';
-import { FIX44 } from './session-harness.ts';
+import { FIX44, until } from './session-harness.ts';
 
 const DICTIONARY = dataPath('fix/dictionaries/FIX44.xml');
 // FIX_TEST_LOG=debug shows both engines' logs.
@@ -66,13 +66,25 @@ const description = (type: 'initiator' | 'acceptor', port: number, sender: strin
 
 const order = { ClOrdID: 'c1', Instrument: { Symbol: 'AAPL' }, Side: '1', TransactTime: new Date(), OrderQtyData: { OrderQty: 100 }, OrdType: '2', Price: 101.5 };
 
-/** jspurefix's initiator session: an order, a replace and a cancel, one after each ExecutionReport; then Logout. */
-class JspurefixClient extends AsciiSession {
-  readonly reports: { ClOrdID: string; ExecType: string; OrdStatus: string }[] = [];
-
+/** A jspurefix session that accepts any logon and logs nothing of its own. */
+abstract class TestSession extends AsciiSession {
   constructor(config: IJsFixConfig) {
     super(config);
   }
+
+  protected override onReady(): void {}
+  protected onLogon(): boolean {
+    return true;
+  }
+
+  protected onDecoded(): void {}
+  protected onEncoded(): void {}
+  protected onStopped(): void {}
+}
+
+/** jspurefix's initiator session: an order, a replace and a cancel, one after each ExecutionReport; then Logout. */
+class JspurefixClient extends TestSession {
+  readonly reports: { ClOrdID: string; ExecType: string; OrdStatus: string }[] = [];
 
   protected override onApplicationMsg(msgType: string, view: MsgView): void {
     if (msgType !== '8') return;
@@ -86,23 +98,11 @@ class JspurefixClient extends AsciiSession {
   protected override onReady(): void {
     this.send('D', order);
   }
-
-  protected onLogon(): boolean {
-    return true;
-  }
-
-  protected onDecoded(): void {}
-  protected onEncoded(): void {}
-  protected onStopped(): void {}
 }
 
 /** jspurefix's acceptor session: answers D, G and F like `venue`. */
-class JspurefixVenue extends AsciiSession {
+class JspurefixVenue extends TestSession {
   private execId = 0;
-
-  constructor(config: IJsFixConfig) {
-    super(config);
-  }
 
   protected override onApplicationMsg(msgType: string, view: MsgView): void {
     const request = view.toObject() as { ClOrdID: string; OrigClOrdID?: string; Side: string; Instrument: { Symbol: string }; OrderQtyData?: { OrderQty: number } };
@@ -124,15 +124,6 @@ class JspurefixVenue extends AsciiSession {
       TransactTime: new Date(),
     });
   }
-
-  protected override onReady(): void {}
-  protected onLogon(): boolean {
-    return true;
-  }
-
-  protected onDecoded(): void {}
-  protected onEncoded(): void {}
-  protected onStopped(): void {}
 }
 
 class Launcher extends SessionLauncher {
@@ -154,14 +145,6 @@ class Launcher extends SessionLauncher {
     };
   }
 }
-
-const until = async (condition: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 15_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('jspurefix interop (FIX 4.4 over TCP)', () => {
   it('jspurefix initiator → our acceptor: logon, NewOrderSingle, OrderCancelReplaceRequest, OrderCancelRequest, ExecutionReports, logout', { timeout: 30_000 }, async () => {

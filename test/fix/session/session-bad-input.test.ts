@@ -10,7 +10,7 @@ import { FixAcceptor } from '../../../runtime/fix/session/fix-acceptor.ts';
 import { FixSession } from '../../../runtime/fix/session/fix-session.ts';
 import { MemoryMessageStore } from '../../../runtime/fix/session/message-store.ts';
 import { SessionFramer } from '../../../runtime/fix/session/session-framer.ts';
-import { FIX44, fieldsOf, logOn, sessionHarness } from './session-harness.ts';
+import { FIX44, fieldsOf, logOn, sessionHarness, until } from './session-harness.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -102,14 +102,6 @@ function client(port: number, allowHalfOpen = false): { socket: Socket; received
   cleanups.push(() => void socket.destroy());
   return { socket, received, closed: () => closed };
 }
-
-const until = async (condition: () => boolean, what: string, ms = 10_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 async function acceptorFor(senders: string[], options: { maxQueuedBytes?: number; logonTimeoutMs?: number } = {}): Promise<{ port: number; sessions: FixSession[] }> {
   const sessions = senders.map(

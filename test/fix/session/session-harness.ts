@@ -126,3 +126,12 @@ export function logOn(harness: Harness, heartBtInt = 30): void {
   ]);
   harness.sent.length = 0;
 }
+
+/** Waits (polling) until `condition` holds; fails after `ms` naming `what`. */
+export async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
