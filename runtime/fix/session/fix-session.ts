@@ -76,6 +76,7 @@ export interface FixSessionOptions {
   tickMs?: number;
 }
 
+const NO_FIELDS: Field[] = [];
 const ADMIN_TYPES = new Set(['0', '1', '2', '3', '4', '5', 'A']);
 const SILENT = pino({ level: 'silent' });
 
@@ -83,6 +84,16 @@ const SILENT = pino({ level: 'silent' });
 function versionOf(beginString: string): number {
   const match = /^FIX\.(\d)\.(\d)$/.exec(beginString);
   return match === null ? 50 : Number(match[1]) * 10 + Number(match[2]);
+}
+
+/** Whether the first `tag` field of `view` has the value `text` (compared byte by byte: no string per message). */
+function valueIs(view: FixMessageView, tag: number, text: string): boolean {
+  const index = view.indexOf(tag);
+  if (index < 0) return false;
+  const start = view.valueStarts[index];
+  if (view.valueEnds[index] - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (view.buffer[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** The value of the first `tag` field of a message that did not parse, or undefined. */
@@ -274,10 +285,10 @@ export class FixSession {
       this.disconnect(`first message is not a Logon (35=${msgType})`);
       return;
     }
-    for (const tag of [49, 56]) {
-      if (view.indexOf(tag) >= 0) continue;
-      if (msgType === 'A' || !this.receivedLogon) this.disconnect(`Logon without tag ${tag}`);
-      else this.reject(view, REJECT_REASON.requiredTagMissing, String(tag));
+    const missing = view.indexOf(49) < 0 ? 49 : view.indexOf(56) < 0 ? 56 : 0;
+    if (missing !== 0) {
+      if (msgType === 'A' || !this.receivedLogon) this.disconnect(`Logon without tag ${missing}`);
+      else this.reject(view, REJECT_REASON.requiredTagMissing, String(missing));
       return;
     }
     if (view.stringAt(0) !== this.beginString) {
@@ -429,7 +440,7 @@ export class FixSession {
       this.sendLogout();
       return false;
     }
-    if (view.getString(49) !== this.targetCompID || view.getString(56) !== this.senderCompID) {
+    if (!valueIs(view, 49, this.targetCompID) || !valueIs(view, 56, this.senderCompID)) {
       this.reject(view, REJECT_REASON.compIdProblem);
       this.sendLogout();
       return false;
@@ -645,7 +656,7 @@ export class FixSession {
   /** A new message: the next MsgSeqNum, kept in the store. */
   private sendMessage(msgType: string, headerFields: Field[] | undefined, body: (encoder: FixEncoder) => void): number {
     const seq = this.store.nextSenderMsgSeqNum;
-    const bytes = this.encode(msgType, seq, headerFields ?? [], false, body);
+    const bytes = this.encode(msgType, seq, headerFields ?? NO_FIELDS, false, body);
     this.store.set(seq, bytes);
     this.store.incrNextSenderMsgSeqNum();
     this.transmit(bytes);
@@ -664,6 +675,12 @@ export class FixSession {
    */
   private encode(msgType: string, seq: number, headerFields: Field[], origIsNow: boolean, body: (encoder: FixEncoder) => void): Buffer {
     const now = this.clock.wallNow();
+    if (headerFields.length === 0 && !origIsNow) {
+      // Most messages: the standard header alone, nothing to sort.
+      body(this.encoder.begin(msgType).int(34, seq).string(49, this.senderCompID).utcTimestamp(52, now).string(56, this.targetCompID));
+      this.encoder.finish();
+      return this.encoder.buffer.subarray(this.encoder.start, this.encoder.end);
+    }
     const fields: Field[] = [[34, ''], [49, this.senderCompID], [52, ''], [56, this.targetCompID], ...headerFields];
     if (origIsNow) fields.push([122, '']);
     fields.sort((a, b) => a[0] - b[0]);

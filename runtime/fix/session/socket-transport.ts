@@ -8,6 +8,9 @@ import type { Logger } from 'pino';
 import type { FixSession, FixTransport } from './fix-session.ts';
 import { SessionFramer } from './session-framer.ts';
 
+/** Initial size of a transport's write batch. */
+const BATCH_BYTES = 16 * 1024;
+
 export interface SocketTransportOptions {
   /** Bytes written but not yet taken by the peer beyond which the connection is closed (default 4 MiB). */
   maxQueuedBytes?: number;
@@ -15,20 +18,47 @@ export interface SocketTransportOptions {
   maxMessageBytes?: number;
 }
 
-/** A transport writing to `socket`; `onOverflow` is called once when the peer stops reading. */
+/**
+ * A transport writing to `socket`; `onOverflow` is called when the peer stops reading. The
+ * messages written in one turn of the event loop (the answers to one read's messages, an
+ * application's burst) are gathered in one buffer and leave in one socket write: one copy
+ * and one system call per batch, not per message.
+ */
 export function socketTransport(socket: Socket, options: SocketTransportOptions, onOverflow: () => void): FixTransport {
   const limit = options.maxQueuedBytes ?? 4 << 20;
+  let batch = Buffer.allocUnsafe(BATCH_BYTES);
+  let length = 0;
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (length === 0 || socket.destroyed) return;
+    const bytes = batch.subarray(0, length);
+    // The socket keeps `bytes` until they are sent: the next batch goes to a new buffer.
+    batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, length));
+    length = 0;
+    socket.write(bytes);
+  };
   return {
     write(bytes) {
       if (socket.destroyed) return;
-      if (socket.writableLength > limit) {
+      if (socket.writableLength + length > limit) {
         onOverflow();
         return;
       }
-      // The session reuses its buffer: the socket keeps a copy until it is written.
-      socket.write(Buffer.from(bytes));
+      if (length + bytes.length > batch.length) {
+        const grown = Buffer.allocUnsafe(Math.max(batch.length * 2, length + bytes.length));
+        batch.copy(grown, 0, 0, length);
+        batch = grown;
+      }
+      batch.set(bytes, length);
+      length += bytes.length;
+      if (!scheduled) {
+        scheduled = true;
+        process.nextTick(flush);
+      }
     },
     close() {
+      flush();
       socket.end();
       // A peer that does not take the rest within a second is not waited for.
       setTimeout(() => socket.destroy(), 1000).unref();
