@@ -28,6 +28,10 @@ export { decodeFixMessage, type DecodedMessage, type DecodedField, type DecodedG
 export { FixValidator, SESSION_REJECT_REASON, type FixValidatorOptions } from './fix/fix-validator.ts';
 export { formatFixMessage } from './fix/fix-format.ts';
 export { fixChecksum, type FixDelimiter } from './fix/fix-bytes.ts';
+export { FixSession, type FixApplication, type FixSessionOptions, type FixSessionSchedule, type FixTransport } from './fix/session/fix-session.ts';
+export { FixAcceptor, type FixAcceptorOptions } from './fix/session/fix-acceptor.ts';
+export { FixInitiator, type FixInitiatorOptions } from './fix/session/fix-initiator.ts';
+export { systemClock, type FixSessionClock } from './fix/session/session-clock.ts';
 
 // Trading core: the limit order book and LOBSTER order-level data.
 export { LimitOrderBook, depthLevels, type Side, type BookOptions, type DepthLevels, type OrderView } from './book/limit-order-book.ts';

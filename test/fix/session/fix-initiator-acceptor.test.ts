@@ -3,10 +3,9 @@
 // sessions on one acceptor at once, one of them disconnected without disturbing the other.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixMessageView } from '../../../runtime/fix/fix-message-view.ts';
-import { FixAcceptor } from '../../../runtime/fix/session/fix-acceptor.ts';
-import { FixInitiator } from '../../../runtime/fix/session/fix-initiator.ts';
-import { type FixApplication, FixSession, type FixSessionOptions } from '../../../runtime/fix/session/fix-session.ts';
 import { MemoryMessageStore } from '../../../runtime/fix/session/message-store.ts';
+// Through the library's entry point, as a program using the package would.
+import { type FixApplication, FixAcceptor, FixInitiator, FixSession, type FixSessionOptions } from '../../../runtime/index.ts';
 import { FIX44, until } from './session-harness.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
