@@ -42,9 +42,14 @@ export interface FixTransport {
   close(): void;
 }
 
-/** When the session may be logged on (SessionSchedule satisfies it). */
+/** When the session may be logged on, and when its sequence numbers start again (SessionSchedule satisfies it). */
 export interface FixSessionSchedule {
   isSessionTime(now: Date): boolean;
+  /**
+   * Whether `a` and `b` fall in the same session period; a store created in an earlier one
+   * is reset (sequence numbers back to 1) before the next Logon, as QuickFIX does. Absent: never.
+   */
+  isSameSession?(a: Date, b: Date): boolean;
 }
 
 export interface FixSessionOptions {
@@ -190,6 +195,12 @@ export class FixSession {
     this.lastSent = now;
     this.timer = this.clock.every(this.options.tickMs ?? 1000, () => this.tick());
     this.log.info('connected');
+    const schedule = this.options.schedule;
+    const today = new Date(this.clock.wallNow());
+    if (schedule?.isSameSession !== undefined && !schedule.isSameSession(this.store.creationTime, today)) {
+      this.log.info({ created: this.store.creationTime }, 'new session period');
+      this.reset();
+    }
     if (this.initiator) {
       if (this.options.resetOnLogon) this.reset();
       this.sendLogon();
@@ -328,6 +339,16 @@ export class FixSession {
   }
 
   private nextLogon(view: FixMessageView): void {
+    if (!this.inSchedule()) {
+      this.disconnect('Logon outside the session schedule');
+      return;
+    }
+    const heartBtInt = view.getInt(108);
+    if (heartBtInt < 0) {
+      this.sendLogout(`HeartBtInt ${heartBtInt} is negative`);
+      this.disconnect(`HeartBtInt ${heartBtInt} is negative`);
+      return;
+    }
     const reset = view.indexOf(141) >= 0 && view.getChar(141) === 'Y';
     this.receivedReset = reset;
     if (reset && !this.sentReset) this.reset();
@@ -339,7 +360,7 @@ export class FixSession {
     if (!this.verify(view, false, true)) return;
     this.receivedLogon = true;
     if (!this.initiator || (reset && !this.sentReset)) {
-      this.heartBtInt = view.getInt(108);
+      this.heartBtInt = heartBtInt;
       this.sendLogon();
     }
     this.sentReset = false;
@@ -506,10 +527,9 @@ export class FixSession {
   private tick(): void {
     if (this.transport === undefined) return;
     const now = this.clock.monotonicNow();
-    const schedule = this.options.schedule;
-    if (schedule !== undefined && !schedule.isSessionTime(new Date(this.clock.wallNow()))) {
+    if (!this.inSchedule()) {
       if (this.isLoggedOn) this.logout('Session end');
-      else this.disconnect('outside the session schedule');
+      else if (this.initiator || this.receivedLogon) this.disconnect('outside the session schedule');
     }
     const logonTimeout = this.options.logonTimeoutMs ?? 10_000;
     if (!this.receivedLogon) {
@@ -533,6 +553,11 @@ export class FixSession {
     } else if (now - this.lastSent >= interval && this.testRequests === 0) {
       this.sendMessage('0', undefined, () => {});
     }
+  }
+
+  private inSchedule(): boolean {
+    const schedule = this.options.schedule;
+    return schedule === undefined || schedule.isSessionTime(new Date(this.clock.wallNow()));
   }
 
   // Outgoing messages.

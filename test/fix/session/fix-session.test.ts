@@ -3,6 +3,7 @@
 // checks, resend from the store, ResetSeqNumFlag, BusinessMessageReject, the schedule, and
 // an initiator's side of the Logon.
 import { describe, expect, it } from 'vitest';
+import { MemoryMessageStore } from '../../../runtime/fix/session/message-store.ts';
 import { type Harness, logOn, sessionHarness } from './session-harness.ts';
 
 describe('FixSession timers (fake clock)', () => {
@@ -63,6 +64,43 @@ describe('FixSession timers (fake clock)', () => {
     open = false;
     h.clock.advance(1_000);
     expect(h.types()).toEqual(['5']);
+  });
+});
+
+describe('FixSession schedule and Logon checks', () => {
+  it('closes a connection whose Logon comes outside the schedule, without answering', () => {
+    const h = sessionHarness({ schedule: { isSessionTime: () => false } });
+    h.deliver('A', 1, [
+      [98, '0'],
+      [108, '30'],
+    ]);
+    expect(h.sent).toEqual([]);
+    expect(h.closed()).toBe(true);
+  });
+
+  it('starts sequence numbers again at the first connection of a new session period', () => {
+    const store = new MemoryMessageStore(new Date(Date.UTC(2026, 11, 2, 12)));
+    store.setNextSenderMsgSeqNum(40);
+    store.setNextTargetMsgSeqNum(30);
+    const sameDay = (a: Date, b: Date): boolean => a.toISOString().slice(0, 10) === b.toISOString().slice(0, 10);
+    const h = sessionHarness({ store, schedule: { isSessionTime: () => true, isSameSession: sameDay } });
+    h.deliver('A', 1, [
+      [98, '0'],
+      [108, '30'],
+    ]);
+    expect(h.types()).toEqual(['A']);
+    expect(h.value(0, 34)).toBe('1');
+    expect(store.nextTargetMsgSeqNum).toBe(2);
+  });
+
+  it('logs out and disconnects on a negative HeartBtInt', () => {
+    const h = sessionHarness();
+    h.deliver('A', 1, [
+      [98, '0'],
+      [108, '-5'],
+    ]);
+    expect(h.types()).toEqual(['5']);
+    expect(h.closed()).toBe(true);
   });
 });
 
