@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'operator-health': () => import('./operator/health-bench.ts'),
   fix: () => import('./fix/fix-bench.ts'),
   book: () => import('./book/book-bench.ts'),
+  exchange: () => import('./exchange/exchange-bench.ts'),
 };
 
 const USAGE = `usage: npm run bench -- NAME [--quick]   (NAME: ${Object.keys(BENCHES).join(', ')})`;

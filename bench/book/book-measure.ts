@@ -4,7 +4,10 @@
 import { monotonicNs } from '../../runtime/clock/clock.ts';
 import type { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
 import type { BookDriver } from './book-driver.ts';
-import { type MarginalAllocation, marginalAllocation } from '../lib/heap-allocation.ts';
+
+/** What the measurements need of a driver (the exchange bench's matching drivers have this much too). */
+export type PassDriver = Pick<BookDriver, 'prepare' | 'applyStream' | 'timeEachOperation'>;
+import { type MarginalAllocation, collectGarbage, marginalAllocation } from '../lib/heap-allocation.ts';
 
 export interface Throughput {
   operations: number;
@@ -14,7 +17,7 @@ export interface Throughput {
 }
 
 /** Passes of prepare + applyStream for `seconds` (no timing of single operations). */
-export function runPasses(driver: BookDriver, streamLength: number, seconds: number): Throughput {
+export function runPasses(driver: PassDriver, streamLength: number, seconds: number): Throughput {
   const end = monotonicNs() + seconds * 1e9;
   let timedNs = 0;
   let passes = 0;
@@ -29,7 +32,7 @@ export function runPasses(driver: BookDriver, streamLength: number, seconds: num
 }
 
 /** Passes with every stream operation timed on its own, for `seconds`. */
-export function timeOperations(driver: BookDriver, streamLength: number, seconds: number, recorder: LatencyRecorder | undefined): void {
+export function timeOperations(driver: PassDriver, streamLength: number, seconds: number, recorder: LatencyRecorder | undefined): void {
   const intervals = new Float64Array(streamLength);
   const end = monotonicNs() + seconds * 1e9;
   do {
@@ -60,11 +63,26 @@ export function timeEmptyIntervals(count: number, seconds: number, recorder: Lat
  * with no clock at all, each under measureAllocation, the difference ÷ `passes`
  * (marginalAllocation: the profiler's and the JIT's fixed bytes cancel).
  */
-export function marginalAllocationOfPasses(driver: BookDriver, passes: number): MarginalAllocation {
+export function marginalAllocationOfPasses(driver: PassDriver, passes: number): MarginalAllocation {
   return marginalAllocation((count) => {
     for (let pass = 0; pass < count; pass++) {
       driver.prepare();
       driver.applyStream();
     }
   }, passes);
+}
+
+/**
+ * Measures each driver for `seconds` in all, in turns of `roundS`, so that load from other
+ * processes on a shared machine falls on all drivers alike rather than on whichever ran
+ * when it came. A full GC before each turn leaves no driver another's garbage.
+ */
+export function inRounds<Driver>(drivers: readonly Driver[], seconds: number, roundS: number, measure: (driver: Driver, index: number, seconds: number) => void): void {
+  const rounds = Math.max(1, Math.round(seconds / roundS));
+  for (let round = 0; round < rounds; round++) {
+    drivers.forEach((driver, index) => {
+      collectGarbage();
+      measure(driver, index, seconds / rounds);
+    });
+  }
 }

@@ -144,15 +144,26 @@ export interface MatchingEventSink {
   onBookChanged(bidPrice: number, bidQuantity: number, askPrice: number, askQuantity: number): void;
 }
 
-/** A sink that ignores everything: the base for sinks that want a few events only. */
+/** A sink that ignores everything: the base for sinks that want a few events only (override those). */
 export class IgnoringEventSink implements MatchingEventSink {
-  onAccepted(): void {}
-  onRejected(): void {}
-  onTrade(): void {}
-  onCanceled(): void {}
-  onReplaced(): void {}
-  onExpired(): void {}
-  onBookChanged(): void {}
+  onAccepted(_orderId: number, _ownerId: number, _side: number, _orderType: number, _timeInForce: number, _price: number, _quantity: number): void {}
+  onRejected(_command: number, _orderId: number, _reason: RejectReason): void {}
+  onTrade(
+    _aggressorId: number,
+    _restingId: number,
+    _price: number,
+    _quantity: number,
+    _aggressorLeaves: number,
+    _aggressorCum: number,
+    _aggressorNotional: number,
+    _restingLeaves: number,
+    _restingCum: number,
+    _restingNotional: number,
+  ): void {}
+  onCanceled(_orderId: number, _canceledQuantity: number, _cum: number, _notional: number, _reason: number): void {}
+  onReplaced(_orderId: number, _newOrderId: number, _price: number, _leaves: number, _cum: number, _notional: number, _keptPriority: boolean): void {}
+  onExpired(_orderId: number, _expiredQuantity: number, _cum: number, _notional: number): void {}
+  onBookChanged(_bidPrice: number, _bidQuantity: number, _askPrice: number, _askQuantity: number): void {}
 }
 
 /** Average fill price in ticks (a float) from an event's notional and cum; NaN before any fill. */
