@@ -29,6 +29,11 @@ const SYNTHETIC_COMMANDS = 20_000;
 const QUICK_SYNTHETIC_COMMANDS = 4_000;
 /** Length of one turn of an engine in the throughput and latency measurements. */
 const ROUND_S = 0.25;
+/**
+ * A --quick run is CI's smoke test, which must stay within a few seconds for both flows:
+ * shorter than the other benches' quick times (bench/lib/load-spec.ts).
+ */
+const QUICK_TIMES = { warmupS: 0.05, durationS: 0.2 };
 /** Passes of the allocation run's warm-up (as N and 2N). */
 const WARMUP_ALLOCATION_PASSES = 2;
 
@@ -46,7 +51,7 @@ export async function runCase(options: BenchOptions): Promise<CaseReport> {
     errors.push(...measured.differences);
     volumes.push(measured.volume);
   }
-  const { warmupS, durationS } = measurementTimes(options.quick);
+  const { warmupS, durationS } = times(options.quick);
   const mix = (flow: MatchingFlow, volume: number): string =>
     `${flow.stream.length.toLocaleString('en-US')} commands a pass (${flow.mix.passive} passive adds, ${flow.mix.aggressive} aggressive orders, ${flow.mix.cancels} cancels, ` +
     `${flow.mix.replaces} replaces; ${flow.mix.trades} fills, ${volume.toLocaleString('en-US')} lots traded), after a seed of ${flow.seed.length} orders`;
@@ -76,12 +81,16 @@ export async function runCase(options: BenchOptions): Promise<CaseReport> {
   };
 }
 
+function times(quick: boolean): { warmupS: number; durationS: number } {
+  return quick ? QUICK_TIMES : measurementTimes(false);
+}
+
 function measureFlow(caseName: string, flow: MatchingFlow, quick: boolean): { rows: ResultRow[]; differences: string[]; volume: number } {
   const ours = new MarketfeedMatchingDriver(flow);
   const peer = new PeerMatchingDriver(flow);
   const drivers: MatchingDriver[] = [ours, peer];
   const { differences, volume } = matchingDifferences(ours, peer, flow);
-  const { warmupS, durationS } = measurementTimes(quick);
+  const { warmupS, durationS } = times(quick);
   const streamLength = flow.stream.length;
   for (const driver of drivers) {
     runPasses(driver, streamLength, warmupS);

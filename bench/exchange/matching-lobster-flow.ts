@@ -13,8 +13,13 @@ import { ADD, BUY, type BookOps, CANCEL, EXECUTE, REDUCE, REPLACE } from '../boo
 import { loadLobsterWorkload } from '../book/lobster-workload.ts';
 import { FlowRecorder, type MatchingFlow } from './matching-commands.ts';
 
-/** New ids (an execution's aggressor, a re-added rest) start above any LOBSTER order id. */
-const FIRST_OWN_ID = 2 ** 40;
+/**
+ * New ids (an execution's aggressor, a re-added rest, a seed order) start above the sample's
+ * order ids (up to 18,259,338) and stay below 2^30, as an exchange's own order ids would:
+ * V8 passes such integers unboxed; a larger id costs a 16-byte heap number per call it is
+ * passed through where that call is not inlined.
+ */
+const FIRST_OWN_ID = 100_000_000;
 
 export interface LobsterFlow extends MatchingFlow {
   /** LOBSTER operations whose order our engine no longer had (filled or canceled by an earlier difference). */

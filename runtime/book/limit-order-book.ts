@@ -235,6 +235,20 @@ export class LimitOrderBook {
     return (this.orders.sides[row] === BUY ? this.bids : this.asks).levelPrices[this.orders.levels[row]];
   }
 
+  /** Price of the best level of a side, NaN when the side is empty. */
+  bestPriceOf(side: number): number {
+    const ladder = side === BUY ? this.bids : this.asks;
+    const level = ladder.levelAt(0);
+    return level === NONE ? Number.NaN : ladder.levelPrices[level];
+  }
+
+  /** Quantity at the best level of a side, 0 when the side is empty. */
+  bestQuantityOf(side: number): number {
+    const ladder = side === BUY ? this.bids : this.asks;
+    const level = ladder.levelAt(0);
+    return level === NONE ? 0 : ladder.levelQuantities[level];
+  }
+
   /** Quantity resting on a side. */
   sideTotal(side: number): number {
     return (side === BUY ? this.bids : this.asks).totalQuantity;

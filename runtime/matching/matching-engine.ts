@@ -408,23 +408,19 @@ export class MatchingEngine {
 
   private noteTop(): void {
     const book = this.book;
-    const bid = book.headRowAt(BUY, 0);
-    const ask = book.headRowAt(SELL, 0);
-    this.bidPrice = bid === NONE ? Number.NaN : book.rowPrice(bid);
-    this.bidQuantity = book.bestBidQuantity();
-    this.askPrice = ask === NONE ? Number.NaN : book.rowPrice(ask);
-    this.askQuantity = book.bestAskQuantity();
+    this.bidPrice = book.bestPriceOf(BUY);
+    this.bidQuantity = book.bestQuantityOf(BUY);
+    this.askPrice = book.bestPriceOf(SELL);
+    this.askQuantity = book.bestQuantityOf(SELL);
   }
 
   /** onBookChanged if the best bid or offer differs from noteTop's (an empty side: quantity 0, price NaN). */
   private reportTop(): void {
     const book = this.book;
-    const bid = book.headRowAt(BUY, 0);
-    const ask = book.headRowAt(SELL, 0);
-    const bidPrice = bid === NONE ? Number.NaN : book.rowPrice(bid);
-    const askPrice = ask === NONE ? Number.NaN : book.rowPrice(ask);
-    const bidQuantity = book.bestBidQuantity();
-    const askQuantity = book.bestAskQuantity();
+    const bidPrice = book.bestPriceOf(BUY);
+    const bidQuantity = book.bestQuantityOf(BUY);
+    const askPrice = book.bestPriceOf(SELL);
+    const askQuantity = book.bestQuantityOf(SELL);
     const bidSame = bidQuantity === this.bidQuantity && (bidQuantity === 0 || bidPrice === this.bidPrice);
     const askSame = askQuantity === this.askQuantity && (askQuantity === 0 || askPrice === this.askPrice);
     if (!bidSame || !askSame) this.sink.onBookChanged(bidPrice, bidQuantity, askPrice, askQuantity);
