@@ -11,7 +11,7 @@ import { machineNotes } from '../lib/run-notes.ts';
 import { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
 import type { BookDriver } from './book-driver.ts';
 import { ALLOCATION_CASE, BOOK_CASE_TITLES, LATENCY_CASE, THROUGHPUT_CASE } from './book-cases.ts';
-import { inRounds, marginalAllocationOfPasses, runPasses, timeEmptyIntervals, timeOperations } from './book-measure.ts';
+import { inRounds, marginalAllocationOfPasses, runPasses, timeEmptyIntervals, timeOperations, warmUp } from './book-measure.ts';
 import { checkBookTargets } from './book-targets.ts';
 import { reportedBytesPerUnit } from '../lib/heap-allocation.ts';
 import { type LobsterWorkload, loadLobsterWorkload } from './lobster-workload.ts';
@@ -37,13 +37,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { warmupS, durationS } = measurementTimes(options.quick);
   const streamLength = workload.stream.length;
 
-  for (const driver of drivers) {
-    runPasses(driver, streamLength, warmupS);
-    timeOperations(driver, streamLength, warmupS, undefined);
-    // The allocation run's own loop compiled, and GCProfiler's first use, before measuring.
-    marginalAllocationOfPasses(driver, WARMUP_ALLOCATION_PASSES);
-  }
-  timeEmptyIntervals(streamLength, warmupS, undefined);
+  warmUp(drivers, streamLength, warmupS, WARMUP_ALLOCATION_PASSES);
 
   const rows: ResultRow[] = [];
   const rates = new Map<string, number>();

@@ -86,3 +86,16 @@ export function inRounds<Driver>(drivers: readonly Driver[], seconds: number, ro
     });
   }
 }
+
+/**
+ * Every measurement's loop run for `warmupS` per driver before anything is measured (JIT,
+ * the allocation run's own loop and GCProfiler's first use, the clock's empty intervals).
+ */
+export function warmUp(drivers: readonly PassDriver[], streamLength: number, warmupS: number, allocationPasses: number): void {
+  for (const driver of drivers) {
+    runPasses(driver, streamLength, warmupS);
+    timeOperations(driver, streamLength, warmupS, undefined);
+    marginalAllocationOfPasses(driver, allocationPasses);
+  }
+  timeEmptyIntervals(streamLength, warmupS, undefined);
+}

@@ -13,7 +13,7 @@ import { reportedBytesPerUnit } from '../lib/heap-allocation.ts';
 import { machineNotes } from '../lib/run-notes.ts';
 import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { LatencyRecorder, initLatencyRecording } from '../../runtime/stats/latency-recorder.ts';
-import { inRounds, marginalAllocationOfPasses, runPasses, timeEmptyIntervals, timeOperations } from '../book/book-measure.ts';
+import { inRounds, marginalAllocationOfPasses, runPasses, timeEmptyIntervals, timeOperations, warmUp } from '../book/book-measure.ts';
 import type { CaseReport } from './exchange-case.ts';
 import type { MatchingFlow } from './matching-commands.ts';
 import { matchingDifferences } from './matching-check.ts';
@@ -92,12 +92,7 @@ function measureFlow(caseName: string, flow: MatchingFlow, quick: boolean): { ro
   const { differences, volume } = matchingDifferences(ours, peer, flow);
   const { warmupS, durationS } = times(quick);
   const streamLength = flow.stream.length;
-  for (const driver of drivers) {
-    runPasses(driver, streamLength, warmupS);
-    timeOperations(driver, streamLength, warmupS, undefined);
-    marginalAllocationOfPasses(driver, WARMUP_ALLOCATION_PASSES);
-  }
-  timeEmptyIntervals(streamLength, warmupS, undefined);
+  warmUp(drivers, streamLength, warmupS, WARMUP_ALLOCATION_PASSES);
 
   const throughput = drivers.map(() => ({ operations: 0, timedNs: 0 }));
   inRounds(drivers, durationS, ROUND_S, (driver, index, seconds) => {
