@@ -7,7 +7,7 @@ import { MatchingEngine } from '../../runtime/matching/matching-engine.ts';
 import {
   CANCEL_MASS, CANCEL_REQUESTED, CANCEL_SELF_TRADE, COMMAND_CANCEL, COMMAND_MASS_CANCEL, COMMAND_REPLACE, COMMAND_SUBMIT,
   ORDER_TYPE_LIMIT as LMT, ORDER_TYPE_MARKET as MKT, REJECT_BAD_ORDER_ID, REJECT_BAD_ORDER_TYPE, REJECT_BAD_OWNER_ID, REJECT_BAD_PRICE,
-  REJECT_BAD_QUANTITY, REJECT_BAD_SIDE, REJECT_BAD_TIME_IN_FORCE, REJECT_DUPLICATE_ORDER_ID, REJECT_REPLACE_BELOW_FILLED, REJECT_UNKNOWN_ORDER,
+  REJECT_BAD_QUANTITY, REJECT_BAD_SIDE, REJECT_BAD_TIME_IN_FORCE, REJECT_DUPLICATE_ORDER_ID, REJECT_REPLACE_BELOW_FILLED, REJECT_SIDE_TOTAL_LIMIT, REJECT_UNKNOWN_ORDER,
   SIDE_BUY as BUY, SIDE_SELL as SELL, STP_CANCEL_AGGRESSOR, STP_CANCEL_BOTH, STP_CANCEL_RESTING, TIF_DAY, TIF_FOK, TIF_GTC as GTC, TIF_IOC,
   averagePrice, rejectReasonName,
 } from '../../runtime/matching/matching-events.ts';
@@ -276,6 +276,27 @@ describe('MatchingEngine', () => {
     expect(m.submit(id, owner, side, type, tif, price, quantity), rejectReasonName(reason)).toBe(reason);
     expect(sink.take()).toEqual([['rejected', COMMAND_SUBMIT, id, reason]]);
     expect(restingOrders(m)).toEqual([[1, 100, 3, 0]]);
+  });
+
+  it('rejects an order or a replace that would take a side\'s resting total past 2^53 − 1, changing nothing', () => {
+    const sink = new RecordingSink();
+    const m = new MatchingEngine(sink, { maxPrice: 1, maxQuantity: Number.MAX_SAFE_INTEGER });
+    const half = 2 ** 52;
+    m.submit(1, 1, BUY, LMT, GTC, 1, half);
+    m.submit(2, 1, BUY, LMT, GTC, 0, half - 1);
+    sink.take();
+    expect(m.submit(3, 1, BUY, LMT, GTC, 0, 1)).toBe(REJECT_SIDE_TOTAL_LIMIT);
+    expect(m.replace(2, 2, 0, half)).toBe(REJECT_SIDE_TOTAL_LIMIT);
+    expect(m.replace(2, 2, 0, half - 2)).toBe(0);
+    expect(m.submit(3, 1, SELL, LMT, GTC, 1, 1)).toBe(0);
+    expect(sink.take()).toEqual([
+      ['rejected', COMMAND_SUBMIT, 3, REJECT_SIDE_TOTAL_LIMIT],
+      ['rejected', COMMAND_REPLACE, 2, REJECT_SIDE_TOTAL_LIMIT],
+      ['replaced', 2, 2, 0, half - 2, 0, 0, true],
+      ['accepted', 3, 1, SELL, LMT, GTC, 1, 1],
+      ['trade', 3, 1, 1, 1, 0, 1, 1, half - 1, 1, 1],
+      ['top', 1, half - 1, Number.NaN, 0],
+    ]);
   });
 
   it('refuses options that could not keep notionals exact', () => {
