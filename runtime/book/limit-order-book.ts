@@ -249,6 +249,11 @@ export class LimitOrderBook {
     return level === NONE ? 0 : ladder.levelQuantities[level];
   }
 
+  /** Whether a resting row is in the best level of its side. */
+  isAtBestLevel(row: number): boolean {
+    return (this.orders.sides[row] === BUY ? this.bids : this.asks).levelAt(0) === this.orders.levels[row];
+  }
+
   /** Quantity resting on a side. */
   sideTotal(side: number): number {
     return (side === BUY ? this.bids : this.asks).totalQuantity;

@@ -90,7 +90,12 @@ export class MatchingEngine {
   private leaves = 0;
   private cum = 0;
   private notional = 0;
-  /** Top of the book before the command, to tell whether it changed. */
+  /**
+   * The best bid and offer as last reported. Only a change at a best level can move them, so
+   * a command that touched none (an add behind the touch, a cancel deeper in the book) skips
+   * the comparison; `topTouched` says one was touched.
+   */
+  private topTouched = false;
   private bidPrice = Number.NaN;
   private bidQuantity = 0;
   private askPrice = Number.NaN;
@@ -128,7 +133,6 @@ export class MatchingEngine {
       this.sink.onRejected(COMMAND_SUBMIT, orderId, reason);
       return reason;
     }
-    this.noteTop();
     this.sink.onAccepted(orderId, ownerId, side, orderType, timeInForce, price, quantity);
     const bookSide = side === SIDE_BUY ? BUY : SELL;
     const market = orderType === ORDER_TYPE_MARKET;
@@ -153,7 +157,6 @@ export class MatchingEngine {
       this.sink.onRejected(COMMAND_CANCEL, orderId, reason);
       return reason;
     }
-    this.noteTop();
     this.cancelRow(row, CANCEL_REQUESTED);
     this.reportTop();
     return REJECT_NONE;
@@ -174,19 +177,22 @@ export class MatchingEngine {
       this.sink.onRejected(COMMAND_REPLACE, orderId, reason);
       return reason;
     }
-    this.noteTop();
     const pool = book.pool;
     const leaves = pool.quantities[row];
     const cum = pool.cums[row];
     const notional = pool.notionals[row];
     const newLeaves = quantity - cum;
     if (price === book.rowPrice(row) && newLeaves <= leaves) {
-      if (newLeaves < leaves) book.reduceRow(row, leaves - newLeaves);
+      if (newLeaves < leaves) {
+        if (book.isAtBestLevel(row)) this.topTouched = true;
+        book.reduceRow(row, leaves - newLeaves);
+      }
       if (newOrderId !== orderId) book.renameRow(row, newOrderId);
       this.sink.onReplaced(orderId, newOrderId, price, newLeaves, cum, notional, true);
     } else {
       const ownerId = pool.owners[row];
       const side = pool.sides[row];
+      if (book.isAtBestLevel(row)) this.topTouched = true;
       book.removeRow(row);
       this.sink.onReplaced(orderId, newOrderId, price, newLeaves, cum, notional, false);
       this.leaves = newLeaves;
@@ -311,6 +317,7 @@ export class MatchingEngine {
       }
       const restingLeaves = pool.quantities[row];
       const quantity = this.leaves < restingLeaves ? this.leaves : restingLeaves;
+      this.topTouched = true;
       const restingId = pool.ids[row];
       const restingCum = pool.cums[row] + quantity;
       const restingNotional = pool.notionals[row] + price * quantity;
@@ -335,6 +342,9 @@ export class MatchingEngine {
       this.sink.onCanceled(orderId, this.leaves, this.cum, this.notional, CANCEL_SELF_TRADE);
     } else if (this.leaves > 0) {
       if (rests) {
+        // At or through the side's best price (or on an empty side): the best level changes.
+        const best = this.book.bestPriceOf(side);
+        if (!(side === BUY ? price < best : price > best)) this.topTouched = true;
         const row = this.book.insertRow(orderId, side, price, this.leaves);
         const pool = this.book.pool;
         pool.owners[row] = ownerId;
@@ -378,6 +388,7 @@ export class MatchingEngine {
     const leaves = pool.quantities[row];
     const cum = pool.cums[row];
     const notional = pool.notionals[row];
+    if (this.book.isAtBestLevel(row)) this.topTouched = true;
     this.book.removeRow(row);
     this.sink.onCanceled(orderId, leaves, cum, notional, reason);
   }
@@ -400,22 +411,15 @@ export class MatchingEngine {
       }
     }
     if (count === 0) return 0;
-    this.noteTop();
     for (let index = 0; index < count; index++) this.cancelRow(this.massRows[index], CANCEL_MASS);
     this.reportTop();
     return count;
   }
 
-  private noteTop(): void {
-    const book = this.book;
-    this.bidPrice = book.bestPriceOf(BUY);
-    this.bidQuantity = book.bestQuantityOf(BUY);
-    this.askPrice = book.bestPriceOf(SELL);
-    this.askQuantity = book.bestQuantityOf(SELL);
-  }
-
-  /** onBookChanged if the best bid or offer differs from noteTop's (an empty side: quantity 0, price NaN). */
+  /** onBookChanged if a best level was touched and the best bid or offer differs from the last reported (an empty side: quantity 0, price NaN). */
   private reportTop(): void {
+    if (!this.topTouched) return;
+    this.topTouched = false;
     const book = this.book;
     const bidPrice = book.bestPriceOf(BUY);
     const bidQuantity = book.bestQuantityOf(BUY);
@@ -423,6 +427,11 @@ export class MatchingEngine {
     const askQuantity = book.bestQuantityOf(SELL);
     const bidSame = bidQuantity === this.bidQuantity && (bidQuantity === 0 || bidPrice === this.bidPrice);
     const askSame = askQuantity === this.askQuantity && (askQuantity === 0 || askPrice === this.askPrice);
-    if (!bidSame || !askSame) this.sink.onBookChanged(bidPrice, bidQuantity, askPrice, askQuantity);
+    if (bidSame && askSame) return;
+    this.bidPrice = bidPrice;
+    this.bidQuantity = bidQuantity;
+    this.askPrice = askPrice;
+    this.askQuantity = askQuantity;
+    this.sink.onBookChanged(bidPrice, bidQuantity, askPrice, askQuantity);
   }
 }
