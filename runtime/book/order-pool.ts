@@ -2,7 +2,7 @@
 // adding and removing orders allocates nothing once the pool has grown to the working set
 // (it doubles when full; that is the only allocation). A row is an index; -1 is "none".
 // `next`/`prev` link the rows of one price level into its FIFO queue, and `next` also
-// links free rows. `owners`, `cums` and `notionals` are kept by a matching engine
+// links free rows. `owners`, `cums`, `notionals` and `timesInForce` are kept by a matching engine
 // (runtime/matching) beside the book's own fields; the book itself never reads them.
 
 export const NONE = -1;
@@ -20,6 +20,7 @@ export class OrderPool {
   /** Quantity filled so far, and Σ price × quantity of those fills. */
   cums: Float64Array;
   notionals: Float64Array;
+  timesInForce: Uint8Array;
   private freeHead = NONE;
   private highWater = 0;
 
@@ -34,6 +35,7 @@ export class OrderPool {
     this.owners = new Float64Array(capacity);
     this.cums = new Float64Array(capacity);
     this.notionals = new Float64Array(capacity);
+    this.timesInForce = new Uint8Array(capacity);
   }
 
   get capacity(): number {
@@ -66,6 +68,7 @@ export class OrderPool {
     this.owners = grown(this.owners, new Float64Array(capacity));
     this.cums = grown(this.cums, new Float64Array(capacity));
     this.notionals = grown(this.notionals, new Float64Array(capacity));
+    this.timesInForce = grown(this.timesInForce, new Uint8Array(capacity));
   }
 }
 

@@ -1,6 +1,6 @@
 // The matching engine of one instrument, on a LimitOrderBook: price-time priority (FIFO per
-// level), limit and market orders with DAY/GTC/IOC/FOK, cancel, cancel/replace, mass cancel
-// and optional self-trade prevention by owner id. Every outcome is a call on a
+// level), limit and market orders with DAY/GTC/IOC/FOK, cancel, cancel/replace, mass cancel,
+// DAY expiry and optional self-trade prevention by owner id. Every outcome is a call on a
 // MatchingEventSink (matching-events.ts), in decision order.
 //
 // Commands take numbers only and validate everything before changing anything: a rejected
@@ -73,6 +73,10 @@ export interface RestingOrder {
 
 const BUY = 0;
 const SELL = 1;
+/** Which resting orders removeMany takes. */
+const SELECT_ALL = 0;
+const SELECT_OWNER = 1;
+const SELECT_DAY = 2;
 const DEFAULT_MAX_PRICE = 1_000_000_000;
 const DEFAULT_MAX_QUANTITY = 9_000_000;
 
@@ -144,7 +148,7 @@ export class MatchingEngine {
     this.cum = 0;
     this.notional = 0;
     const selfTrade = this.match(orderId, ownerId, bookSide, market, price);
-    this.settle(orderId, ownerId, bookSide, price, selfTrade, !market && (timeInForce === TIF_GTC || timeInForce === TIF_DAY));
+    this.settle(orderId, ownerId, bookSide, price, selfTrade, !market && (timeInForce === TIF_GTC || timeInForce === TIF_DAY), timeInForce);
     this.reportTop();
     return REJECT_NONE;
   }
@@ -192,14 +196,14 @@ export class MatchingEngine {
     } else {
       const ownerId = pool.owners[row];
       const side = pool.sides[row];
-      if (book.isAtBestLevel(row)) this.topTouched = true;
-      book.removeRow(row);
+      const timeInForce = pool.timesInForce[row];
+      this.removeRow(row);
       this.sink.onReplaced(orderId, newOrderId, price, newLeaves, cum, notional, false);
       this.leaves = newLeaves;
       this.cum = cum;
       this.notional = notional;
       const selfTrade = this.match(newOrderId, ownerId, side, false, price);
-      this.settle(newOrderId, ownerId, side, price, selfTrade, true);
+      this.settle(newOrderId, ownerId, side, price, selfTrade, true, timeInForce);
     }
     this.reportTop();
     return REJECT_NONE;
@@ -211,12 +215,17 @@ export class MatchingEngine {
       this.sink.onRejected(COMMAND_MASS_CANCEL, ownerId, REJECT_BAD_OWNER_ID);
       return 0;
     }
-    return this.cancelMany(true, ownerId);
+    return this.removeMany(SELECT_OWNER, ownerId);
   }
 
   /** Cancels every resting order, in the order massCancel uses; returns how many. */
   massCancelAll(): number {
-    return this.cancelMany(false, 0);
+    return this.removeMany(SELECT_ALL, 0);
+  }
+
+  /** The end of the trading day: every resting DAY order expires (onExpired), in massCancel's order; returns how many. */
+  expireDayOrders(): number {
+    return this.removeMany(SELECT_DAY, 0);
   }
 
   /** Open quantity of a resting order, undefined if none rests with this id. */
@@ -337,7 +346,7 @@ export class MatchingEngine {
   }
 
   /** What happens to the incoming order's rest after matching: canceled (self-trade), rested, or expired. */
-  private settle(orderId: number, ownerId: number, side: number, price: number, selfTrade: boolean, rests: boolean): void {
+  private settle(orderId: number, ownerId: number, side: number, price: number, selfTrade: boolean, rests: boolean, timeInForce: number): void {
     if (selfTrade) {
       this.sink.onCanceled(orderId, this.leaves, this.cum, this.notional, CANCEL_SELF_TRADE);
     } else if (this.leaves > 0) {
@@ -350,6 +359,7 @@ export class MatchingEngine {
         pool.owners[row] = ownerId;
         pool.cums[row] = this.cum;
         pool.notionals[row] = this.notional;
+        pool.timesInForce[row] = timeInForce;
       } else {
         this.sink.onExpired(orderId, this.leaves, this.cum, this.notional);
       }
@@ -388,19 +398,34 @@ export class MatchingEngine {
     const leaves = pool.quantities[row];
     const cum = pool.cums[row];
     const notional = pool.notionals[row];
-    if (this.book.isAtBestLevel(row)) this.topTouched = true;
-    this.book.removeRow(row);
+    this.removeRow(row);
     this.sink.onCanceled(orderId, leaves, cum, notional, reason);
   }
 
-  private cancelMany(byOwner: boolean, ownerId: number): number {
+  private expireRow(row: number): void {
+    const pool = this.book.pool;
+    const orderId = pool.ids[row];
+    const leaves = pool.quantities[row];
+    const cum = pool.cums[row];
+    const notional = pool.notionals[row];
+    this.removeRow(row);
+    this.sink.onExpired(orderId, leaves, cum, notional);
+  }
+
+  private removeRow(row: number): void {
+    if (this.book.isAtBestLevel(row)) this.topTouched = true;
+    this.book.removeRow(row);
+  }
+
+  /** Removes the resting orders `select` picks (bids then asks, best level first, FIFO): mass-canceled, or expired (SELECT_DAY). */
+  private removeMany(select: number, ownerId: number): number {
     const book = this.book;
     const pool = book.pool;
     let count = 0;
     for (let side = BUY; side <= SELL; side++) {
       for (let depth = 0; book.headRowAt(side, depth) !== NONE; depth++) {
         for (let row = book.headRowAt(side, depth); row !== NONE; row = pool.next[row]) {
-          if (byOwner && pool.owners[row] !== ownerId) continue;
+          if (select === SELECT_OWNER ? pool.owners[row] !== ownerId : select === SELECT_DAY && pool.timesInForce[row] !== TIF_DAY) continue;
           if (count === this.massRows.length) {
             const grown = new Int32Array(count * 2);
             grown.set(this.massRows);
@@ -410,8 +435,10 @@ export class MatchingEngine {
         }
       }
     }
-    if (count === 0) return 0;
-    for (let index = 0; index < count; index++) this.cancelRow(this.massRows[index], CANCEL_MASS);
+    for (let index = 0; index < count; index++) {
+      if (select === SELECT_DAY) this.expireRow(this.massRows[index]);
+      else this.cancelRow(this.massRows[index], CANCEL_MASS);
+    }
     this.reportTop();
     return count;
   }

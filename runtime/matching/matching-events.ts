@@ -17,8 +17,9 @@ export const ORDER_TYPE_MARKET = 1;
 export const ORDER_TYPE_LIMIT = 2;
 
 /**
- * Time in force (FIX 59). DAY and GTC rest until canceled (this engine has no trading-day
- * end); IOC and FOK never rest: what they do not fill at once expires.
+ * Time in force (FIX 59). DAY and GTC rest until filled or canceled; DAY orders also expire at
+ * MatchingEngine.expireDayOrders() (the caller's end of day). IOC and FOK never rest: what
+ * they do not fill at once expires.
  */
 export const TIF_DAY = 0;
 export const TIF_GTC = 1;
@@ -135,7 +136,7 @@ export interface MatchingEventSink {
    * then trades as an aggressor (onTrade with aggressorId = newOrderId) before it rests.
    */
   onReplaced(orderId: number, newOrderId: number, price: number, leaves: number, cum: number, notional: number, keptPriority: boolean): void;
-  /** An IOC/FOK/market order's unfilled rest (FOK: all of it) expired instead of resting. */
+  /** An IOC/FOK/market order's unfilled rest (FOK: all of it) expired instead of resting, or a DAY order at the end of the day. */
   onExpired(orderId: number, expiredQuantity: number, cum: number, notional: number): void;
   /**
    * The best bid or offer (price or quantity) differs from before the command. An empty

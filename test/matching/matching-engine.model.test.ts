@@ -1,5 +1,5 @@
 // Model-based test of MatchingEngine against ReferenceMatcher: random command sequences
-// (submits of every type and TIF, cancels, replaces, mass cancels; valid and invalid ids,
+// (submits of every type and TIF, cancels, replaces, mass cancels, DAY expiry; valid and invalid ids,
 // prices, quantities and codes; every self-trade prevention mode) must give exactly the
 // same events, in the same order, and the same resting orders after every command. The
 // engine starts with one order row and one level per side so that pool growth is exercised.
@@ -18,7 +18,8 @@ type Command =
   | { kind: 'submit'; id: number; owner: number; side: number; type: number; tif: number; price: number; quantity: number }
   | { kind: 'cancel'; id: number }
   | { kind: 'replace'; id: number; newId: number; price: number; quantity: number }
-  | { kind: 'mass'; owner: number | undefined };
+  | { kind: 'mass'; owner: number | undefined }
+  | { kind: 'endOfDay' };
 
 const ids = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 14 }), weight: 30 }, { arbitrary: fc.constantFrom(-1, 1.5, Number.NaN, 2 ** 53, 0), weight: 1 });
 const owners = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 3 }), weight: 30 }, { arbitrary: fc.constantFrom(-2, 0.5), weight: 1 });
@@ -42,10 +43,17 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     weight: 12,
   },
   { arbitrary: fc.record({ kind: fc.constant('cancel' as const), id: ids }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('replace' as const), id: ids, newId: ids, price: prices, quantity: quantities }), weight: 4 },
+  {
+    // Half the replaces keep the order id, as most FIX replaces of an exchange order id do.
+    arbitrary: fc
+      .record({ kind: fc.constant('replace' as const), id: ids, newId: ids, sameId: fc.boolean(), price: prices, quantity: quantities })
+      .map(({ sameId, ...step }) => ({ ...step, newId: sameId ? step.id : step.newId })),
+    weight: 4,
+  },
   { arbitrary: fc.record({ kind: fc.constant('mass' as const), owner: fc.option(owners, { nil: undefined }) }), weight: 1 },
+  { arbitrary: fc.constant({ kind: 'endOfDay' as const }), weight: 1 },
 );
-const scenario = fc.record({ stp: fc.constantFrom(0, 1, 2, 3), commands: fc.array(command, { maxLength: 60 }) });
+const scenario = fc.record({ stp: fc.constantFrom(0, 1, 2, 3), commands: fc.array(command, { minLength: 10, maxLength: 80 }) });
 
 function apply(target: MatchingEngine | ReferenceMatcher, step: Command): number {
   switch (step.kind) {
@@ -58,6 +66,8 @@ function apply(target: MatchingEngine | ReferenceMatcher, step: Command): number
     case 'mass':
       if (target instanceof MatchingEngine) return step.owner === undefined ? target.massCancelAll() : target.massCancel(step.owner);
       return target.massCancel(step.owner);
+    case 'endOfDay':
+      return target instanceof MatchingEngine ? target.expireDayOrders() : target.endOfDay();
   }
 }
 
@@ -98,7 +108,7 @@ describe('MatchingEngine against ReferenceMatcher', () => {
           expect(restingOf(engine)).toEqual(model.sorted().map((order) => [order.id, order.owner, order.side, order.price, order.leaves, order.cum, order.notional]));
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 });
@@ -144,7 +154,7 @@ describe('MatchingEngine properties', () => {
     fc.assert(
       fc.property(scenario, ({ stp, commands }) => {
         runEngine(stp, commands, (step, events, before) => {
-          if (step.kind === 'cancel' || step.kind === 'mass') return;
+          if (step.kind === 'cancel' || step.kind === 'mass' || step.kind === 'endOfDay') return;
           const reached = new Map<number, number[]>();
           for (const event of events) {
             // A resting order leaves the front of its queue through a trade, or through a self-trade cancel of a resting order.

@@ -255,6 +255,25 @@ describe('MatchingEngine', () => {
     expect(m.book.orderCount).toBe(0);
   });
 
+  it('expires DAY orders at the end of the trading day (a replaced one too), leaving GTC orders', () => {
+    const { engine: m, sink } = engine();
+    m.submit(1, 1, BUY, LMT, TIF_DAY, 99, 5);
+    m.submit(2, 1, BUY, LMT, GTC, 100, 5);
+    m.submit(3, 1, SELL, LMT, TIF_DAY, 101, 5);
+    m.submit(4, 2, BUY, MKT, TIF_IOC, 0, 2);
+    m.replace(1, 5, 100, 4);
+    sink.take();
+    expect(m.expireDayOrders()).toBe(2);
+    expect(sink.take()).toEqual([
+      ['expired', 5, 4, 0, 0],
+      ['expired', 3, 3, 2, 202],
+      ['top', 100, 5, Number.NaN, 0],
+    ]);
+    expect(restingOrders(m)).toEqual([[2, 100, 5, 0]]);
+    expect(m.expireDayOrders()).toBe(0);
+    expect(sink.take()).toEqual([]);
+  });
+
   it.each([
     ['order id not an integer', [1.5, 1, BUY, LMT, GTC, 100, 1], REJECT_BAD_ORDER_ID],
     ['negative order id', [-1, 1, BUY, LMT, GTC, 100, 1], REJECT_BAD_ORDER_ID],

@@ -11,6 +11,7 @@ interface Order {
   leaves: number;
   cum: number;
   notional: number;
+  tif: number;
   stamp: number;
 }
 
@@ -52,7 +53,7 @@ export class ReferenceMatcher {
     }
     const top = this.top();
     this.sink.onAccepted(id, owner, side, type, tif, price, quantity);
-    const order: Order = { id, owner, side, price, leaves: quantity, cum: 0, notional: 0, stamp: 0 };
+    const order: Order = { id, owner, side, price, leaves: quantity, cum: 0, notional: 0, tif, stamp: 0 };
     const market = type === 1;
     if (tif === 4 && this.fillable(order, market) < quantity) {
       this.sink.onExpired(id, quantity, 0, 0);
@@ -116,6 +117,19 @@ export class ReferenceMatcher {
     for (const order of doomed) this.remove(order, 3);
     this.reportTop(top);
     return doomed.length;
+  }
+
+  /** Every resting DAY order expires, in mass cancel order. */
+  endOfDay(): number {
+    const expiring = this.sorted().filter((order) => order.tif === 0);
+    if (expiring.length === 0) return 0;
+    const top = this.top();
+    for (const order of expiring) {
+      this.orders = this.orders.filter((other) => other !== order);
+      this.sink.onExpired(order.id, order.leaves, order.cum, order.notional);
+    }
+    this.reportTop(top);
+    return expiring.length;
   }
 
   private find(id: number): Order | undefined {
