@@ -249,6 +249,11 @@ export class LimitOrderBook {
     return level === NONE ? 0 : ladder.levelQuantities[level];
   }
 
+  /** Total quantity of the level a resting row is in. */
+  rowLevelQuantity(row: number): number {
+    return (this.orders.sides[row] === BUY ? this.bids : this.asks).levelQuantities[this.orders.levels[row]];
+  }
+
   /** Whether a resting row is in the best level of its side. */
   isAtBestLevel(row: number): boolean {
     return (this.orders.sides[row] === BUY ? this.bids : this.asks).levelAt(0) === this.orders.levels[row];

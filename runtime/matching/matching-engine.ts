@@ -381,8 +381,14 @@ export class MatchingEngine {
       if (head === NONE) return false;
       const price = book.rowPrice(head);
       if (!market && (side === BUY ? price > limit : price < limit)) return false;
+      if (stp === STP_OFF) {
+        // Every order of the level counts: its total will do.
+        available += book.rowLevelQuantity(head);
+        if (available >= quantity) return true;
+        continue;
+      }
       for (let row = head; row !== NONE; row = pool.next[row]) {
-        if (stp !== STP_OFF && pool.owners[row] === ownerId) {
+        if (pool.owners[row] === ownerId) {
           if (stp === STP_CANCEL_RESTING) continue;
           return false;
         }
