@@ -85,6 +85,7 @@ function isId(value: number): boolean {
 }
 
 export class MatchingEngine {
+  /** The engine's book, for reading (depth, best prices, queues); changing it directly bypasses the engine's events and fields. */
   readonly book: LimitOrderBook;
   readonly selfTradePrevention: number;
   readonly maxPrice: number;
