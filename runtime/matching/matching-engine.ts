@@ -77,6 +77,8 @@ const SELL = 1;
 const SELECT_ALL = 0;
 const SELECT_OWNER = 1;
 const SELECT_DAY = 2;
+/** dropRow's reason for an expiry (CANCEL_* reasons are 1–3). */
+const EXPIRED = 0;
 const DEFAULT_MAX_PRICE = 1_000_000_000;
 const DEFAULT_MAX_QUANTITY = 9_000_000;
 
@@ -162,7 +164,7 @@ export class MatchingEngine {
       this.sink.onRejected(COMMAND_CANCEL, orderId, reason);
       return reason;
     }
-    this.cancelRow(row, CANCEL_REQUESTED);
+    this.dropRow(row, CANCEL_REQUESTED);
     this.reportTop();
     return REJECT_NONE;
   }
@@ -321,7 +323,7 @@ export class MatchingEngine {
       if (!market && (side === BUY ? price > limit : price < limit)) return false;
       const pool = book.pool;
       if (stp !== STP_OFF && pool.owners[row] === ownerId) {
-        if (stp !== STP_CANCEL_AGGRESSOR) this.cancelRow(row, CANCEL_SELF_TRADE);
+        if (stp !== STP_CANCEL_AGGRESSOR) this.dropRow(row, CANCEL_SELF_TRADE);
         if (stp !== STP_CANCEL_RESTING) return true;
         continue;
       }
@@ -399,24 +401,16 @@ export class MatchingEngine {
     }
   }
 
-  private cancelRow(row: number, reason: number): void {
+  /** Removes a resting row and reports it: canceled with a CANCEL_* reason, or expired when `reason` is EXPIRED. */
+  private dropRow(row: number, reason: number): void {
     const pool = this.book.pool;
     const orderId = pool.ids[row];
     const leaves = pool.quantities[row];
     const cum = pool.cums[row];
     const notional = pool.notionals[row];
     this.removeRow(row);
-    this.sink.onCanceled(orderId, leaves, cum, notional, reason);
-  }
-
-  private expireRow(row: number): void {
-    const pool = this.book.pool;
-    const orderId = pool.ids[row];
-    const leaves = pool.quantities[row];
-    const cum = pool.cums[row];
-    const notional = pool.notionals[row];
-    this.removeRow(row);
-    this.sink.onExpired(orderId, leaves, cum, notional);
+    if (reason === EXPIRED) this.sink.onExpired(orderId, leaves, cum, notional);
+    else this.sink.onCanceled(orderId, leaves, cum, notional, reason);
   }
 
   private removeRow(row: number): void {
@@ -442,10 +436,8 @@ export class MatchingEngine {
         }
       }
     }
-    for (let index = 0; index < count; index++) {
-      if (select === SELECT_DAY) this.expireRow(this.massRows[index]);
-      else this.cancelRow(this.massRows[index], CANCEL_MASS);
-    }
+    const reason = select === SELECT_DAY ? EXPIRED : CANCEL_MASS;
+    for (let index = 0; index < count; index++) this.dropRow(this.massRows[index], reason);
     this.reportTop();
     return count;
   }
