@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   fix: () => import('./fix/fix-bench.ts'),
   book: () => import('./book/book-bench.ts'),
   'fix-store': () => import('./fix-store/fix-store-bench.ts'),
+  exchange: () => import('./exchange/exchange-bench.ts'),
 };
 
 const USAGE = `usage: npm run bench -- NAME [--quick]   (NAME: ${Object.keys(BENCHES).join(', ')})`;

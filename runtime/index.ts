@@ -58,6 +58,8 @@ export {
   type LobsterBookRow,
   type LobsterOutcome,
 } from './book/lobster.ts';
+export { MatchingEngine, type MatchingEngineOptions, type RestingOrder } from './matching/matching-engine.ts';
+export * from './matching/matching-events.ts';
 
 // Feed handler, capture files and replay.
 export { ReplayInputError, type ReplaySource } from './replay/replay-source.ts';

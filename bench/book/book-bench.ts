@@ -11,9 +11,9 @@ import { machineNotes } from '../lib/run-notes.ts';
 import { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
 import type { BookDriver } from './book-driver.ts';
 import { ALLOCATION_CASE, BOOK_CASE_TITLES, LATENCY_CASE, THROUGHPUT_CASE } from './book-cases.ts';
-import { marginalAllocationOfPasses, runPasses, timeEmptyIntervals, timeOperations } from './book-measure.ts';
+import { inRounds, marginalAllocationOfPasses, runPasses, timeEmptyIntervals, timeOperations, warmUp } from './book-measure.ts';
 import { checkBookTargets } from './book-targets.ts';
-import { collectGarbage, reportedBytesPerUnit } from '../lib/heap-allocation.ts';
+import { reportedBytesPerUnit } from '../lib/heap-allocation.ts';
 import { type LobsterWorkload, loadLobsterWorkload } from './lobster-workload.ts';
 import { MarketfeedBookDriver } from './marketfeed-driver.ts';
 import { PEER_IMPL, PeerBookDriver } from './peer-driver.ts';
@@ -37,18 +37,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { warmupS, durationS } = measurementTimes(options.quick);
   const streamLength = workload.stream.length;
 
-  for (const driver of drivers) {
-    runPasses(driver, streamLength, warmupS);
-    timeOperations(driver, streamLength, warmupS, undefined);
-    // The allocation run's own loop compiled, and GCProfiler's first use, before measuring.
-    marginalAllocationOfPasses(driver, WARMUP_ALLOCATION_PASSES);
-  }
-  timeEmptyIntervals(streamLength, warmupS, undefined);
+  warmUp(drivers, streamLength, warmupS, WARMUP_ALLOCATION_PASSES);
 
   const rows: ResultRow[] = [];
   const rates = new Map<string, number>();
   const throughput = drivers.map(() => ({ operations: 0, timedNs: 0 }));
-  inRounds(drivers, durationS, (driver, index, seconds) => {
+  inRounds(drivers, durationS, ROUND_S, (driver, index, seconds) => {
     const { operations, timedNs } = runPasses(driver, streamLength, seconds);
     throughput[index].operations += operations;
     throughput[index].timedNs += timedNs;
@@ -64,7 +58,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const clockP50 = clock.totalSummary().p50_ns;
   clock.destroy();
   const recorders = drivers.map(() => new LatencyRecorder());
-  inRounds(drivers, durationS, (driver, index, seconds) => timeOperations(driver, streamLength, seconds, recorders[index]));
+  inRounds(drivers, durationS, ROUND_S, (driver, index, seconds) => timeOperations(driver, streamLength, seconds, recorders[index]));
   drivers.forEach((driver, index) => {
     const latency = recorders[index].totalSummary();
     recorders[index].destroy();
@@ -110,21 +104,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...machineNotes(busyBefore).filter((line) => line.startsWith('other processes')),
   ];
   return report(rows, notes, errors);
-}
-
-/**
- * Measures each driver for `seconds` in all, in turns of ROUND_S, so that load from other
- * processes on a shared machine falls on both books alike rather than on whichever ran
- * when it came. A full GC before each turn leaves neither book the other's garbage.
- */
-function inRounds(drivers: readonly BookDriver[], seconds: number, measure: (driver: BookDriver, index: number, seconds: number) => void): void {
-  const rounds = Math.max(1, Math.round(seconds / ROUND_S));
-  for (let round = 0; round < rounds; round++) {
-    drivers.forEach((driver, index) => {
-      collectGarbage();
-      measure(driver, index, seconds / rounds);
-    });
-  }
 }
 
 /** The differential check and the rejection counts: a book that did other work than the stream is an error. */

@@ -4,32 +4,40 @@
 import { monotonicNs } from '../../runtime/clock/clock.ts';
 import type { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
 import type { BookDriver } from './book-driver.ts';
-import { type MarginalAllocation, marginalAllocation } from '../lib/heap-allocation.ts';
+
+/** What the measurements need of a driver (the exchange bench's matching drivers have this much too). */
+export type PassDriver = Pick<BookDriver, 'prepare' | 'applyStream' | 'timeEachOperation'>;
+import { type MarginalAllocation, collectGarbage, marginalAllocation } from '../lib/heap-allocation.ts';
 
 export interface Throughput {
   operations: number;
   /** Time spent applying the stream, clock reads around each pass included (2 per pass). */
   timedNs: number;
   passes: number;
+  /** The fastest single pass: on a shared machine, the nearest to the code's own speed (a slice lost to another process is in the others). */
+  fastestPassNs: number;
 }
 
 /** Passes of prepare + applyStream for `seconds` (no timing of single operations). */
-export function runPasses(driver: BookDriver, streamLength: number, seconds: number): Throughput {
+export function runPasses(driver: PassDriver, streamLength: number, seconds: number): Throughput {
   const end = monotonicNs() + seconds * 1e9;
   let timedNs = 0;
   let passes = 0;
+  let fastestPassNs = Number.POSITIVE_INFINITY;
   do {
     driver.prepare();
     const start = monotonicNs();
     driver.applyStream();
-    timedNs += monotonicNs() - start;
+    const passNs = monotonicNs() - start;
+    timedNs += passNs;
+    if (passNs < fastestPassNs) fastestPassNs = passNs;
     passes++;
   } while (monotonicNs() < end);
-  return { operations: passes * streamLength, timedNs, passes };
+  return { operations: passes * streamLength, timedNs, passes, fastestPassNs };
 }
 
 /** Passes with every stream operation timed on its own, for `seconds`. */
-export function timeOperations(driver: BookDriver, streamLength: number, seconds: number, recorder: LatencyRecorder | undefined): void {
+export function timeOperations(driver: PassDriver, streamLength: number, seconds: number, recorder: LatencyRecorder | undefined): void {
   const intervals = new Float64Array(streamLength);
   const end = monotonicNs() + seconds * 1e9;
   do {
@@ -60,11 +68,39 @@ export function timeEmptyIntervals(count: number, seconds: number, recorder: Lat
  * with no clock at all, each under measureAllocation, the difference ÷ `passes`
  * (marginalAllocation: the profiler's and the JIT's fixed bytes cancel).
  */
-export function marginalAllocationOfPasses(driver: BookDriver, passes: number): MarginalAllocation {
+export function marginalAllocationOfPasses(driver: PassDriver, passes: number): MarginalAllocation {
   return marginalAllocation((count) => {
     for (let pass = 0; pass < count; pass++) {
       driver.prepare();
       driver.applyStream();
     }
   }, passes);
+}
+
+/**
+ * Measures each driver for `seconds` in all, in turns of `roundS`, so that load from other
+ * processes on a shared machine falls on all drivers alike rather than on whichever ran
+ * when it came. A full GC before each turn leaves no driver another's garbage.
+ */
+export function inRounds<Driver>(drivers: readonly Driver[], seconds: number, roundS: number, measure: (driver: Driver, index: number, seconds: number) => void): void {
+  const rounds = Math.max(1, Math.round(seconds / roundS));
+  for (let round = 0; round < rounds; round++) {
+    drivers.forEach((driver, index) => {
+      collectGarbage();
+      measure(driver, index, seconds / rounds);
+    });
+  }
+}
+
+/**
+ * Every measurement's loop run for `warmupS` per driver before anything is measured (JIT,
+ * the allocation run's own loop and GCProfiler's first use, the clock's empty intervals).
+ */
+export function warmUp(drivers: readonly PassDriver[], streamLength: number, warmupS: number, allocationPasses: number): void {
+  for (const driver of drivers) {
+    runPasses(driver, streamLength, warmupS);
+    timeOperations(driver, streamLength, warmupS, undefined);
+    marginalAllocationOfPasses(driver, allocationPasses);
+  }
+  timeEmptyIntervals(streamLength, warmupS, undefined);
 }

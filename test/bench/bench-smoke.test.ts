@@ -24,6 +24,7 @@ const TCP_NDJSON_IMPLS = ['marketfeed', 'naive', 'marketfeed-shm'];
 const FIX_IMPLS = ['marketfeed', 'jspurefix', 'jspurefix-toObject'];
 const BOOK_IMPLS = ['marketfeed', 'hft-limit-order-book'];
 const RELAY_IMPLS = ['marketfeed-relay', 'marketfeed-tcp'];
+const MATCHING_IMPLS = ['marketfeed', 'hft-limit-order-book'];
 
 /** Per bench, the impls each case must have a row for. */
 const BENCHES: Record<string, Record<string, string[]>> = {
@@ -47,6 +48,7 @@ const BENCHES: Record<string, Record<string, string[]>> = {
   },
   book: { 'lobster-throughput': BOOK_IMPLS, 'lobster-update-latency': BOOK_IMPLS, 'lobster-allocation': BOOK_IMPLS },
   'fix-store': { append: ['node-fs', 'marketfeed-never', 'marketfeed-flush', 'marketfeed-always', 'node-fs-fdatasync'], open: ['marketfeed', 'node-fs'] },
+  exchange: { matching: MATCHING_IMPLS, 'matching-lobster': MATCHING_IMPLS },
 };
 
 interface Row {
