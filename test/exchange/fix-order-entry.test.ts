@@ -13,8 +13,11 @@ type Fields = Record<number, string>;
 /** A session that keeps every message it is sent, as tag → value. */
 class RecordingSession implements OrderEntrySession {
   readonly messages: Fields[] = [];
+  readonly beginString: string;
   private readonly parser = new FixParser();
-  constructor(readonly beginString: string) {}
+  constructor(beginString: string) {
+    this.beginString = beginString;
+  }
   send(message: Uint8Array): void {
     const view = this.parser.parse(message);
     const fields: Fields = {};
