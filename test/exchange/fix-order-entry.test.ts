@@ -219,6 +219,15 @@ describe('FixOrderEntry: mass cancel, injection', () => {
     expect(rejected(8)).not.toEqual(first);
   });
 
+  it('writes a drop-copy entry per order event and fill', () => {
+    const entries: unknown[] = [];
+    const v = venue({ audit: (entry) => entries.push([entry.event, entry.clOrdId, entry.quantity ?? entry.cum]) });
+    v.order('S1', 2, 100, '100');
+    v.order('B1', 1, 300, '100');
+    v.message('F', [[11, 'C1'], [41, 'B1'], [55, 'AAPL'], [54, 1]]);
+    expect(entries).toEqual([['new', 'S1', 100], ['new', 'B1', 300], ['fill', 'B1', 100], ['fill', 'S1', 100], ['canceled', 'C1', 100]]);
+  });
+
   it('delays every report by ackDelayUs, in order', () => {
     const timers: [() => void, number][] = [];
     const v = venue({ ackDelayUs: 250, delay: (fn, us) => timers.push([fn, us]) });
