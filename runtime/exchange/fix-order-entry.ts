@@ -90,7 +90,6 @@ const EXEC_PARTIAL_42 = '1';
 const EXEC_FILL_42 = '2';
 const EXEC_CANCELED = '4';
 const EXEC_REPLACED = '5';
-const EXEC_REJECTED = '8';
 const EXEC_EXPIRED = 'C';
 const EXEC_TRADE_44 = 'F';
 const STATUS_NEW = '0';

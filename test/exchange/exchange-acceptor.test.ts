@@ -20,7 +20,7 @@ describe('attachFixAcceptor', () => {
     const sent: string[] = [];
     const session: OrderEntrySession = {
       beginString: 'FIX.4.4',
-      send: (bytes) => sent.push(Buffer.from(bytes).toString('latin1')),
+      send: (bytes) => sent.push(Buffer.from(bytes).toString('latin1').replaceAll('\x01', '|')),
       writeHeader: (e) => e.string(49, 'EXCH').string(56, 'CLIENT').int(34, sent.length + 1),
     };
     application!.onLogon(session);
@@ -30,7 +30,7 @@ describe('attachFixAcceptor', () => {
     encoder.begin('B').string(148, 'news').finish();
     expect(application!.onApplicationMessage(session, new FixParser().parse(encoder.buffer, encoder.start, encoder.end))).toBe(false);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatch(/\x0135=8\x0149=EXCH\x0156=CLIENT\x0134=1\x0137=\d+\x0111=A1\x01.*150=0\x0139=0\x01/);
+    expect(sent[0]).toMatch(/\|35=8\|49=EXCH\|56=CLIENT\|34=1\|37=\d+\|11=A1\|.*150=0\|39=0\|/);
     const metrics = await registry.metrics();
     expect(metrics).toMatch(/marketfeed_exchange_fix_sessions 1/);
     expect(metrics).toMatch(/marketfeed_exchange_message_seconds_count 2/);

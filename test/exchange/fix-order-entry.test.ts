@@ -242,7 +242,7 @@ describe('FixOrderEntry: mass cancel, injection', () => {
 
 describe('FixOrderEntry: properties over random order flows', () => {
   const command = fc.oneof(
-    fc.record({ kind: fc.constant('new' as const), side: fc.constantFrom(1, 2) as fc.Arbitrary<1 | 2>, qty: fc.integer({ min: 1, max: 50 }), px: fc.integer({ min: 9_995, max: 10_005 }), tif: fc.constantFrom('0', '3') }),
+    fc.record({ kind: fc.constant('new' as const), side: fc.constantFrom<1 | 2>(1, 2), qty: fc.integer({ min: 1, max: 50 }), px: fc.integer({ min: 9_995, max: 10_005 }), tif: fc.constantFrom('0', '3') }),
     fc.record({ kind: fc.constant('cancel' as const), target: fc.nat(40) }),
     fc.record({ kind: fc.constant('replace' as const), target: fc.nat(40), qty: fc.integer({ min: 1, max: 60 }), px: fc.integer({ min: 9_995, max: 10_005 }) }),
   );
