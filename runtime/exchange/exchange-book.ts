@@ -18,13 +18,22 @@ export interface InstrumentSpec {
   tickDecimals: number;
 }
 
+/** What a participant hears of the orders (a trade arrives as its two fills, aggressor first). */
+export interface OrderEventListener {
+  onAccepted(orderId: number, quantity: number): void;
+  onFill(orderId: number, price: number, quantity: number, leaves: number, cum: number, notional: number): void;
+  onCanceled(orderId: number, cum: number, notional: number, reason: number): void;
+  onReplaced(orderId: number, price: number, leaves: number, cum: number, notional: number): void;
+  onExpired(orderId: number, cum: number, notional: number): void;
+}
+
 export class ExchangeBook implements MatchingEventSink {
   readonly instrument: InstrumentSpec;
   readonly engine: MatchingEngine;
   /** Fills so far (= the last trade id). */
   trades = 0;
   private readonly marketData: ExchangeMarketData;
-  private readonly listeners: MatchingEventSink[] = [];
+  private readonly listeners: OrderEventListener[] = [];
   private aggressorSide = 0;
 
   constructor(instrument: InstrumentSpec, marketData: ExchangeMarketData, options: MatchingEngineOptions = {}) {
@@ -33,7 +42,7 @@ export class ExchangeBook implements MatchingEventSink {
     this.engine = new MatchingEngine(this, options);
   }
 
-  listen(listener: MatchingEventSink): void {
+  listen(listener: OrderEventListener): void {
     this.listeners.push(listener);
   }
 
@@ -64,13 +73,12 @@ export class ExchangeBook implements MatchingEventSink {
     return count;
   }
 
-  onAccepted(orderId: number, ownerId: number, side: number, orderType: number, timeInForce: number, price: number, quantity: number): void {
-    for (const listener of this.listeners) listener.onAccepted(orderId, ownerId, side, orderType, timeInForce, price, quantity);
+  onAccepted(orderId: number, _ownerId: number, _side: number, _orderType: number, _timeInForce: number, _price: number, quantity: number): void {
+    for (const listener of this.listeners) listener.onAccepted(orderId, quantity);
   }
 
-  onRejected(command: number, orderId: number, reason: RejectReason): void {
-    for (const listener of this.listeners) listener.onRejected(command, orderId, reason);
-  }
+  /** A refused command is answered by whoever issued it (the return value). */
+  onRejected(): void {}
 
   onTrade(
     aggressorId: number,
@@ -87,24 +95,25 @@ export class ExchangeBook implements MatchingEventSink {
     this.trades++;
     this.marketData.trade(this.instrument.instrumentId, this.instrument.tickUnits, price, quantity, this.aggressorSide, this.trades);
     for (const listener of this.listeners) {
-      listener.onTrade(aggressorId, restingId, price, quantity, aggressorLeaves, aggressorCum, aggressorNotional, restingLeaves, restingCum, restingNotional);
+      listener.onFill(aggressorId, price, quantity, aggressorLeaves, aggressorCum, aggressorNotional);
+      listener.onFill(restingId, price, quantity, restingLeaves, restingCum, restingNotional);
     }
   }
 
-  onCanceled(orderId: number, canceledQuantity: number, cum: number, notional: number, reason: number): void {
-    for (const listener of this.listeners) listener.onCanceled(orderId, canceledQuantity, cum, notional, reason);
+  onCanceled(orderId: number, _canceledQuantity: number, cum: number, notional: number, reason: number): void {
+    for (const listener of this.listeners) listener.onCanceled(orderId, cum, notional, reason);
   }
 
-  onReplaced(orderId: number, newOrderId: number, price: number, leaves: number, cum: number, notional: number, keptPriority: boolean): void {
-    for (const listener of this.listeners) listener.onReplaced(orderId, newOrderId, price, leaves, cum, notional, keptPriority);
+  /** The exchange keeps the engine order id across a replace (newOrderId = orderId). */
+  onReplaced(orderId: number, _newOrderId: number, price: number, leaves: number, cum: number, notional: number): void {
+    for (const listener of this.listeners) listener.onReplaced(orderId, price, leaves, cum, notional);
   }
 
-  onExpired(orderId: number, expiredQuantity: number, cum: number, notional: number): void {
-    for (const listener of this.listeners) listener.onExpired(orderId, expiredQuantity, cum, notional);
+  onExpired(orderId: number, _expiredQuantity: number, cum: number, notional: number): void {
+    for (const listener of this.listeners) listener.onExpired(orderId, cum, notional);
   }
 
   onBookChanged(bidPrice: number, bidQuantity: number, askPrice: number, askQuantity: number): void {
     this.marketData.quote(this.instrument.instrumentId, this.instrument.tickUnits, bidPrice, bidQuantity, askPrice, askQuantity);
-    for (const listener of this.listeners) listener.onBookChanged(bidPrice, bidQuantity, askPrice, askQuantity);
   }
 }

@@ -28,9 +28,8 @@ import {
   TIF_IOC,
   cancelReasonName,
   rejectReasonName,
-  type MatchingEventSink,
 } from '../matching/matching-events.ts';
-import type { ExchangeBook } from './exchange-book.ts';
+import type { ExchangeBook, OrderEventListener } from './exchange-book.ts';
 import type { Exchange } from './exchange.ts';
 import { ExecutionReportWriter, type OrderReport } from './execution-report-writer.ts';
 
@@ -146,7 +145,7 @@ interface ClientSession {
   readonly pending: Buffer[];
 }
 
-export class FixOrderEntry implements MatchingEventSink {
+export class FixOrderEntry implements OrderEventListener {
   readonly counts: OrderEntryCounts = { orders: 0, fills: 0, rejects: 0, cancelRejects: 0 };
   private readonly exchange: Exchange;
   private readonly sessions = new Map<OrderEntrySession, ClientSession>();
@@ -386,9 +385,9 @@ export class FixOrderEntry implements MatchingEventSink {
     this.send(client, (w) => w.massCancelReport(client.session, massId, clOrdId, type, response, affected, rejectReason));
   }
 
-  // Engine events. Orders of other participants (liquidity) are not in byOrderId: ignored.
+  // Order events (ExchangeBook). Orders of other participants (liquidity) are not in byOrderId: ignored.
 
-  onAccepted(orderId: number, _ownerId: number, _side: number, _orderType: number, _timeInForce: number, _price: number, quantity: number): void {
+  onAccepted(orderId: number, quantity: number): void {
     const order = this.byOrderId.get(orderId);
     if (order === undefined) return;
     order.leaves = quantity;
@@ -396,27 +395,7 @@ export class FixOrderEntry implements MatchingEventSink {
     this.audit?.({ ...this.auditOf(order, 'new'), price: order.price, quantity });
   }
 
-  onRejected(): void {
-    // A command of ours that the engine refused is answered where it was issued.
-  }
-
-  onTrade(
-    aggressorId: number,
-    restingId: number,
-    price: number,
-    quantity: number,
-    aggressorLeaves: number,
-    aggressorCum: number,
-    aggressorNotional: number,
-    restingLeaves: number,
-    restingCum: number,
-    restingNotional: number,
-  ): void {
-    this.fill(aggressorId, price, quantity, aggressorLeaves, aggressorCum, aggressorNotional);
-    this.fill(restingId, price, quantity, restingLeaves, restingCum, restingNotional);
-  }
-
-  private fill(orderId: number, price: number, quantity: number, leaves: number, cum: number, notional: number): void {
+  onFill(orderId: number, price: number, quantity: number, leaves: number, cum: number, notional: number): void {
     const order = this.byOrderId.get(orderId);
     if (order === undefined) return;
     this.counts.fills++;
@@ -433,7 +412,7 @@ export class FixOrderEntry implements MatchingEventSink {
     this.audit?.({ ...this.auditOf(order, 'fill'), price, quantity, cum, leaves });
   }
 
-  onCanceled(orderId: number, _canceledQuantity: number, cum: number, notional: number, reason: number): void {
+  onCanceled(orderId: number, cum: number, notional: number, reason: number): void {
     const order = this.byOrderId.get(orderId);
     if (order === undefined) return;
     this.end(order, cum, notional);
@@ -441,7 +420,7 @@ export class FixOrderEntry implements MatchingEventSink {
     this.audit?.({ ...this.auditOf(order, 'canceled'), cum, text: cancelReasonName(reason) });
   }
 
-  onReplaced(orderId: number, _newOrderId: number, price: number, leaves: number, cum: number, notional: number): void {
+  onReplaced(orderId: number, price: number, leaves: number, cum: number, notional: number): void {
     const order = this.byOrderId.get(orderId);
     if (order === undefined) return;
     order.price = price;
@@ -453,7 +432,7 @@ export class FixOrderEntry implements MatchingEventSink {
     this.audit?.({ ...this.auditOf(order, 'replaced'), price, quantity: order.orderQty, cum, leaves });
   }
 
-  onExpired(orderId: number, _expiredQuantity: number, cum: number, notional: number): void {
+  onExpired(orderId: number, cum: number, notional: number): void {
     const order = this.byOrderId.get(orderId);
     if (order === undefined) return;
     this.end(order, cum, notional);
@@ -461,7 +440,6 @@ export class FixOrderEntry implements MatchingEventSink {
     this.audit?.({ ...this.auditOf(order, 'expired'), cum });
   }
 
-  onBookChanged(): void {}
 
   private end(order: ClientOrder, cum: number, notional: number): void {
     order.cum = cum;
