@@ -19,7 +19,7 @@ export const exchangeCommand = defineCommand({
     'is attached once the FIX session layer is in (see the README).',
   examples: [
     'npx marketfeed exchange --instruments AAPL,MSFT --tick-size 0.01 --start-price 100',
-    'npx marketfeed exchange --liquidity AAPL_2012-06-21_34200000_57600000_message_10.first998.csv --liquidity-rate 500',
+    'npx marketfeed exchange --liquidity AAPL_2012-06-21_34200000_57600000_message_10.first998.csv',
     'npx marketfeed exchange --seed 7 --liquidity-rate 10k --metrics-port 9100',
   ],
   options: {
