@@ -13,6 +13,7 @@
 // synchronous), so no pending (6/E) reports are sent.
 import { Xoshiro128 } from '../generator/xoshiro128.ts';
 import type { FixEncoder } from '../fix/fix-encoder.ts';
+import { FixError } from '../fix/fix-error.ts';
 import type { FixMessageView } from '../fix/fix-message-view.ts';
 import {
   ORDER_TYPE_LIMIT,
@@ -192,23 +193,42 @@ export class FixOrderEntry implements OrderEventListener {
   onMessage(session: OrderEntrySession, view: FixMessageView): boolean {
     const client = this.sessions.get(session);
     if (client === undefined) throw new Error('onMessage for a session that was not opened');
-    switch (view.getString(35)) {
-      case 'D':
-        this.newOrder(client, view);
-        return true;
-      case 'F':
-        this.cancelOrder(client, view);
-        return true;
-      case 'G':
-        this.replaceOrder(client, view);
-        return true;
-      case 'q':
-        if (session.beginString === 'FIX.4.2') return false;
-        this.massCancel(client, view);
-        return true;
-      default:
-        return false;
+    const msgType = view.getString(35);
+    try {
+      switch (msgType) {
+        case 'D':
+          this.newOrder(client, view);
+          return true;
+        case 'F':
+          this.cancelOrder(client, view);
+          return true;
+        case 'G':
+          this.replaceOrder(client, view);
+          return true;
+        case 'q':
+          if (session.beginString === 'FIX.4.2') return false;
+          this.massCancel(client, view);
+          return true;
+        default:
+          return false;
+      }
+    } catch (error) {
+      // A field the order needs is missing or malformed (a dictionary that allows it, or none): refused, nothing changed.
+      if (!(error instanceof FixError)) throw error;
+      this.refuse(client, msgType, view, error.detail);
+      return true;
     }
+  }
+
+  /** Answers a message that could not be read as an order (reason 99, the problem as Text). */
+  private refuse(client: ClientSession, msgType: string, view: FixMessageView, problem: string): void {
+    const text = (tag: number): string => (view.has(tag) ? view.getString(tag) : 'NONE');
+    if (msgType === 'D') return this.rejectNew(client, view, text(11), text(55), ORD_REJ_OTHER, problem);
+    if (msgType === 'q') {
+      this.send(client, (w) => w.massCancelReport(client.session, ++this.execIds, text(11), text(530), MASS_REJECTED, 0, MASS_REJ_BAD_TYPE));
+      return;
+    }
+    this.rejectCancel(client, undefined, text(11), text(41), msgType === 'G' ? RESPONSE_TO_REPLACE : RESPONSE_TO_CANCEL, CXL_REJ_OTHER, problem);
   }
 
   private writer(beginString: string): ExecutionReportWriter {
@@ -288,7 +308,12 @@ export class FixOrderEntry implements OrderEventListener {
   private rejectNew(client: ClientSession, view: FixMessageView, clOrdId: string, symbol: string, reason: number, text: string): void {
     this.counts.rejects++;
     const sideCode = view.has(54) ? view.getString(54) : '1';
-    const orderQty = view.has(38) ? view.getPrice(38) : 0;
+    let orderQty = 0;
+    try {
+      orderQty = view.has(38) ? view.getPrice(38) : 0;
+    } catch {
+      // A malformed OrderQty is what is being rejected; the report goes without it.
+    }
     this.send(client, (w) => w.rejectedNew(client.session, ++this.execIds, this.nowMs(), clOrdId, symbol, sideCode, orderQty, reason, text));
     this.audit?.({ event: 'rejected', session: client.ownerId, clOrdId, orderId: 0, symbol, side: Number(sideCode), quantity: orderQty, text });
   }

@@ -150,6 +150,19 @@ describe('FixOrderEntry: ExecutionReports in every order state (FIX 4.4)', () =>
     expect(v.exchange.books[0].engine.restingOrders()).toEqual([]);
   });
 
+  it.each([
+    ['D without OrderQty', 'D', [[11, 'B1'], [55, 'AAPL'], [54, 1], [40, 2], [44, '100']], { 35: '8', 11: 'B1', 150: '8', 39: '8', 103: '99' }, /tag 38/],
+    ['D with a malformed OrderQty', 'D', [[11, 'B1'], [55, 'AAPL'], [54, 1], [38, 'ten'], [40, 2], [44, '100']], { 35: '8', 150: '8', 103: '99' }, /a price|decimal|number/i],
+    ['F without OrigClOrdID', 'F', [[11, 'C1'], [55, 'AAPL'], [54, 1]], { 35: '9', 11: 'C1', 41: 'NONE', 434: '1', 102: '99' }, /tag 41/],
+  ] as const)('refuses %s with a reject naming the problem, changing nothing', (_name, msgType, fields, expected, text) => {
+    const v = venue();
+    v.message(msgType, fields as unknown as [number, string | number][]);
+    const [report] = v.session.take();
+    expect(state(report)).toMatchObject(expected);
+    expect(report[58]).toMatch(text);
+    expect(v.exchange.books[0].engine.restingOrders()).toEqual([]);
+  });
+
   it('a duplicate live ClOrdID is rejected (OrdRejReason 6) and the live order is untouched', () => {
     const v = venue();
     v.order('B1', 1, 100, '100');
