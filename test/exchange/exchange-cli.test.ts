@@ -1,10 +1,13 @@
 // `marketfeed exchange` as a real process: its synthetic liquidity's quotes and trades
 // reach `marketfeed consume tcp` (NDJSON) and `consume shm`, a raw NDJSON subscriber sees
 // trade lines in the documented form, and SIGTERM stops it cleanly with a summary.
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killLeftoverProcesses, runCli, runCliToEnd } from '../helpers/cli.ts';
 import { freePort } from '../helpers/ports.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 import { makeShmDir, removeShmDir, uniqueFeed } from '../helpers/shm-dir.ts';
 
 let dir: string;
@@ -66,6 +69,31 @@ describe('marketfeed exchange', () => {
     expect(summary).toMatchObject({ role: 'exchange', stopReason: 'SIGTERM' });
     expect(summary.trades as number).toBeGreaterThan(0);
     expect(summary.liquiditySteps as number).toBeGreaterThan(0);
+  });
+
+  const lobster = dataPath('lobster/AAPL_2012-06-21_34200000_57600000_message_10.first998.csv');
+
+  it('replays a LOBSTER message file as liquidity: every message, trades on the feed', async () => {
+    const run = await runCliToEnd([
+      'exchange', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', lobster, '--liquidity-rate', 'max', '--duration', '2', '--json',
+    ]);
+    expect(run.code, run.stderr.join('\n')).toBe(0);
+    const summary = run.summary();
+    expect(summary.liquidityMessages).toBe(999);
+    expect(summary.trades as number).toBeGreaterThan(0);
+    expect(summary.quotes as number).toBeGreaterThan(0);
+  });
+
+  it('stops with a clear error on a liquidity file it cannot read or a malformed line, after publishing what came before', async () => {
+    const missing = await runCliToEnd(['exchange', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', path.join(dir, 'none.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.at(-1)).toMatch(/^marketfeed exchange: cannot read --liquidity .*none\.csv: no such file or directory \(ENOENT\)$/);
+    const bad = path.join(dir, 'bad-message.csv');
+    fs.writeFileSync(bad, '34200.1,1,5,100,5859400,1\nbad line\n');
+    const malformed = await runCliToEnd(['exchange', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', bad, '--json']);
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr.at(-1)).toMatch(/bad-message\.csv: at byte 26: line 2: expected 6 fields/);
+    expect(malformed.summary()).toMatchObject({ quotes: 1, liquidityMessages: 1 });
   });
 
   it('refuses a bad tick size with a usage error, before creating anything', async () => {

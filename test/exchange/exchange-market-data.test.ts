@@ -1,7 +1,6 @@
 // The exchange's books as a market-data source: quotes on top-of-book changes and trade
 // records per fill, through a RecordTransmitter; the seeded synthetic flow is deterministic;
 // a LOBSTER message file becomes orders on the book.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Exchange } from '../../runtime/exchange/exchange.ts';
 import { LobsterLiquidity } from '../../runtime/exchange/lobster-liquidity.ts';
@@ -10,6 +9,7 @@ import { ORDER_TYPE_LIMIT, SIDE_BUY, SIDE_SELL, TIF_DAY } from '../../runtime/ma
 import { MarketDataRecord } from '../../runtime/record/market-data-record.ts';
 import { recordToJsonObject } from '../../runtime/record/record-json.ts';
 import type { RecordTransmitter } from '../../runtime/ring/record-transmitter.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 
 class ArrayTransmitter implements RecordTransmitter {
   readonly published: MarketDataRecord[] = [];
@@ -89,7 +89,7 @@ describe('SyntheticLiquidity', () => {
 });
 
 describe('LobsterLiquidity', () => {
-  const file = path.resolve(import.meta.dirname, '../../../shared/data/lobster/AAPL_2012-06-21_34200000_57600000_message_10.first998.csv');
+  const file = dataPath('lobster/AAPL_2012-06-21_34200000_57600000_message_10.first998.csv');
 
   it('replays every message of a LOBSTER file as orders: prices in ticks, executions as trades', () => {
     const { exchange, ring } = exchangeWithRing();

@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { exchangeProcess } from '../../exchange/exchange-producer.ts';
 import { parseTickSize } from '../../exchange/exchange.ts';
 import { STP_CANCEL_AGGRESSOR, STP_CANCEL_BOTH, STP_CANCEL_RESTING, STP_OFF } from '../../matching/matching-events.ts';
@@ -5,6 +6,12 @@ import { runPublisher } from '../../publisher/publisher-process.ts';
 import { defineCommand } from '../command.ts';
 import { feedPublisherOptions, idleOption, publisherSettings } from '../common-options.ts';
 import { UsageError } from '../options.ts';
+import { systemErrorReason } from '../system-error-reason.ts';
+
+class LiquidityFileError extends Error {
+  override readonly name = 'LiquidityFileError';
+  readonly code = 'BAD_LIQUIDITY_FILE';
+}
 
 const STP_MODES = { off: STP_OFF, 'cancel-aggressor': STP_CANCEL_AGGRESSOR, 'cancel-resting': STP_CANCEL_RESTING, 'cancel-both': STP_CANCEL_BOTH } as const;
 
@@ -43,6 +50,13 @@ export const exchangeCommand = defineCommand({
       parseTickSize(options.tickSize);
     } catch (error) {
       throw new UsageError(`marketfeed exchange: --tick-size: ${(error as Error).message}`);
+    }
+    if (options.liquidity !== 'synthetic' && options.liquidity !== 'none') {
+      try {
+        accessSync(options.liquidity, constants.R_OK);
+      } catch (error) {
+        throw new LiquidityFileError(`cannot read --liquidity ${options.liquidity}: ${systemErrorReason(error)}`);
+      }
     }
     const { producer } = exchangeProcess({
       symbols,
