@@ -4,22 +4,42 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixEncoder } from '../../runtime/fix/fix-encoder.ts';
+import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { FixParser } from '../../runtime/fix/fix-parser.ts';
+import { FixValidator } from '../../runtime/fix/fix-validator.ts';
 import { Exchange } from '../../runtime/exchange/exchange.ts';
 import { FixOrderEntry, type FixOrderEntryOptions, type OrderEntrySession } from '../../runtime/exchange/fix-order-entry.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 
 type Fields = Record<number, string>;
 
-/** A session that keeps every message it is sent, as tag → value. */
+const DICTIONARIES = new Map([
+  ['FIX.4.2', loadFixDictionary(dataPath('fix/dictionaries/FIX42.xml'))],
+  ['FIX.4.4', loadFixDictionary(dataPath('fix/dictionaries/FIX44.xml'))],
+]);
+
+/**
+ * A session that keeps every message it is sent, as tag → value, after checking it against
+ * the version's QuickFIX dictionary (strict: required fields, enums, formats, field order).
+ */
 class RecordingSession implements OrderEntrySession {
   readonly messages: Fields[] = [];
   readonly beginString: string;
   private readonly parser = new FixParser();
+  private readonly validator: FixValidator;
+  private seq = 0;
   constructor(beginString: string) {
     this.beginString = beginString;
+    this.validator = new FixValidator(DICTIONARIES.get(beginString)!, { strict: true });
+  }
+  writeHeader(encoder: FixEncoder): void {
+    encoder.string(49, 'EXCH').string(56, 'CLIENT').int(34, ++this.seq).utcTimestamp(52, 1_764_000_000_000);
   }
   send(message: Uint8Array): void {
     const view = this.parser.parse(message);
+    const findings = this.validator.validate(view);
+    const problems = Array.from({ length: findings }, (_, i) => this.validator.describe(i));
+    expect(problems, Buffer.from(message).toString('latin1').replaceAll('\x01', '|')).toEqual([]);
     const fields: Fields = {};
     for (let i = 0; i < view.count; i++) fields[view.tags[i]] = view.stringAt(i);
     this.messages.push(fields);
