@@ -208,6 +208,60 @@ export class LimitOrderBook {
     return ids;
   }
 
+  // Row access, for a matching engine (runtime/matching) that walks queues and keeps its own
+  // per-order fields in the pool. A row is an order's slot in the pool, valid until the order
+  // leaves the book; sides are 0 (buy) and 1 (sell). These skip the checks of the id-based
+  // methods above: the caller has validated its command already.
+
+  /** The order pool. Its arrays are replaced when it grows: read them through this getter each time. */
+  get pool(): OrderPool {
+    return this.orders;
+  }
+
+  /** Row of a resting order, or -1. */
+  rowOf(id: number): number {
+    return this.rowById.get(id);
+  }
+
+  /** Row at the head of the queue of level `depth` (0 = best) of a side, or -1. */
+  headRowAt(side: number, depth: number): number {
+    const ladder = side === BUY ? this.bids : this.asks;
+    const level = ladder.levelAt(depth);
+    return level === NONE ? NONE : ladder.levelHeads[level];
+  }
+
+  /** Price of a resting row. */
+  rowPrice(row: number): number {
+    return (this.orders.sides[row] === BUY ? this.bids : this.asks).levelPrices[this.orders.levels[row]];
+  }
+
+  /** Quantity resting on a side. */
+  sideTotal(side: number): number {
+    return (side === BUY ? this.bids : this.asks).totalQuantity;
+  }
+
+  /** Rests `id` at the back of the queue at `price` (unchecked) and returns its row. */
+  insertRow(id: number, side: number, price: number, quantity: number): number {
+    return this.insert(id, side, price, quantity);
+  }
+
+  /** Takes `quantity` (less than it has) off a row that stays in its queue. */
+  reduceRow(row: number, quantity: number): void {
+    (this.orders.sides[row] === BUY ? this.bids : this.asks).reduce(row, quantity);
+  }
+
+  /** Removes a row from the book. */
+  removeRow(row: number): void {
+    this.remove(this.orders.ids[row], row);
+  }
+
+  /** Gives a resting order a new id (not in use), keeping its place in the queue. */
+  renameRow(row: number, newId: number): void {
+    this.rowById.delete(this.orders.ids[row]);
+    this.orders.ids[row] = newId;
+    this.rowById.set(newId, row);
+  }
+
   private ladder(side: Side): PriceLadder {
     return side === 'buy' ? this.bids : this.asks;
   }
@@ -236,7 +290,7 @@ export class LimitOrderBook {
     return 'ok';
   }
 
-  private insert(id: number, side: number, price: number, quantity: number): void {
+  private insert(id: number, side: number, price: number, quantity: number): number {
     const orders = this.orders;
     const row = orders.allocate();
     orders.ids[row] = id;
@@ -244,6 +298,7 @@ export class LimitOrderBook {
     orders.quantities[row] = quantity;
     (side === BUY ? this.bids : this.asks).append(row, price);
     this.rowById.set(id, row);
+    return row;
   }
 
   private remove(id: number, row: number): void {

@@ -2,7 +2,8 @@
 // adding and removing orders allocates nothing once the pool has grown to the working set
 // (it doubles when full; that is the only allocation). A row is an index; -1 is "none".
 // `next`/`prev` link the rows of one price level into its FIFO queue, and `next` also
-// links free rows.
+// links free rows. `owners`, `cums` and `notionals` are kept by a matching engine
+// (runtime/matching) beside the book's own fields; the book itself never reads them.
 
 export const NONE = -1;
 
@@ -15,6 +16,10 @@ export class OrderPool {
   sides: Uint8Array;
   next: Int32Array;
   prev: Int32Array;
+  owners: Float64Array;
+  /** Quantity filled so far, and Σ price × quantity of those fills. */
+  cums: Float64Array;
+  notionals: Float64Array;
   private freeHead = NONE;
   private highWater = 0;
 
@@ -26,6 +31,9 @@ export class OrderPool {
     this.sides = new Uint8Array(capacity);
     this.next = new Int32Array(capacity);
     this.prev = new Int32Array(capacity);
+    this.owners = new Float64Array(capacity);
+    this.cums = new Float64Array(capacity);
+    this.notionals = new Float64Array(capacity);
   }
 
   get capacity(): number {
@@ -55,6 +63,9 @@ export class OrderPool {
     this.sides = grown(this.sides, new Uint8Array(capacity));
     this.next = grown(this.next, new Int32Array(capacity));
     this.prev = grown(this.prev, new Int32Array(capacity));
+    this.owners = grown(this.owners, new Float64Array(capacity));
+    this.cums = grown(this.cums, new Float64Array(capacity));
+    this.notionals = grown(this.notionals, new Float64Array(capacity));
   }
 }
 
