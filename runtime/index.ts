@@ -41,6 +41,10 @@ export {
   type SessionIdentity,
 } from './fix/session/file-message-store.ts';
 export { SessionSchedule, type SessionScheduleOptions } from './fix/session/session-schedule.ts';
+export { FixSession, type FixApplication, type FixSessionOptions, type FixSessionSchedule, type FixTransport } from './fix/session/fix-session.ts';
+export { FixAcceptor, type FixAcceptorOptions } from './fix/session/fix-acceptor.ts';
+export { FixInitiator, type FixInitiatorOptions } from './fix/session/fix-initiator.ts';
+export { systemClock, type FixSessionClock } from './fix/session/session-clock.ts';
 
 // Trading core: the limit order book and LOBSTER order-level data.
 export { LimitOrderBook, depthLevels, type Side, type BookOptions, type DepthLevels, type OrderView } from './book/limit-order-book.ts';

@@ -79,6 +79,55 @@ export function acceptanceMessages(version: AcceptanceVersion, file: string): Ac
   return messages;
 }
 
+/** One step of a script as QuickFIX's runner plays it: connect, send, expect a message, expect a disconnect, disconnect. */
+export interface AcceptanceStep {
+  line: number;
+  /** The connection (1 unless the script names another, as `I2,`). */
+  connection: number;
+  action: 'connect' | 'send' | 'expect' | 'expectDisconnect' | 'disconnect';
+  /** For send and expect: the message, its <TIME>s the time `nowMs` (QuickFIX's runner times each line as it plays it). */
+  message?: (nowMs: number) => Buffer;
+}
+
+/**
+ * QuickFIX's timify!: a UTCTimestamp `offsetSeconds` from `nowMs`. With milliseconds (it
+ * writes whole seconds): a time cut to the second can fall up to a second short of its
+ * offset, and 2o_SendingTimeValueOutOfRange's <TIME+121> then lands within 120 s of the
+ * receiver's clock when the machine is busy.
+ */
+function timeAt(nowMs: number, offsetSeconds: number): string {
+  const iso = new Date(nowMs + offsetSeconds * 1000).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 23)}`;
+}
+
+/**
+ * Every step of a script, the I lines framed as QuickFIX's harness does, with <TIME> and
+ * <TIME±n> real times (a session checks SendingTime against its clock).
+ */
+export function acceptanceSteps(version: AcceptanceVersion, file: string): AcceptanceStep[] {
+  const text = readFileSync(dataPath(`${ACCEPTANCE_ROOT}/${version}/${file}`), 'latin1');
+  const steps: AcceptanceStep[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '');
+    const control = /^([ie])(?:(\d),)?(CONNECT|DISCONNECT)$/.exec(line);
+    if (control !== null) {
+      const connection = Number(control[2] ?? 1);
+      const action = control[1] === 'i' ? (control[3] === 'CONNECT' ? 'connect' : 'disconnect') : 'expectDisconnect';
+      steps.push({ line: index + 1, connection, action });
+      return;
+    }
+    const match = /^([IE])(?:(\d),)?(.+)$/.exec(line);
+    if (match === null) return;
+    const input = match[1] === 'I';
+    const message = (nowMs: number): Buffer => {
+      const timed = match[3].replace(/<TIME([+-]\d+)?>/g, (_, offset: string | undefined) => timeAt(nowMs, Number(offset ?? 0)));
+      return Buffer.from(input ? fixify(timed) : fixify(withoutPlaceholders(timed)), 'latin1');
+    };
+    steps.push({ line: index + 1, connection: Number(match[2] ?? 1), action: input ? 'send' : 'expect', message });
+  });
+  return steps;
+}
+
 export function allAcceptanceMessages(): AcceptanceMessage[] {
   return ACCEPTANCE_VERSIONS.flatMap((version) => acceptanceScripts(version).flatMap((file) => acceptanceMessages(version, file)));
 }

@@ -1,0 +1,107 @@
+// A TCP socket as a FixSession's transport: frames what arrives (SessionFramer) and hands
+// each message to the session; writes what the session sends, bounded: a peer that stops
+// reading while more than `maxQueuedBytes` wait in the socket is cut off (its session only,
+// the process and the other sessions go on). An exception from the session's processing
+// of one message disconnects that session and is logged; it never reaches the event loop.
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { FixSession, FixTransport } from './fix-session.ts';
+import { SessionFramer } from './session-framer.ts';
+
+/** Initial size of a transport's write batch. */
+const BATCH_BYTES = 16 * 1024;
+
+export interface SocketTransportOptions {
+  /** Bytes written but not yet taken by the peer beyond which the connection is closed (default 4 MiB). */
+  maxQueuedBytes?: number;
+  /** Largest message accepted (default 1 MiB). */
+  maxMessageBytes?: number;
+}
+
+/**
+ * A transport writing to `socket`; `onOverflow` is called when the peer stops reading. The
+ * messages written in one turn of the event loop (the answers to one read's messages, an
+ * application's burst) are gathered in one buffer and leave in one socket write: one copy
+ * and one system call per batch, not per message.
+ */
+export function socketTransport(socket: Socket, options: SocketTransportOptions, onOverflow: () => void): FixTransport {
+  const limit = options.maxQueuedBytes ?? 4 << 20;
+  let batch = Buffer.allocUnsafe(BATCH_BYTES);
+  let length = 0;
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (length === 0 || socket.destroyed) return;
+    const bytes = batch.subarray(0, length);
+    // The socket keeps `bytes` until they are sent: the next batch goes to a new buffer.
+    batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, length));
+    length = 0;
+    socket.write(bytes);
+  };
+  return {
+    write(bytes) {
+      if (socket.destroyed) return;
+      if (socket.writableLength + length > limit) {
+        onOverflow();
+        return;
+      }
+      if (length + bytes.length > batch.length) {
+        const grown = Buffer.allocUnsafe(Math.max(batch.length * 2, length + bytes.length));
+        batch.copy(grown, 0, 0, length);
+        batch = grown;
+      }
+      batch.set(bytes, length);
+      length += bytes.length;
+      if (!scheduled) {
+        scheduled = true;
+        process.nextTick(flush);
+      }
+    },
+    close() {
+      flush();
+      socket.end();
+      // A peer that does not take the rest within a second is not waited for.
+      setTimeout(() => socket.destroy(), 1000).unref();
+    },
+  };
+}
+
+/**
+ * Frames `socket`'s bytes; each message goes to `target()`'s session, or, while there is
+ * none (an acceptor's connection before its Logon), to `unbound`; `target()` null: the
+ * connection is done with (its session disconnected it) and what it still sends is dropped.
+ */
+export function readMessages(
+  socket: Socket,
+  options: SocketTransportOptions,
+  log: Logger,
+  target: () => FixSession | undefined | null,
+  unbound: (buffer: Buffer, start: number, end: number) => void,
+): SessionFramer {
+  const framer = new SessionFramer(
+    {
+      onMessage(buffer, start, end) {
+        const session = target();
+        if (session === null) return;
+        if (session === undefined) {
+          unbound(buffer, start, end);
+          return;
+        }
+        try {
+          session.receive(buffer, start, end);
+        } catch (error) {
+          log.error({ err: error, session: session.id }, 'session failed on a message; disconnecting it');
+          session.disconnect('internal error');
+        }
+      },
+      onGarbage(reason, bytes) {
+        log.warn({ reason, bytes, session: target()?.id }, 'bytes skipped');
+      },
+    },
+    options.maxMessageBytes,
+  );
+  socket.on('data', (chunk: Buffer) => {
+    if (!socket.destroyed) framer.push(chunk);
+  });
+  return framer;
+}
