@@ -1,16 +1,16 @@
 // `marketfeed exchange` as a publishing process: the exchange's market data goes through
 // the publisher path (runPublisher: SHM segment, TCP feed, metrics, SIGTERM), its agent
 // steps the background liquidity, and the FIX order entry waits for an acceptor
-// (attachFixAcceptor, the one integration point with the FIX session layer).
+// (OrderEntryApplications, the one integration point with the FIX session layer).
 import { Histogram, type Registry } from 'prom-client';
-import type { FixMessageView } from '../fix/fix-message-view.ts';
+import type { FixApplication } from '../fix/session/fix-session.ts';
 import { polledCounter, polledGauge } from '../observability/polled-metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { RecordProducer } from '../publisher/publisher-process.ts';
 import { PRICE_SCALE } from '../record/record-layout.ts';
 import { ExchangeAgent } from './exchange-agent.ts';
 import { Exchange } from './exchange.ts';
-import { FixOrderEntry, type AuditEntry, type OrderEntrySession } from './fix-order-entry.ts';
+import { FixOrderEntry, type AuditEntry } from './fix-order-entry.ts';
 import type { LiquiditySource } from './liquidity-source.ts';
 import { LobsterLiquidity } from './lobster-liquidity.ts';
 import { SyntheticLiquidity } from './synthetic-liquidity.ts';
@@ -34,6 +34,8 @@ export interface ExchangeProcess {
   readonly producer: RecordProducer;
   readonly exchange: Exchange;
   readonly orderEntry: FixOrderEntry;
+  /** The FixApplication of the exchange's FIX sessions (orderEntryApplications). */
+  readonly applications: OrderEntryApplications;
 }
 
 export function exchangeProcess(settings: ExchangeSettings): ExchangeProcess {
@@ -46,6 +48,7 @@ export function exchangeProcess(settings: ExchangeSettings): ExchangeProcess {
     audit: (entry: AuditEntry) => logger?.info({ dropCopy: entry }, 'drop copy'),
   });
   const source = liquiditySource(exchange, settings);
+  const applications = new OrderEntryApplications(orderEntry);
   const agent = new ExchangeAgent(source, exchange.marketData, settings.liquidityRate);
   const producer: RecordProducer = {
     role: 'exchange',
@@ -65,6 +68,7 @@ export function exchangeProcess(settings: ExchangeSettings): ExchangeProcess {
     started(service) {
       logger = service.logger;
       registerExchangeMetrics(service.registry, exchange, orderEntry, agent);
+      applications.register(service.registry);
     },
     stopped() {
       if (source instanceof LobsterLiquidity) source.close();
@@ -81,7 +85,7 @@ export function exchangeProcess(settings: ExchangeSettings): ExchangeProcess {
       };
     },
   };
-  return { producer, exchange, orderEntry };
+  return { producer, exchange, orderEntry, applications };
 }
 
 function liquiditySource(exchange: Exchange, settings: ExchangeSettings): LiquiditySource | undefined {
@@ -106,43 +110,56 @@ function registerExchangeMetrics(registry: Registry, exchange: Exchange, orderEn
   polledGauge(registry, 'marketfeed_exchange_resting_orders', 'Orders resting on all books', () => exchange.books.reduce((sum, book) => sum + book.engine.book.orderCount, 0));
 }
 
-/** What the exchange needs of a FIX acceptor (B's FixAcceptor): it calls the application back. */
-export interface FixAcceptorLike {
-  /** Sessions of the acceptor call these; onApplicationMessage returns false for a MsgType to answer with BusinessMessageReject. */
-  setApplication(application: {
-    onLogon(session: OrderEntrySession): void;
-    onLogout(session: OrderEntrySession): void;
-    onApplicationMessage(session: OrderEntrySession, view: FixMessageView): boolean;
-  }): void;
-}
+/** Application MsgTypes of the order entry per BeginString (OrderMassCancelRequest is FIX 4.3+). */
+const ORDER_ENTRY_MSG_TYPES: Record<string, ReadonlySet<string>> = {
+  'FIX.4.2': new Set(['D', 'F', 'G']),
+  'FIX.4.4': new Set(['D', 'F', 'G', 'q']),
+};
 
 /**
- * The single integration point with the FIX session layer: routes an acceptor's sessions to
- * the order entry and times each application message (receipt to reports sent, µs).
+ * The single integration point with the FIX session layer: the FixApplication of the
+ * exchange's acceptor sessions, per BeginString. It routes a session's messages to the order
+ * entry, counts sessions logged on, and times each application message (receipt to reports
+ * sent). Its metrics join the service's registry once it is up (register).
  */
-export function attachFixAcceptor(orderEntry: FixOrderEntry, acceptor: FixAcceptorLike, registry: Registry): void {
-  const latency = new Histogram({
+export class OrderEntryApplications {
+  private readonly orderEntry: FixOrderEntry;
+  private readonly latency = new Histogram({
     name: 'marketfeed_exchange_message_seconds',
     help: 'Time to process one FIX application message and send its reports',
     buckets: [1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 1e-2],
-    registers: [registry],
+    registers: [],
   });
-  let sessions = 0;
-  polledGauge(registry, 'marketfeed_exchange_fix_sessions', 'FIX sessions logged on', () => sessions);
-  acceptor.setApplication({
-    onLogon(session) {
-      sessions++;
-      orderEntry.open(session);
-    },
-    onLogout(session) {
-      sessions--;
-      orderEntry.close(session);
-    },
-    onApplicationMessage(session, view) {
-      const start = performance.now();
-      const handled = orderEntry.onMessage(session, view);
-      latency.observe((performance.now() - start) / 1000);
-      return handled;
-    },
-  });
+  /** Sessions logged on now. */
+  sessions = 0;
+
+  constructor(orderEntry: FixOrderEntry) {
+    this.orderEntry = orderEntry;
+  }
+
+  register(registry: Registry): void {
+    registry.registerMetric(this.latency);
+    polledGauge(registry, 'marketfeed_exchange_fix_sessions', 'FIX sessions logged on', () => this.sessions);
+  }
+
+  forVersion(beginString: string): FixApplication {
+    const msgTypes = ORDER_ENTRY_MSG_TYPES[beginString];
+    if (msgTypes === undefined) throw new Error(`the exchange takes FIX.4.2 or FIX.4.4 sessions, not ${beginString}`);
+    return {
+      msgTypes,
+      onLogon: (session) => {
+        this.sessions++;
+        this.orderEntry.open(session);
+      },
+      onLogout: (session) => {
+        this.sessions--;
+        this.orderEntry.close(session);
+      },
+      onApplicationMessage: (session, view) => {
+        const start = performance.now();
+        this.orderEntry.onMessage(session, view);
+        this.latency.observe((performance.now() - start) / 1000);
+      },
+    };
+  }
 }

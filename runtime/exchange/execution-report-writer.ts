@@ -1,11 +1,11 @@
-// Encodes the order entry's outgoing messages — ExecutionReport (8), OrderCancelReject (9),
-// OrderMassCancelReport (r) — for one BeginString, into one reusable FixEncoder. Prices
+// Writes the bodies of the order entry's outgoing messages — ExecutionReport (8),
+// OrderCancelReject (9), OrderMassCancelReport (r) — for one BeginString, into the encoder a
+// FIX session hands over after its standard header (FixSession.send). Prices
 // leave the engine in ticks and are written as decimals of the tick's places; AvgPx is the
 // exact notional / CumQty rounded to 8 places (trailing zeros dropped, never fewer places
 // than the tick has), so AvgPx × CumQty = Σ LastPx × LastQty within half a unit of the 8th.
 import { FixEncoder } from '../fix/fix-encoder.ts';
 import type { ExchangeBook } from './exchange-book.ts';
-import type { OrderEntrySession } from './fix-order-entry.ts';
 
 /** What an ExecutionReport says about an order. */
 export interface OrderReport {
@@ -28,8 +28,12 @@ export interface OrderReport {
 const AVG_DECIMALS = 8;
 /** FIX TimeInForce (59) by engine code (the engine's codes are FIX's). */
 const TIF_CHARS = ['0', '1', '2', '3', '4'];
+/** The largest OrdRejReason and CxlRejReason FIX 4.2 defines. */
+const MAX_ORD_REJ_REASON_42 = 8;
+const MAX_CXL_REJ_REASON_42 = 3;
 
 export class ExecutionReportWriter {
+  /** Where a delayed report is written at once (its fields are sent later, see FixOrderEntry). */
   readonly encoder: FixEncoder;
   private readonly v42: boolean;
 
@@ -38,8 +42,7 @@ export class ExecutionReportWriter {
     this.v42 = beginString === 'FIX.4.2';
   }
 
-  executionReport(session: OrderEntrySession, execId: number, nowMs: number, order: OrderReport, execType: string, ordStatus: string, text: string | undefined): void {
-    const e = this.begin(session, '8');
+  executionReport(e: FixEncoder, execId: number, nowMs: number, order: OrderReport, execType: string, ordStatus: string, text: string | undefined): void {
     const { tickUnits, tickDecimals, symbol } = order.book.instrument;
     e.string(37, String(order.orderId)).string(11, order.clOrdId);
     if (order.origClOrdId !== undefined) e.string(41, order.origClOrdId);
@@ -54,12 +57,11 @@ export class ExecutionReportWriter {
     writeAveragePrice(e, order.notional, order.cum, tickUnits, tickDecimals);
     e.utcTimestamp(60, nowMs);
     if (text !== undefined) e.string(58, text);
-    e.finish();
   }
 
   /** ExecutionReport ExecType 8 for an order the exchange never accepted. */
   rejectedNew(
-    session: OrderEntrySession,
+    e: FixEncoder,
     execId: number,
     nowMs: number,
     clOrdId: string,
@@ -69,18 +71,19 @@ export class ExecutionReportWriter {
     reason: number,
     text: string,
   ): void {
-    const e = this.begin(session, '8');
     e.string(37, 'NONE').string(11, clOrdId).string(17, String(execId));
     if (this.v42) e.char(20, '0');
     e.char(150, '8').char(39, '8').string(55, symbol).string(54, side);
     if (Number.isSafeInteger(orderQty) && orderQty > 0) e.int(38, orderQty);
     if (this.v42) e.int(32, 0).int(31, 0);
-    e.int(151, 0).int(14, 0).int(6, 0).int(103, reason).utcTimestamp(60, nowMs).string(58, text);
-    e.finish();
+    e.int(151, 0).int(14, 0).int(6, 0);
+    // FIX 4.2 has no OrdRejReason 'Other' (99): the field is left out, the Text says why.
+    if (!this.v42 || reason <= MAX_ORD_REJ_REASON_42) e.int(103, reason);
+    e.utcTimestamp(60, nowMs).string(58, text);
   }
 
   cancelReject(
-    session: OrderEntrySession,
+    e: FixEncoder,
     orderId: number | undefined,
     clOrdId: string,
     origClOrdId: string,
@@ -89,24 +92,17 @@ export class ExecutionReportWriter {
     reason: number,
     text: string,
   ): void {
-    const e = this.begin(session, '9');
     e.string(37, orderId === undefined ? 'NONE' : String(orderId)).string(11, clOrdId).string(41, origClOrdId);
-    e.char(39, ordStatus).char(434, responseTo).int(102, reason).string(58, text);
-    e.finish();
+    e.char(39, ordStatus).char(434, responseTo);
+    // FIX 4.2 has no CxlRejReason 'Other' (99): the field is left out, the Text says why.
+    if (!this.v42 || reason <= MAX_CXL_REJ_REASON_42) e.int(102, reason);
+    e.string(58, text);
   }
 
-  massCancelReport(session: OrderEntrySession, massId: number, clOrdId: string, type: string, response: string, affected: number, rejectReason: number): void {
-    const e = this.begin(session, 'r');
+  massCancelReport(e: FixEncoder, massId: number, clOrdId: string, type: string, response: string, affected: number, rejectReason: number): void {
     e.string(11, clOrdId).string(37, `M${massId}`).string(530, type).string(531, response);
     if (rejectReason >= 0) e.int(532, rejectReason);
     e.int(533, affected);
-    e.finish();
-  }
-
-  private begin(session: OrderEntrySession, msgType: string): FixEncoder {
-    const e = this.encoder.begin(msgType);
-    session.writeHeader?.(e);
-    return e;
   }
 }
 

@@ -15,6 +15,7 @@ import { Xoshiro128 } from '../generator/xoshiro128.ts';
 import type { FixEncoder } from '../fix/fix-encoder.ts';
 import { FixError } from '../fix/fix-error.ts';
 import type { FixMessageView } from '../fix/fix-message-view.ts';
+import { FixParser } from '../fix/fix-parser.ts';
 import {
   ORDER_TYPE_LIMIT,
   ORDER_TYPE_MARKET,
@@ -34,17 +35,12 @@ import type { ExchangeBook, OrderEventListener } from './exchange-book.ts';
 import type { Exchange } from './exchange.ts';
 import { ExecutionReportWriter, type OrderReport } from './execution-report-writer.ts';
 
-/** What the order entry needs of a FIX session. */
+/** What the order entry needs of a FIX session (FixSession satisfies it). */
 export interface OrderEntrySession {
   /** FIX.4.2 or FIX.4.4 (FIXT.1.1 sessions: the application version's 4.4 rules apply). */
   readonly beginString: string;
-  /**
-   * Sends one whole application message (BeginString … CheckSum). The bytes are valid only
-   * during the call (the encoder's buffer is reused), unless an ack delay is configured.
-   */
-  send(message: Uint8Array): void;
-  /** Writes the session's header fields (49, 56, 34, 52 …) right after MsgType; optional. */
-  writeHeader?(encoder: FixEncoder): void;
+  /** Sends one application message: the session writes its header, then `body` the fields after it. */
+  send(msgType: string, body: (encoder: FixEncoder) => void): unknown;
 }
 
 /** One line of the drop copy: every order event of a client order. */
@@ -136,14 +132,19 @@ interface ClientOrder extends OrderReport {
   done: boolean;
 }
 
+interface DelayedReport {
+  readonly msgType: string;
+  readonly fields: [number, string][];
+}
+
 interface ClientSession {
   readonly session: OrderEntrySession;
   readonly ownerId: number;
   readonly writer: ExecutionReportWriter;
   /** ClOrdID (each one the order has had) → order. */
   readonly orders: Map<string, ClientOrder>;
-  /** Encoded reports waiting for the ack delay. */
-  readonly pending: Buffer[];
+  /** Reports waiting for the ack delay: MsgType and body fields, taken when the event happened. */
+  readonly pending: DelayedReport[];
 }
 
 export class FixOrderEntry implements OrderEventListener {
@@ -152,6 +153,7 @@ export class FixOrderEntry implements OrderEventListener {
   private readonly sessions = new Map<OrderEntrySession, ClientSession>();
   private readonly byOrderId = new Map<number, ClientOrder>();
   private readonly writers = new Map<string, ExecutionReportWriter>();
+  private readonly parser = new FixParser();
   private readonly ackDelayUs: number;
   private readonly rejectRatio: number;
   private readonly random: Xoshiro128;
@@ -225,7 +227,7 @@ export class FixOrderEntry implements OrderEventListener {
     const text = (tag: number): string => (view.has(tag) ? view.getString(tag) : 'NONE');
     if (msgType === 'D') return this.rejectNew(client, view, text(11), text(55), ORD_REJ_OTHER, problem);
     if (msgType === 'q') {
-      this.send(client, (w) => w.massCancelReport(client.session, ++this.execIds, text(11), text(530), MASS_REJECTED, 0, MASS_REJ_BAD_TYPE));
+      this.send(client, 'r', (w, e) => w.massCancelReport(e, ++this.execIds, text(11), text(530), MASS_REJECTED, 0, MASS_REJ_BAD_TYPE));
       return;
     }
     this.rejectCancel(client, undefined, text(11), text(41), msgType === 'G' ? RESPONSE_TO_REPLACE : RESPONSE_TO_CANCEL, CXL_REJ_OTHER, problem);
@@ -314,7 +316,7 @@ export class FixOrderEntry implements OrderEventListener {
     } catch {
       // A malformed OrderQty is what is being rejected; the report goes without it.
     }
-    this.send(client, (w) => w.rejectedNew(client.session, ++this.execIds, this.nowMs(), clOrdId, symbol, sideCode, orderQty, reason, text));
+    this.send(client, '8', (w, e) => w.rejectedNew(e, ++this.execIds, this.nowMs(), clOrdId, symbol, sideCode, orderQty, reason, text));
     this.audit?.({ event: 'rejected', session: client.ownerId, clOrdId, orderId: 0, symbol, side: Number(sideCode), quantity: orderQty, text });
   }
 
@@ -380,7 +382,7 @@ export class FixOrderEntry implements OrderEventListener {
   ): void {
     this.counts.cancelRejects++;
     const status = order === undefined ? STATUS_REJECTED : order.done ? this.terminalStatus(order) : order.cum > 0 ? STATUS_PARTIAL : STATUS_NEW;
-    this.send(client, (w) => w.cancelReject(client.session, order?.orderId, clOrdId, origClOrdId, status, responseTo, reason, text));
+    this.send(client, '9', (w, e) => w.cancelReject(e, order?.orderId, clOrdId, origClOrdId, status, responseTo, reason, text));
     this.audit?.({ event: 'cancel-rejected', session: client.ownerId, clOrdId, orderId: order?.orderId ?? 0, symbol: order?.book.instrument.symbol ?? '', side: order?.side ?? 0, text });
   }
 
@@ -407,7 +409,7 @@ export class FixOrderEntry implements OrderEventListener {
     for (const book of books) affected += book.massCancel(client.ownerId);
     const response = rejectReason >= 0 ? MASS_REJECTED : type;
     const massId = ++this.execIds;
-    this.send(client, (w) => w.massCancelReport(client.session, massId, clOrdId, type, response, affected, rejectReason));
+    this.send(client, 'r', (w, e) => w.massCancelReport(e, massId, clOrdId, type, response, affected, rejectReason));
   }
 
   // Order events (ExchangeBook). Orders of other participants (liquidity) are not in byOrderId: ignored.
@@ -487,26 +489,36 @@ export class FixOrderEntry implements OrderEventListener {
   private report(order: ClientOrder, execType: string, ordStatus: string, text?: string): void {
     const client = order.client;
     if (this.sessions.get(client.session) !== client) return;
-    this.send(client, (w) => w.executionReport(client.session, ++this.execIds, this.nowMs(), order, execType, ordStatus, text));
+    this.send(client, '8', (w, e) => w.executionReport(e, ++this.execIds, this.nowMs(), order, execType, ordStatus, text));
   }
 
   private auditOf(order: ClientOrder, event: AuditEntry['event']): AuditEntry {
     return { event, session: order.client.ownerId, clOrdId: order.clOrdId, orderId: order.orderId, symbol: order.book.instrument.symbol, side: order.side };
   }
 
-  /** Encodes a message with the session's writer and sends it now, or after the ack delay (in order). */
-  private send(client: ClientSession, encode: (writer: ExecutionReportWriter) => void): void {
-    encode(client.writer);
-    const encoder = client.writer.encoder;
+  /** Writes a message's body with the session's writer into the session's send now, or after the ack delay (in order). */
+  private send(client: ClientSession, msgType: string, body: (writer: ExecutionReportWriter, encoder: FixEncoder) => void): void {
+    const writer = client.writer;
     if (this.ackDelayUs === 0) {
-      client.session.send(encoder.buffer.subarray(encoder.start, encoder.end));
+      client.session.send(msgType, (encoder) => body(writer, encoder));
       return;
     }
-    client.pending.push(encoder.toBuffer());
+    // The report says what is true now: its fields are taken now and sent as they are later.
+    const encoder = writer.encoder.begin(msgType);
+    body(writer, encoder);
+    encoder.finish();
+    const view = this.parser.parse(encoder.buffer, encoder.start, encoder.end);
+    const fields: [number, string][] = [];
+    for (let i = 3; i < view.count - 1; i++) fields.push([view.tags[i], view.stringAt(i)]);
+    client.pending.push({ msgType, fields });
     this.delay(() => {
-      const message = client.pending.shift();
-      if (message !== undefined && this.sessions.get(client.session) === client) client.session.send(message);
+      const report = client.pending.shift();
+      if (report === undefined || this.sessions.get(client.session) !== client) return;
+      client.session.send(report.msgType, (e) => {
+        for (const [tag, value] of report.fields) e.string(tag, value);
+      });
     }, this.ackDelayUs);
   }
+
 }
 

@@ -39,7 +39,7 @@ describe('marketfeed exchange', () => {
     const port = await freePort();
     const feed = uniqueFeed('exchange');
     const exchange = runCli([
-      'exchange', '--feed', feed, '--shm-dir', dir, '--tcp-port', String(port), '--instruments', 'AAPL,MSFT',
+      'exchange', '--fix-port', '0', '--feed', feed, '--shm-dir', dir, '--tcp-port', String(port), '--instruments', 'AAPL,MSFT',
       '--liquidity-rate', '5000', '--seed', '3', '--json',
     ]);
     await exchange.waitForLog('publishing');
@@ -75,7 +75,7 @@ describe('marketfeed exchange', () => {
 
   it('replays a LOBSTER message file as liquidity: every message, trades on the feed', async () => {
     const run = await runCliToEnd([
-      'exchange', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', lobster, '--liquidity-rate', 'max', '--duration', '2', '--json',
+      'exchange', '--fix-port', '0', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', lobster, '--liquidity-rate', 'max', '--duration', '2', '--json',
     ]);
     expect(run.code, run.stderr.join('\n')).toBe(0);
     const summary = run.summary();
@@ -85,19 +85,19 @@ describe('marketfeed exchange', () => {
   });
 
   it('stops with a clear error on a liquidity file it cannot read or a malformed line, after publishing what came before', async () => {
-    const missing = await runCliToEnd(['exchange', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', path.join(dir, 'none.csv')]);
+    const missing = await runCliToEnd(['exchange', '--fix-port', '0', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', path.join(dir, 'none.csv')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.at(-1)).toMatch(/^marketfeed exchange: cannot read --liquidity .*none\.csv: no such file or directory \(ENOENT\)$/);
     const bad = path.join(dir, 'bad-message.csv');
     fs.writeFileSync(bad, '34200.1,1,5,100,5859400,1\nbad line\n');
-    const malformed = await runCliToEnd(['exchange', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', bad, '--json']);
+    const malformed = await runCliToEnd(['exchange', '--fix-port', '0', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--liquidity', bad, '--json']);
     expect(malformed.code).toBe(1);
     expect(malformed.stderr.at(-1)).toMatch(/bad-message\.csv: at byte 26: line 2: expected 6 fields/);
     expect(malformed.summary()).toMatchObject({ quotes: 1, liquidityMessages: 1 });
   });
 
   it('refuses a bad tick size with a usage error, before creating anything', async () => {
-    const run = await runCliToEnd(['exchange', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--tick-size', '0.001x']);
+    const run = await runCliToEnd(['exchange', '--fix-port', '0', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', '0', '--tick-size', '0.001x']);
     expect(run.code).toBe(2);
     expect(run.stderr.join('\n')).toMatch(/--tick-size: tick size must be a positive decimal/);
   });
