@@ -41,6 +41,10 @@ const commands: Record<string, CommandEntry> = {
     summary: 'pretty-print a FIX log (file or stdin, SOH or | delimiters) with names from a data dictionary',
     load: async () => (await import('./commands/fix-decode.ts')).fixDecodeCommand,
   },
+  'fix send': {
+    summary: 'log on to a FIX acceptor, send orders (flags or tag=value lines), print the execution reports',
+    load: async () => (await import('./commands/fix-send.ts')).fixSendCommand,
+  },
   operator: operatorEntry,
 };
 

@@ -12,6 +12,9 @@ import { FixSession } from '../fix/session/fix-session.ts';
 import { type FixMessageStore, MemoryMessageStore } from '../fix/session/message-store.ts';
 import type { OrderEntryApplications } from './exchange-producer.ts';
 
+/** The FIX order entry port when --fix-port is not given (QuickFIX's examples' executor port). */
+export const DEFAULT_FIX_PORT = 9878;
+
 export interface ExchangeFixSettings {
   host: string;
   port: number;

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { type ExchangeFixAcceptor, type ExchangeFixSettings, startExchangeFixAcceptor } from '../../exchange/exchange-fix-acceptor.ts';
+import { DEFAULT_FIX_PORT, type ExchangeFixAcceptor, type ExchangeFixSettings, startExchangeFixAcceptor } from '../../exchange/exchange-fix-acceptor.ts';
 import { type OrderEntryApplications, exchangeProcess } from '../../exchange/exchange-producer.ts';
 import { CorruptMessageStoreError, MessageStoreIoError, StoreInUseError } from '../../fix/session/file-message-store.ts';
 import { createLogger } from '../../observability/logger.ts';
@@ -11,9 +11,6 @@ import { feedPublisherOptions, idleOption, publisherSettings } from '../common-o
 import { loadDictionaryOption } from '../dictionary-option.ts';
 import { UsageError } from '../options.ts';
 import { systemErrorReason } from '../system-error-reason.ts';
-
-/** The FIX order entry port when --fix-port is not given (QuickFIX's examples' executor port). */
-export const DEFAULT_FIX_PORT = 9878;
 
 class FixAcceptorStartError extends Error {
   override readonly name = 'FixAcceptorStartError';
@@ -37,9 +34,8 @@ export const exchangeCommand = defineCommand({
     'it. Every client order and fill is logged as a drop copy ("drop copy" lines). The FIX order entry (--fix-port)\n' +
     'is attached once the FIX session layer is in (see the README).',
   examples: [
-    'npx marketfeed exchange --dictionary FIX44.xml --instruments AAPL,MSFT --tick-size 0.01 --start-price 100',
-    'npx marketfeed exchange --dictionary FIX42.xml --fix-version 4.2 --fix-sessions CLIENT1,CLIENT2 --fix-store ./fix-store',
-    'npx marketfeed exchange --fix-port 0 --liquidity AAPL_2012-06-21_34200000_57600000_message_10.first998.csv',
+    'npx marketfeed exchange --dictionary FIX44.xml --instruments AAPL,MSFT --start-price 100',
+    'npx marketfeed exchange --dictionary FIX42.xml --fix-version 4.2 --fix-store ./fix-store',
     'npx marketfeed exchange --dictionary FIX44.xml --seed 7 --liquidity-rate 10k --metrics-port 9100',
   ],
   options: {
