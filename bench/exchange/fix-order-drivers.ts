@@ -4,15 +4,14 @@
 // is exchange-like: each NewOrderSingle is answered with an ExecutionReport (New) naming its
 // ClOrdID, as an order gateway acknowledges an order. A driver sends order `i` and calls
 // `onReport(i)` when the ExecutionReport for it arrives.
-import 'reflect-metadata';
-import { AsciiSession, type IJsFixConfig, type ILooseObject, JsFixWinstonLogFactory, type MsgView, SessionLauncher, WinstonLogger } from 'jspurefix';
+import type { MsgView } from 'jspurefix';
 import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { FixAcceptor } from '../../runtime/fix/session/fix-acceptor.ts';
 import { FixInitiator } from '../../runtime/fix/session/fix-initiator.ts';
 import { FixSession } from '../../runtime/fix/session/fix-session.ts';
 import { MemoryMessageStore } from '../../runtime/fix/session/message-store.ts';
 import { freePort } from '../../test/helpers/ports.ts';
-import { dataPath } from '../../test/helpers/shared-data.ts';
+import { JSPUREFIX_DICTIONARY, JspurefixLauncher, QuietJspurefixSession, jspurefixDescription } from '../../test/helpers/jspurefix-sessions.ts';
 
 export const OUR_IMPL = 'marketfeed';
 export const PEER_IMPL = 'jspurefix';
@@ -26,7 +25,6 @@ export interface FixOrderDriver {
   stop(): Promise<void>;
 }
 
-const DICTIONARY_PATH = dataPath('fix/dictionaries/FIX44.xml');
 
 export class MarketfeedFixDriver implements FixOrderDriver {
   readonly impl = OUR_IMPL;
@@ -37,7 +35,7 @@ export class MarketfeedFixDriver implements FixOrderDriver {
   private readonly transactTime = Date.now();
 
   async start(): Promise<void> {
-    const dictionary = loadFixDictionary(DICTIONARY_PATH);
+    const dictionary = loadFixDictionary(JSPUREFIX_DICTIONARY);
     let execId = 0;
     const venue = new FixSession({
       beginString: 'FIX.4.4', senderCompID: 'EXCH', targetCompID: 'CLIENT', dictionary, store: new MemoryMessageStore(), role: 'acceptor',
@@ -72,37 +70,7 @@ export class MarketfeedFixDriver implements FixOrderDriver {
   }
 }
 
-const quiet = new JsFixWinstonLogFactory(WinstonLogger.consoleOptions('error'));
-
-const description = (type: 'initiator' | 'acceptor', port: number, sender: string, target: string): ILooseObject => ({
-  application: { reconnectSeconds: 0, type, name: `jspurefix-${type}`, tcp: { host: '127.0.0.1', port }, protocol: 'ascii', dictionary: DICTIONARY_PATH },
-  EncryptMethod: 0,
-  ResetSeqNumFlag: true,
-  HeartBtInt: 30,
-  SenderCompId: sender,
-  TargetCompID: target,
-  BeginString: 'FIX.4.4',
-  Username: 'user',
-  Password: 'pass',
-});
-
-/** A jspurefix session that accepts any logon and logs nothing of its own. */
-abstract class BenchSession extends AsciiSession {
-  constructor(config: IJsFixConfig) {
-    super(config);
-  }
-
-  protected override onReady(): void {}
-  protected onLogon(): boolean {
-    return true;
-  }
-
-  protected onDecoded(): void {}
-  protected onEncoded(): void {}
-  protected onStopped(): void {}
-}
-
-class JspurefixVenue extends BenchSession {
+class JspurefixVenue extends QuietJspurefixSession {
   private execId = 0;
 
   protected override onApplicationMsg(msgType: string, view: MsgView): void {
@@ -115,7 +83,7 @@ class JspurefixVenue extends BenchSession {
   }
 }
 
-class JspurefixClient extends BenchSession {
+class JspurefixClient extends QuietJspurefixSession {
   onReport: (order: number) => void = () => {};
   ready: () => void = () => {};
 
@@ -132,41 +100,21 @@ class JspurefixClient extends BenchSession {
   }
 }
 
-class Launcher extends SessionLauncher {
-  readonly sessions: AsciiSession[] = [];
-  private readonly make: (config: IJsFixConfig) => AsciiSession;
-
-  constructor(initiator: ILooseObject | null, acceptor: ILooseObject | null, make: (config: IJsFixConfig) => AsciiSession) {
-    super(initiator as never, acceptor as never, quiet);
-    this.make = make;
-  }
-
-  protected override makeFactory(): { makeSession: (config: IJsFixConfig) => AsciiSession } {
-    return {
-      makeSession: (config) => {
-        const session = this.make(config);
-        this.sessions.push(session);
-        return session;
-      },
-    };
-  }
-}
-
 export class JspurefixFixDriver implements FixOrderDriver {
   readonly impl = PEER_IMPL;
   onReport: (order: number) => void = () => {};
-  private venue: Launcher | undefined;
-  private launcher: Launcher | undefined;
+  private venue: JspurefixLauncher | undefined;
+  private launcher: JspurefixLauncher | undefined;
   private client: JspurefixClient | undefined;
   private readonly transactTime = new Date();
 
   async start(): Promise<void> {
     const port = await freePort();
-    this.venue = new Launcher(null, description('acceptor', port, 'EXCH', 'CLIENT'), (config) => new JspurefixVenue(config));
+    this.venue = new JspurefixLauncher(null, jspurefixDescription('acceptor', port, 'EXCH', 'CLIENT'), (config) => new JspurefixVenue(config));
     void this.venue.run();
     await new Promise((resolve) => setTimeout(resolve, 200));
     await new Promise<void>((resolve) => {
-      this.launcher = new Launcher(description('initiator', port, 'CLIENT', 'EXCH'), null, (config) => {
+      this.launcher = new JspurefixLauncher(jspurefixDescription('initiator', port, 'CLIENT', 'EXCH'), null, (config) => {
         const client = new JspurefixClient(config);
         client.onReport = (order) => this.onReport(order);
         client.ready = resolve;
