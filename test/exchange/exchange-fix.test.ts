@@ -2,7 +2,10 @@
 // process) logs two clients on to the exchange, one's resting orders are swept by the
 // other's NewOrderSingle; each side's ExecutionReports carry CumQty/LeavesQty/AvgPx of every
 // state, the trades reach `consume tcp --encoding json`, and
-// SIGTERM logs the sessions out (the initiators see the exchange's Logout).
+// SIGTERM logs the sessions out (the initiators see the exchange's Logout); --fix-store keeps
+// each session's messages in its own file store.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
 import { FixInitiator } from '../../runtime/fix/session/fix-initiator.ts';
@@ -75,9 +78,10 @@ const state = (report: Fields) => ({ clOrdId: report[11], execType: report[150],
 describe('marketfeed exchange over FIX', () => {
   it('matches a client order against another session’s resting orders: reports, trades on the feed, logout on SIGTERM', async () => {
     const [tcpPort, fixPort] = [await freePort(), await freePort()];
+    const store = path.join(dir, `fix-store-${process.pid}`);
     const exchange = runCli([
       'exchange', '--feed', uniqueFeed('exchange'), '--shm-dir', dir, '--tcp-port', String(tcpPort), '--liquidity', 'none',
-      '--fix-port', String(fixPort), '--fix-host', '127.0.0.1', '--dictionary', DICTIONARY, '--fix-sessions', 'MAKER,TAKER', '--json',
+      '--fix-port', String(fixPort), '--fix-host', '127.0.0.1', '--dictionary', DICTIONARY, '--fix-sessions', 'MAKER,TAKER', '--fix-store', store, '--json',
     ]);
     await exchange.waitForLog('fix order entry listening');
     const consumer = runCli(['consume', 'tcp', '--port', String(tcpPort), '--encoding', 'json', '--json']);
@@ -104,6 +108,8 @@ describe('marketfeed exchange over FIX', () => {
     expect((await exchange.exit).code).toBe(0);
     await until(() => maker.logouts() === 1 && taker.logouts() === 1, 'the exchange’s Logout on SIGTERM');
     expect(exchange.summary()).toMatchObject({ orders: 3, fills: 4, trades: 2 });
+    // Each session's messages are in its file store (the reports sent, then the Logout): a restart resumes from them.
+    for (const client of ['MAKER', 'TAKER']) expect(fs.statSync(path.join(store, `FIX.4.4-EXCH-${client}`, 'messages.log')).size).toBeGreaterThan(1000);
     consumer.child.kill('SIGTERM');
     await consumer.exit;
     expect(consumer.summary()).toMatchObject({ trades: 2 });
