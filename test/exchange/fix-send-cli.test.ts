@@ -1,7 +1,8 @@
 // `marketfeed fix send` against a running `marketfeed exchange` (no background liquidity,
 // so every fill is between our own orders): an order from flags rests, another crosses it
 // and prints its fill with named fields; tag=value lines on stdin (an order and its cancel)
-// end when both are done; --json; a reject, a refused logon and bad input exit non-zero.
+// end when both are done; --json; a reject, a message without an answer, a refused logon and
+// bad input exit non-zero.
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, type CliRun, killLeftoverProcesses, runCli, runCliToEnd } from '../helpers/cli.ts';
@@ -72,6 +73,13 @@ describe('marketfeed fix send', () => {
     expect(run.code).toBe(1);
     expect(run.stdout[0]).toMatch(/ExecType\(150\)=8 \[REJECTED\].*OrdRejReason\(103\)=1 \[UNKNOWN_SYMBOL\]/);
     expect(run.stderr.join('\n')).toMatch(/1 reject\(s\)/);
+  });
+
+  it('exits 1 when a message gets no answer (the session rejected it: Side missing), naming it', async () => {
+    const run = await sendStdin('11=U1|55=AAPL|38=1|40=1\n', ['--wait', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/no answer after 1 s: ClOrdID U1/);
   });
 
   it('exits 1 when the logon fails, saying why', async () => {

@@ -74,12 +74,15 @@ export const fixSendCommand = defineCommand({
     for (const message of messages) client.send(message);
     await client.settled(options.wait * 1000);
     const pending = client.pending;
+    const unanswered = client.unanswered;
     const loggedOn = client.session.isLoggedOn;
     await client.stop();
     if (!loggedOn) process.stderr.write(`marketfeed fix send: the session with ${where} ended before the answers\n`);
-    if (pending.length > 0) process.stderr.write(`marketfeed fix send: still open after ${options.wait} s: ClOrdID ${pending.join(', ')}\n`);
+    if (unanswered.length > 0) process.stderr.write(`marketfeed fix send: no answer after ${options.wait} s: ClOrdID ${unanswered.join(', ')}\n`);
+    const open = pending.filter((id) => !unanswered.includes(id));
+    if (open.length > 0) process.stderr.write(`marketfeed fix send: still open after ${options.wait} s: ClOrdID ${open.join(', ')}\n`);
     if (client.rejects > 0) process.stderr.write(`marketfeed fix send: ${client.rejects} reject(s)\n`);
-    return client.rejects > 0 || !loggedOn ? 1 : 0;
+    return client.rejects > 0 || unanswered.length > 0 || !loggedOn ? 1 : 0;
   },
 });
 

@@ -58,6 +58,8 @@ export class FixOrderClient {
   private readonly initiator: FixInitiator;
   /** ClOrdID → done, for every message sent. */
   private readonly open = new Map<string, boolean>();
+  /** ClOrdIDs that got at least one report. */
+  private readonly answered = new Set<string>();
   /** Reports that refuse something: ExecType 8, OrderCancelReject, BusinessMessageReject, a rejected mass cancel. */
   rejects = 0;
 
@@ -110,6 +112,11 @@ export class FixOrderClient {
     return [...this.open].filter(([, done]) => !done).map(([id]) => id);
   }
 
+  /** ClOrdIDs sent that got no report at all (a session-level Reject, for one, goes to the session, not here). */
+  get unanswered(): string[] {
+    return [...this.open.keys()].filter((id) => !this.answered.has(id));
+  }
+
   /** Resolves once every message sent is done, or after `timeoutMs` (see pending). */
   async settled(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -124,6 +131,7 @@ export class FixOrderClient {
   private follow(view: FixMessageView): void {
     const msgType = view.getString(35);
     const clOrdId = view.has(11) ? view.getString(11) : undefined;
+    if (clOrdId !== undefined) this.answered.add(clOrdId);
     let done: boolean;
     if (msgType === '8') {
       const execType = view.has(150) ? view.getString(150) : '';
@@ -140,6 +148,7 @@ export class FixOrderClient {
     if (!done) return;
     // A cancel or replace ends the order's earlier ClOrdID (OrigClOrdID) too.
     const ids = msgType === 'j' ? [view.has(379) ? view.getString(379) : undefined] : [clOrdId, msgType === '8' && view.has(41) ? view.getString(41) : undefined];
+    if (msgType === 'j' && ids[0] !== undefined) this.answered.add(ids[0]);
     for (const id of ids) if (id !== undefined && this.open.has(id)) this.open.set(id, true);
   }
 }
