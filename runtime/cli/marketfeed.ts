@@ -33,9 +33,17 @@ const commands: Record<string, CommandEntry> = {
     summary: 'publish a capture file or a LOBSTER file into a feed at original, scaled or flat-out speed',
     load: async () => (await import('./commands/replay.ts')).replayCommand,
   },
+  exchange: {
+    summary: 'a simulated exchange: matching engines, background liquidity, its quotes and trades into the feed',
+    load: async () => (await import('./commands/exchange.ts')).exchangeCommand,
+  },
   'fix decode': {
     summary: 'pretty-print a FIX log (file or stdin, SOH or | delimiters) with names from a data dictionary',
     load: async () => (await import('./commands/fix-decode.ts')).fixDecodeCommand,
+  },
+  'fix send': {
+    summary: 'log on to a FIX acceptor, send orders (flags or tag=value lines), print the execution reports',
+    load: async () => (await import('./commands/fix-send.ts')).fixSendCommand,
   },
   operator: operatorEntry,
 };

@@ -8,6 +8,7 @@ import type { RecordSink } from './record-sink.ts';
 
 export function registerConsumerMetrics(registry: Registry, sink: RecordSink, lag: () => number, reconnects: () => number): void {
   polledCounter(registry, 'marketfeed_received_records_total', 'Records received', () => sink.records);
+  polledCounter(registry, 'marketfeed_received_trades_total', 'Trade records received (the rest are quotes)', () => sink.trades);
   polledCounter(registry, 'marketfeed_gaps_total', 'Jumps in the received sequence', () => sink.sequences.gaps);
   polledCounter(registry, 'marketfeed_lost_records_total', 'Records missing from the received sequence', () => sink.sequences.lostRecords);
   polledCounter(registry, 'marketfeed_out_of_order_total', 'Records whose sequence was not after the previous one', () => sink.sequences.outOfOrder);
@@ -52,6 +53,7 @@ export function consumerSummary(sink: RecordSink, elapsedS: number): Record<stri
   const verifier = sink.verifier;
   return {
     records: sink.records,
+    trades: sink.trades,
     durationS: Math.round(elapsedS * 1000) / 1000,
     ratePerS: Math.round(sink.records / Math.max(elapsedS, 1e-9)),
     firstSequence: sink.sequences.firstSequence,

@@ -8,6 +8,7 @@
 // the records before them (~20-50 ns each). At paced rates batches hold one record.
 import type { NanoClock } from '../clock/clock.ts';
 import type { MarketDataRecord } from '../record/market-data-record.ts';
+import { RecordType } from '../record/record-layout.ts';
 import type { LatencyRecorder } from '../stats/latency-recorder.ts';
 import { SequenceTracker } from '../stats/sequence-tracker.ts';
 import type { StreamVerifier } from './stream-verifier.ts';
@@ -29,6 +30,8 @@ export interface RecordSinkOptions {
 
 export class RecordSink {
   records = 0;
+  /** Of the records, how many were trades (type 2); the rest are quotes. */
+  trades = 0;
   readonly sequences: SequenceTracker;
   readonly latency: LatencyRecorder;
   readonly verifier: StreamVerifier | undefined;
@@ -63,6 +66,7 @@ export class RecordSink {
 
   readonly handle = (record: MarketDataRecord): void => {
     this.records++;
+    if (record.type === RecordType.trade) this.trades++;
     if (this.followsSequences) this.sequences.observe(record.sequence);
     if (--this.countdown === 0) {
       this.countdown = this.sampleEvery;

@@ -47,8 +47,8 @@ export interface RecordProducer {
   /** Fields for the `publishing` log line. */
   readonly logFields: Record<string, unknown>;
   createAgent(transmitter: RecordTransmitter): PublishingAgent;
-  /** Called once the process is ready (e.g. to start a progress bar). */
-  started?(): void;
+  /** Called once the process is ready (e.g. to start a progress bar, to register metrics or log through the service). */
+  started?(service: Service): void;
   /** Called when the agent has stopped, before the summary; returns fields for it. */
   stopped?(elapsedS: number): Record<string, unknown>;
 }
@@ -94,7 +94,7 @@ export async function runPublisher(config: PublisherConfig, producer: RecordProd
     'publishing',
   );
   service.setReady();
-  producer.started?.();
+  producer.started?.(service);
 
   const heartbeat = setInterval(() => segment.beat(), HEARTBEAT_INTERVAL_MS);
   let lastSent = 0;

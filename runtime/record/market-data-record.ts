@@ -1,7 +1,7 @@
 // A flyweight over one 64-byte record inside an Int32Array (a ring slot, a TCP frame or a
 // private scratch record). wrap() re-points it; getters and setters touch the words
 // directly, so reading or writing a record allocates nothing.
-import { RECORD_WORDS, TWO_POW_32, Word } from './record-layout.ts';
+import { RECORD_WORDS, RecordType, TWO_POW_32, Word } from './record-layout.ts';
 
 export interface RecordFields {
   sequence: number;
@@ -92,6 +92,34 @@ export class MarketDataRecord {
   }
   set askSize(value: number) {
     this.words[this.base + Word.askSize] = value | 0;
+  }
+
+  // A trade's fields (record-layout.ts): the same words as a quote's bid/ask, named for it.
+  get tradePrice(): number {
+    return this.bidPrice;
+  }
+  get tradeId(): number {
+    return readU64(this.words, this.base + Word.askPriceLo);
+  }
+  get tradeSize(): number {
+    return this.bidSize;
+  }
+  get aggressorSide(): number {
+    return this.askSize;
+  }
+
+  /** Sets every field of a trade record but the sequence. */
+  setTrade(
+    publishTimeNs: number,
+    sourceTimeNs: number,
+    instrumentId: number,
+    flags: number,
+    price: number,
+    size: number,
+    aggressorSide: number,
+    tradeId: number,
+  ): void {
+    this.setQuote(publishTimeNs, sourceTimeNs, instrumentId, RecordType.trade, flags, price, tradeId, size, aggressorSide);
   }
 
   /** Sets every field but the sequence, which the ring's transmitter owns. */

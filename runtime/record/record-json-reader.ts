@@ -10,7 +10,7 @@
 // fixed-point integers (whole × 1e8 + fraction) below 2^53 units.
 import type { MarketDataRecord } from './market-data-record.ts';
 import { writeU64 } from './market-data-record.ts';
-import { JsonPart, ascii } from './record-json-writer.ts';
+import { JsonPart, SIDE_NAME_BYTES, ascii } from './record-json-writer.ts';
 import { MAX_U16, MAX_U32, PRICE_SCALE, RecordType, Word } from './record-layout.ts';
 
 const ZERO = 48;
@@ -51,20 +51,43 @@ export class CanonicalRecordJsonReader {
     const instrument = this.uint(MAX_U32);
     if (instrument < 0 || !this.expect(JsonPart.flags)) return -1;
     const flags = this.uint(MAX_U16);
-    if (flags < 0 || !this.expect(JsonPart.bid) || !this.price(w, b + Word.bidPriceLo)) return -1;
+    if (flags < 0) return -1;
+    const sizes = type === RecordType.trade ? this.tradeBody(w, b) : this.quoteBody(w, b);
+    if (sizes < 0 || !this.expect(JsonPart.publishTime) || !this.u64(w, b + Word.publishTimeLo)) return -1;
+    if (!this.expect(JsonPart.sourceTime) || !this.u64(w, b + Word.sourceTimeLo) || !this.expect(JsonPart.close)) return -1;
+    w[b + Word.instrumentId] = instrument | 0;
+    w[b + Word.typeAndFlags] = type | (flags << 16);
+    w[b + Word.reservedLo] = 0;
+    w[b + Word.reservedHi] = 0;
+    return this.pos;
+  }
+
+  /** A quote's bid, ask and sizes into their words; -1 if not canonical. */
+  private quoteBody(w: Int32Array, b: number): number {
+    if (!this.expect(JsonPart.bid) || !this.price(w, b + Word.bidPriceLo)) return -1;
     if (!this.expect(JsonPart.ask) || !this.price(w, b + Word.askPriceLo) || !this.expect(JsonPart.bidSize)) return -1;
     const bidSize = this.uint(MAX_U32);
     if (bidSize < 0 || !this.expect(JsonPart.askSize)) return -1;
     const askSize = this.uint(MAX_U32);
-    if (askSize < 0 || !this.expect(JsonPart.publishTime) || !this.u64(w, b + Word.publishTimeLo)) return -1;
-    if (!this.expect(JsonPart.sourceTime) || !this.u64(w, b + Word.sourceTimeLo) || !this.expect(JsonPart.close)) return -1;
-    w[b + Word.instrumentId] = instrument | 0;
-    w[b + Word.typeAndFlags] = type | (flags << 16);
+    if (askSize < 0) return -1;
     w[b + Word.bidSize] = bidSize | 0;
     w[b + Word.askSize] = askSize | 0;
-    w[b + Word.reservedLo] = 0;
-    w[b + Word.reservedHi] = 0;
-    return this.pos;
+    return 0;
+  }
+
+  /** A trade's price, size, side and id into the words they share with a quote's; -1 if not canonical. */
+  private tradeBody(w: Int32Array, b: number): number {
+    if (!this.expect(JsonPart.price) || !this.price(w, b + Word.bidPriceLo) || !this.expect(JsonPart.size)) return -1;
+    const size = this.uint(MAX_U32);
+    if (size < 0 || !this.expect(JsonPart.side)) return -1;
+    let side = -1;
+    for (let code = 0; code < SIDE_NAME_BYTES.length && side < 0; code++) {
+      if (this.expect(SIDE_NAME_BYTES[code])) side = code;
+    }
+    if (side < 0 || !this.expect(JsonPart.tradeId) || !this.u64(w, b + Word.askPriceLo)) return -1;
+    w[b + Word.bidSize] = size | 0;
+    w[b + Word.askSize] = side;
+    return 0;
   }
 
   private expect(part: Uint8Array): boolean {

@@ -8,7 +8,7 @@
 // exact decimal of units / PRICE_SCALE (trailing zeros dropped), which parses to the same
 // double as that division; beyond ±2^53 units the Number's own text is used.
 import type { MarketDataRecord } from './market-data-record.ts';
-import { PRICE_SCALE, TWO_POW_32, Word, recordTypeName } from './record-layout.ts';
+import { AggressorSide, PRICE_SCALE, RecordType, TWO_POW_32, Word, aggressorSideName, recordTypeName } from './record-layout.ts';
 
 /** No record's JSON line (with its newline) is longer than this. */
 export const MAX_RECORD_JSON_LENGTH = 320;
@@ -23,6 +23,10 @@ export const JsonPart = {
   ask: ascii(',"ask":'),
   bidSize: ascii(',"bidSize":'),
   askSize: ascii(',"askSize":'),
+  price: ascii(',"price":'),
+  size: ascii(',"size":'),
+  side: ascii(',"side":"'),
+  tradeId: ascii('","tradeId":'),
   publishTime: ascii(',"publishTimeNs":'),
   sourceTime: ascii(',"sourceTimeNs":'),
   close: ascii('}'),
@@ -34,6 +38,8 @@ const DOT = 46;
 /** Words of 64-bit values below 2^53 have a high word below this. */
 export const SAFE_HIGH_WORD = 0x20_0000;
 const typeNameBytes = new Map<number, Uint8Array>();
+/** A trade's side names by code (0 unknown, 1 buy, 2 sell). */
+export const SIDE_NAME_BYTES = [AggressorSide.unknown, AggressorSide.buy, AggressorSide.sell].map((side) => ascii(aggressorSideName(side)));
 const limbGroups = new Int32Array(5);
 
 /** Writes the record's JSON object (no newline) at pos; returns the position after it. */
@@ -49,14 +55,25 @@ export function writeRecordJson(record: MarketDataRecord, out: Uint8Array, pos: 
   pos = writeSafeInteger(out, pos, w[b + Word.instrumentId] >>> 0);
   pos = literal(out, pos, JsonPart.flags);
   pos = writeSafeInteger(out, pos, typeAndFlags >>> 16);
-  pos = literal(out, pos, JsonPart.bid);
-  pos = writePrice(out, pos, w[b + Word.bidPriceLo] >>> 0, w[b + Word.bidPriceHi]);
-  pos = literal(out, pos, JsonPart.ask);
-  pos = writePrice(out, pos, w[b + Word.askPriceLo] >>> 0, w[b + Word.askPriceHi]);
-  pos = literal(out, pos, JsonPart.bidSize);
-  pos = writeSafeInteger(out, pos, w[b + Word.bidSize] >>> 0);
-  pos = literal(out, pos, JsonPart.askSize);
-  pos = writeSafeInteger(out, pos, w[b + Word.askSize] >>> 0);
+  if ((typeAndFlags & 0xffff) === RecordType.trade) {
+    pos = literal(out, pos, JsonPart.price);
+    pos = writePrice(out, pos, w[b + Word.bidPriceLo] >>> 0, w[b + Word.bidPriceHi]);
+    pos = literal(out, pos, JsonPart.size);
+    pos = writeSafeInteger(out, pos, w[b + Word.bidSize] >>> 0);
+    pos = literal(out, pos, JsonPart.side);
+    pos = literal(out, pos, SIDE_NAME_BYTES[w[b + Word.askSize] >>> 0] ?? SIDE_NAME_BYTES[AggressorSide.unknown]);
+    pos = literal(out, pos, JsonPart.tradeId);
+    pos = writeU64(out, pos, w[b + Word.askPriceLo] >>> 0, w[b + Word.askPriceHi] >>> 0);
+  } else {
+    pos = literal(out, pos, JsonPart.bid);
+    pos = writePrice(out, pos, w[b + Word.bidPriceLo] >>> 0, w[b + Word.bidPriceHi]);
+    pos = literal(out, pos, JsonPart.ask);
+    pos = writePrice(out, pos, w[b + Word.askPriceLo] >>> 0, w[b + Word.askPriceHi]);
+    pos = literal(out, pos, JsonPart.bidSize);
+    pos = writeSafeInteger(out, pos, w[b + Word.bidSize] >>> 0);
+    pos = literal(out, pos, JsonPart.askSize);
+    pos = writeSafeInteger(out, pos, w[b + Word.askSize] >>> 0);
+  }
   pos = literal(out, pos, JsonPart.publishTime);
   pos = writeU64(out, pos, w[b + Word.publishTimeLo] >>> 0, w[b + Word.publishTimeHi] >>> 0);
   pos = literal(out, pos, JsonPart.sourceTime);

@@ -6,13 +6,20 @@
 //     8     2  publishTimeNs    u64    CLOCK_MONOTONIC ns when the publisher wrote the record
 //    16     4  sourceTimeNs     u64    wall-clock ns since the epoch of the source event
 //    24     6  instrumentId     u32
-//    28     7  type             u16    1 = quote
+//    28     7  type             u16    1 = quote, 2 = trade
 //    30        flags            u16    bit 0 snapshot, bit 1 replayed
 //    32     8  bidPrice         i64    fixed point, PRICE_SCALE units per currency unit
 //    40    10  askPrice         i64
 //    48    12  bidSize          u32
 //    52    13  askSize          u32
 //    56    14  reserved         u64    zero
+//
+// A trade (type 2) keeps bytes 0-31 and gives bytes 32-55 other meanings, so that every
+// transport, ring and decoder carries it unchanged:
+//    32     8  price            i64    the trade price, fixed point (where a quote has bidPrice)
+//    40    10  tradeId          u64    the venue's trade number, from 1 (askPrice)
+//    48    12  size             u32    traded quantity (bidSize)
+//    52    13  aggressorSide    u32    side of the incoming order: 1 buy, 2 sell, 0 unknown (askSize; FIX Side)
 //
 // 64-bit integers are handed to JavaScript as Numbers: exact up to 2^53 (sequence numbers
 // for 28 years at 10 M/s, monotonic ns for 104 days of uptime, prices up to ±90,071,992
@@ -61,6 +68,7 @@ export const Offset = {
 
 export const RecordType = {
   quote: 1,
+  trade: 2,
 } as const;
 export type RecordTypeName = keyof typeof RecordType;
 
@@ -69,6 +77,19 @@ const typeNames = new Map<number, string>(Object.entries(RecordType).map(([name,
 /** The type's name in the JSON form ("quote"), or type-N for a code without one. */
 export function recordTypeName(type: number): string {
   return typeNames.get(type) ?? `type-${type}`;
+}
+
+/** A trade's aggressor side (FIX Side 54 values; 0 when the source does not say). */
+export const AggressorSide = {
+  unknown: 0,
+  buy: 1,
+  sell: 2,
+} as const;
+export type AggressorSideName = keyof typeof AggressorSide;
+
+/** The side's name in the JSON form: buy, sell, or unknown for any other value. */
+export function aggressorSideName(side: number): AggressorSideName {
+  return side === AggressorSide.buy ? 'buy' : side === AggressorSide.sell ? 'sell' : 'unknown';
 }
 
 export const RecordFlag = {

@@ -54,7 +54,7 @@ describe('marketfeed --help', () => {
   it('fits the command list in 100 columns, summaries aligned', async () => {
     const run = await runCliToEnd(['--help']);
     for (const line of run.stdout) expect(line.length, line).toBeLessThanOrEqual(WIDTH);
-    expect(await commandNames()).toEqual(['demo', 'publish', 'consume shm', 'consume tcp', 'relay', 'record', 'replay', 'fix decode', 'operator']);
+    expect(await commandNames()).toEqual(['demo', 'publish', 'consume shm', 'consume tcp', 'relay', 'record', 'replay', 'exchange', 'fix decode', 'fix send', 'operator']);
   });
 
   it("gives every command's help in columns that never run into each other, lines within 100 columns", async () => {
@@ -122,7 +122,7 @@ describe('marketfeed --help', () => {
 
 describe('help for a group, help <command>, --version', () => {
   it('consume --help and fix --help list the commands of the group, one line each, exit 0', async () => {
-    for (const [group, names] of [['consume', ['consume shm', 'consume tcp']], ['fix', ['fix decode']]] as const) {
+    for (const [group, names] of [['consume', ['consume shm', 'consume tcp']], ['fix', ['fix decode', 'fix send']]] as const) {
       for (const flag of ['--help', '-h']) {
         const run = await runCliToEnd([group, flag]);
         expect(run.code, `${group} ${flag}`).toBe(0);

@@ -82,6 +82,38 @@ describe('record JSON', () => {
     );
   });
 
+  it('round-trips arbitrary trades exactly through the binary and the JSON form', () => {
+    const limit = JSON_EXACT_PRICE_LIMIT * PRICE_SCALE;
+    const trade = fc.record({
+      header: arbitraryRecordFields,
+      price: fc.integer({ min: -limit, max: limit }),
+      size: fc.integer({ min: 0, max: 0xffff_ffff }),
+      side: fc.constantFrom(0, 1, 2),
+      tradeId: fc.maxSafeNat(),
+    });
+    fc.assert(
+      fc.property(trade, ({ header, price, size, side, tradeId }) => {
+        const record = new MarketDataRecord();
+        record.setTrade(header.publishTimeNs, header.sourceTimeNs, header.instrumentId, header.flags, price, size, side, tradeId);
+        record.sequence = header.sequence;
+        expect([record.type, record.tradePrice, record.tradeSize, record.aggressorSide, record.tradeId]).toEqual([2, price, size, side, tradeId]);
+        const back = new MarketDataRecord().setFields(parseRecordJson(recordToJson(record)));
+        expect([...back.words]).toEqual([...record.words]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes a trade as price, size, aggressor side and trade id', () => {
+    const record = new MarketDataRecord();
+    record.setTrade(1234890, 1_763_923_200_000_000_000, 3, 0, 101.26 * PRICE_SCALE, 200, 1, 41);
+    record.sequence = 8;
+    expect(recordToJson(record)).toBe(
+      '{"seq":8,"type":"trade","instrument":3,"flags":0,"price":101.26,"size":200,"side":"buy","tradeId":41,' +
+        '"publishTimeNs":1234890,"sourceTimeNs":1763923200000000000}',
+    );
+  });
+
   it('agrees with the binary form field by field, prices as decimals', () => {
     const record = new MarketDataRecord().setFields({
       sequence: 7, publishTimeNs: 1234567, sourceTimeNs: 1_763_923_200_000_000_000, instrumentId: 3, type: 1, flags: 0,
@@ -96,7 +128,9 @@ describe('record JSON', () => {
   it.each([
     ['not json', /not JSON/],
     ['[1,2]', /must be a JSON object/],
-    ['{"type":"trade"}', /"type" must be one of quote/],
+    ['{"type":"fill"}', /"type" must be one of quote, trade/],
+    ['{"type":"trade","seq":1,"publishTimeNs":1,"sourceTimeNs":1,"instrument":1,"flags":0,"price":1,"tradeId":1,"size":1,"side":"bid"}', /"side" must be one of unknown, buy, sell/],
+    ['{"type":"trade","seq":1,"publishTimeNs":1,"sourceTimeNs":1,"instrument":1,"flags":0,"bid":1}', /"price" must be a finite number/],
     ['{"type":"quote","seq":-1}', /"seq" must be an integer/],
     ['{"type":"quote","seq":1.5}', /"seq" must be an integer/],
     ['{"type":"quote","seq":1,"publishTimeNs":1,"sourceTimeNs":1,"instrument":4294967296}', /"instrument" must be an integer/],

@@ -15,6 +15,12 @@ const quoteWords = anyWords.map((words) => {
   words[Word.typeAndFlags] = (words[Word.typeAndFlags] & ~0xffff) | 1;
   return words;
 });
+/** Trade records (type 2) with a side of 0, 1 or 2 and any other bits. */
+const tradeWords = fc.tuple(anyWords, fc.integer({ min: 0, max: 2 })).map(([words, side]) => {
+  words[Word.typeAndFlags] = (words[Word.typeAndFlags] & ~0xffff) | 2;
+  words[Word.askSize] = side;
+  return words;
+});
 const ENCODED = Buffer.alloc(MAX_RECORD_JSON_LENGTH);
 // endOnFailure: a counterexample is reported as found; shrinking these 16-word records and
 // edited lines through vitest's deep equality can take longer than CI allows.
@@ -67,14 +73,16 @@ describe('writeRecordJson', () => {
 describe('CanonicalRecordJsonReader', () => {
   const reader = new CanonicalRecordJsonReader();
 
-  it('reads back every quote the writer wrote, word for word (reserved words become 0)', () => {
+  it('reads back every quote and trade the writer wrote, word for word (reserved words become 0)', () => {
     fc.assert(
-      fc.property(quoteWords, (words) => {
+      fc.property(fc.oneof(quoteWords, tradeWords), (words) => {
         const original = recordOf(words);
         const bytes = encoded(original);
         const read = new MarketDataRecord();
         const end = reader.read(bytes, 0, bytes.length, read);
-        const hugePrice = [original.bidPrice, original.askPrice].some((price) => Math.abs(price) > Number.MAX_SAFE_INTEGER);
+        // A trade's second price word is its trade id, a u64 the reader always takes.
+        const prices = original.type === 2 ? [original.tradePrice] : [original.bidPrice, original.askPrice];
+        const hugePrice = prices.some((price) => Math.abs(price) > Number.MAX_SAFE_INTEGER);
         if (hugePrice) {
           // Beyond 2^53 units the writer uses the Number's own text; the general path takes it.
           if (end === -1) return;
@@ -138,12 +146,37 @@ describe('CanonicalRecordJsonReader', () => {
     ['9 decimals', '{"seq":7,"type":"quote","instrument":1,"flags":0,"bid":1.000000001,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTimeNs":1}'],
     ['a space', '{"seq":7, "type":"quote","instrument":1,"flags":0,"bid":1,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTimeNs":1}'],
     ['another order', '{"type":"quote","seq":7,"instrument":1,"flags":0,"bid":1,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTimeNs":1}'],
-    ['an unknown type', '{"seq":7,"type":"trade","instrument":1,"flags":0,"bid":1,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTimeNs":1}'],
+    ['an unknown type', '{"seq":7,"type":"fill","instrument":1,"flags":0,"bid":1,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTimeNs":1}'],
     ['flags past 16 bits', '{"seq":7,"type":"quote","instrument":1,"flags":65536,"bid":1,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTimeNs":1}'],
     ['a sequence of 2^64', '{"seq":18446744073709551616,"type":"quote","instrument":1,"flags":0,"bid":1,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTimeNs":1}'],
     ['a line cut short', '{"seq":7,"type":"quote","instrument":1,"flags":0,"bid":1,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTime'],
     ['a hello', '{"hello":{"protocol":1}}'],
   ])('declines %s (left to the general path)', (_name, text) => {
+    const bytes = Buffer.from(text, 'latin1');
+    expect(reader.read(bytes, 0, bytes.length, new MarketDataRecord())).toBe(-1);
+  });
+
+  it('agrees with the general path on every trade line', () => {
+    const limit = JSON_EXACT_PRICE_LIMIT * PRICE_SCALE;
+    fc.assert(
+      fc.property(tradeWords, fc.integer({ min: -limit, max: limit }), (words, price) => {
+        for (const high of [Word.sequenceHi, Word.publishTimeHi, Word.sourceTimeHi, Word.askPriceHi]) words[high] &= 0x1f_ffff;
+        const record = recordOf(words);
+        record.bidPrice = price;
+        const bytes = encoded(record);
+        const read = new MarketDataRecord();
+        expect(reader.read(bytes, 0, bytes.length, read)).toBe(bytes.length);
+        expect(read.toFields()).toEqual(recordFieldsFromJson(JSON.parse(bytes.toString('latin1'))));
+      }),
+      { numRuns: 5_000, endOnFailure: true },
+    );
+  });
+
+  it.each([
+    ['an unknown side', '{"seq":7,"type":"trade","instrument":1,"flags":0,"price":1,"size":1,"side":"bid","tradeId":1,"publishTimeNs":1,"sourceTimeNs":1}'],
+    ['quote fields in a trade', '{"seq":7,"type":"trade","instrument":1,"flags":0,"bid":1,"ask":2,"bidSize":1,"askSize":1,"publishTimeNs":1,"sourceTimeNs":1}'],
+    ['trade fields in a quote', '{"seq":7,"type":"quote","instrument":1,"flags":0,"price":1,"size":1,"side":"buy","tradeId":1,"publishTimeNs":1,"sourceTimeNs":1}'],
+  ])('declines a trade line with %s', (_name, text) => {
     const bytes = Buffer.from(text, 'latin1');
     expect(reader.read(bytes, 0, bytes.length, new MarketDataRecord())).toBe(-1);
   });

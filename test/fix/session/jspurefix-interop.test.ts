@@ -4,8 +4,7 @@
 // against jspurefix's acceptor. Both sides validate what they receive against the FIX 4.4
 // dictionary (ours strictly, so any field jspurefix sends that the dictionary does not allow
 // would be answered with a Reject and fail the test).
-import 'reflect-metadata';
-import { AsciiSession, type IJsFixConfig, type ILooseObject, JsFixWinstonLogFactory, type MsgView, SessionLauncher, WinstonLogger } from 'jspurefix';
+import type { MsgView } from 'jspurefix';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixEncoder } from '../../../runtime/fix/fix-encoder.ts';
@@ -15,12 +14,10 @@ import { FixInitiator } from '../../../runtime/fix/session/fix-initiator.ts';
 import { type FixApplication, FixSession } from '../../../runtime/fix/session/fix-session.ts';
 import { MemoryMessageStore } from '../../../runtime/fix/session/message-store.ts';
 import { freePort } from '../../helpers/ports.ts';
-import { dataPath } from '../../helpers/shared-data.ts';
+import { JspurefixLauncher, QuietJspurefixSession, jspurefixDescription } from '../../helpers/jspurefix-sessions.ts';
 import { FIX44, until } from './session-harness.ts';
 
-const DICTIONARY = dataPath('fix/dictionaries/FIX44.xml');
 // FIX_TEST_LOG=debug shows both engines' logs.
-const quiet = new JsFixWinstonLogFactory(WinstonLogger.consoleOptions(process.env.FIX_TEST_LOG === undefined ? 'error' : 'info'));
 const logger = pino({ level: process.env.FIX_TEST_LOG ?? 'silent' });
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -52,38 +49,10 @@ function venue(): FixApplication & { requests: string[] } {
   };
 }
 
-const description = (type: 'initiator' | 'acceptor', port: number, sender: string, target: string): ILooseObject => ({
-  application: { reconnectSeconds: 0, type, name: `jspurefix-${type}`, tcp: { host: '127.0.0.1', port }, protocol: 'ascii', dictionary: DICTIONARY },
-  EncryptMethod: 0,
-  ResetSeqNumFlag: true,
-  HeartBtInt: 30,
-  SenderCompId: sender,
-  TargetCompID: target,
-  BeginString: 'FIX.4.4',
-  Username: 'user',
-  Password: 'pass',
-});
-
 const order = { ClOrdID: 'c1', Instrument: { Symbol: 'AAPL' }, Side: '1', TransactTime: new Date(), OrderQtyData: { OrderQty: 100 }, OrdType: '2', Price: 101.5 };
 
-/** A jspurefix session that accepts any logon and logs nothing of its own. */
-abstract class TestSession extends AsciiSession {
-  constructor(config: IJsFixConfig) {
-    super(config);
-  }
-
-  protected override onReady(): void {}
-  protected onLogon(): boolean {
-    return true;
-  }
-
-  protected onDecoded(): void {}
-  protected onEncoded(): void {}
-  protected onStopped(): void {}
-}
-
 /** jspurefix's initiator session: an order, a replace and a cancel, one after each ExecutionReport; then Logout. */
-class JspurefixClient extends TestSession {
+class JspurefixClient extends QuietJspurefixSession {
   readonly reports: { ClOrdID: string; ExecType: string; OrdStatus: string }[] = [];
 
   protected override onApplicationMsg(msgType: string, view: MsgView): void {
@@ -101,7 +70,7 @@ class JspurefixClient extends TestSession {
 }
 
 /** jspurefix's acceptor session: answers D, G and F like `venue`. */
-class JspurefixVenue extends TestSession {
+class JspurefixVenue extends QuietJspurefixSession {
   private execId = 0;
 
   protected override onApplicationMsg(msgType: string, view: MsgView): void {
@@ -126,26 +95,6 @@ class JspurefixVenue extends TestSession {
   }
 }
 
-class Launcher extends SessionLauncher {
-  sessions: AsciiSession[] = [];
-  private readonly make: (config: IJsFixConfig) => AsciiSession;
-
-  constructor(initiator: ILooseObject | null, acceptor: ILooseObject | null, make: (config: IJsFixConfig) => AsciiSession) {
-    super(initiator as never, acceptor as never, quiet);
-    this.make = make;
-  }
-
-  protected override makeFactory(): { makeSession: (config: IJsFixConfig) => AsciiSession } {
-    return {
-      makeSession: (config) => {
-        const session = this.make(config);
-        this.sessions.push(session);
-        return session;
-      },
-    };
-  }
-}
-
 describe('jspurefix interop (FIX 4.4 over TCP)', () => {
   it('jspurefix initiator → our acceptor: logon, NewOrderSingle, OrderCancelReplaceRequest, OrderCancelRequest, ExecutionReports, logout', { timeout: 30_000 }, async () => {
     const app = venue();
@@ -153,7 +102,7 @@ describe('jspurefix interop (FIX 4.4 over TCP)', () => {
     const acceptor = new FixAcceptor({ sessions: [session], port: 0, host: '127.0.0.1' });
     const { port } = await acceptor.listen();
     cleanups.push(() => acceptor.close(0));
-    const launcher = new Launcher(description('initiator', port, 'JSCLIENT', 'VENUE'), null, (config) => new JspurefixClient(config));
+    const launcher = new JspurefixLauncher(jspurefixDescription('initiator', port, 'JSCLIENT', 'VENUE'), null, (config) => new JspurefixClient(config));
     await launcher.run();
     const client = launcher.sessions[0] as JspurefixClient;
     expect(app.requests).toEqual(['D:c1', 'G:c2', 'F:c3']);
@@ -167,7 +116,7 @@ describe('jspurefix interop (FIX 4.4 over TCP)', () => {
 
   it('our initiator → jspurefix acceptor: logon, the same three requests answered, logout', { timeout: 30_000 }, async () => {
     const port = await freePort();
-    const launcher = new Launcher(null, description('acceptor', port, 'JSVENUE', 'CLIENT'), (config) => new JspurefixVenue(config));
+    const launcher = new JspurefixLauncher(null, jspurefixDescription('acceptor', port, 'JSVENUE', 'CLIENT'), (config) => new JspurefixVenue(config));
     void launcher.run();
     cleanups.push(() => launcher.stop());
     const reports: string[] = [];
