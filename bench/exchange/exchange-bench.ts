@@ -6,7 +6,7 @@ import type { ExchangeCase } from './exchange-case.ts';
 import { PEER_IMPL } from './matching-drivers.ts';
 
 /** Loaded in turn, one at a time. */
-const CASES: Array<() => Promise<ExchangeCase>> = [() => import('./matching-case.ts')];
+const CASES: Array<() => Promise<ExchangeCase>> = [() => import('./matching-case.ts'), () => import('./fix-session-case.ts')];
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const report: BenchReport = { rows: [], baseline: PEER_IMPL, caseTitles: {}, notes: [], targets: [], errors: [] };

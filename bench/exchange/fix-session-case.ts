@@ -6,6 +6,7 @@
 //     (each answered before its slot is reused), for a fixed time.
 // Each impl runs in its own start/stop, alternating, so both see the same machine moments.
 import type { BenchOptions, ResultRow, TargetResult } from '../lib/bench-report.ts';
+import type { CaseReport } from './exchange-case.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { formatNs, formatRatio } from '../lib/table-printer.ts';
 import { atLeast, atMost } from '../lib/targets.ts';
@@ -16,14 +17,6 @@ export const ROUND_TRIP_CASE = 'fix-round-trip';
 export const SUSTAINED_CASE = 'fix-session-sustained';
 /** Orders in flight in the sustained case: enough to keep both sessions busy, far below any queue bound. */
 const WINDOW = 64;
-
-interface CaseReport {
-  rows: ResultRow[];
-  caseTitles: Record<string, string>;
-  notes: string[];
-  targets: TargetResult[];
-  errors: string[];
-}
 
 const now = (): number => Number(process.hrtime.bigint());
 

@@ -48,7 +48,7 @@ const BENCHES: Record<string, Record<string, string[]>> = {
   },
   book: { 'lobster-throughput': BOOK_IMPLS, 'lobster-update-latency': BOOK_IMPLS, 'lobster-allocation': BOOK_IMPLS },
   'fix-store': { append: ['node-fs', 'marketfeed-never', 'marketfeed-flush', 'marketfeed-always', 'node-fs-fdatasync'], open: ['marketfeed', 'node-fs'] },
-  exchange: { matching: MATCHING_IMPLS, 'matching-lobster': MATCHING_IMPLS },
+  exchange: { matching: MATCHING_IMPLS, 'matching-lobster': MATCHING_IMPLS, 'fix-round-trip': ['marketfeed', 'jspurefix'], 'fix-session-sustained': ['marketfeed', 'jspurefix'] },
 };
 
 interface Row {
