@@ -5,7 +5,7 @@
 //   fix-session-sustained: orders/s over one session with up to WINDOW orders outstanding
 //     (each answered before its slot is reused), for a fixed time.
 // Each impl runs in its own start/stop, alternating, so both see the same machine moments.
-import type { BenchOptions, ResultRow, TargetResult } from '../lib/bench-report.ts';
+import type { BenchOptions, ResultRow } from '../lib/bench-report.ts';
 import type { CaseReport } from './exchange-case.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { formatNs, formatRatio } from '../lib/table-printer.ts';
