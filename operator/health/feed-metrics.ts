@@ -114,7 +114,13 @@ export function histogramQuantile(q: number, buckets: readonly Bucket[]): number
 export function roundSignificant(value: number, digits = 2): number {
   if (value === 0 || !Number.isFinite(value)) return value;
   const magnitude = Math.floor(Math.log10(Math.abs(value)));
-  const factor = 10 ** (digits - 1 - magnitude);
-  // Two steps so that factors below 1 do not leave binary noise (1.2e-7 * 1e8 …).
-  return factor >= 1 ? Math.round(value * factor) / factor : Math.round(value / (1 / factor)) * (1 / factor);
+  const exponent = digits - 1 - magnitude;
+  // Always through a power of ten that is exact (10 ** n for n ≥ 0; 1 / 10 ** -5 is 99999.99999999999,
+  // which turned 1e6 into 999999.9999999999): multiply and divide for small values, divide and multiply for large.
+  if (exponent >= 0) {
+    const factor = 10 ** exponent;
+    return Math.round(value * factor) / factor;
+  }
+  const step = 10 ** -exponent;
+  return Math.round(value / step) * step;
 }

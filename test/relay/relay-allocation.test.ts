@@ -58,7 +58,9 @@ describe('relay per-record path', () => {
     };
     relayRecords(200_000);
     let least = Infinity;
-    for (let attempt = 0; attempt < 3; attempt++) least = Math.min(least, marginalAllocation(relayRecords, 100_352).bytesPerUnit);
+    // Until V8 has optimized the path, a double such as publishTimeNs is boxed (16 bytes a record):
+    // on a loaded machine the background compile can take several rounds, so allow up to 10.
+    for (let attempt = 0; attempt < 10 && least >= 1; attempt++) least = Math.min(least, marginalAllocation(relayRecords, 100_352).bytesPerUnit);
     expect(transmitter.recordsWritten).toBe(sequence);
     expect(transmitter.skippedRecords).toBe(0);
     expect(least).toBeLessThan(1);

@@ -41,7 +41,10 @@ describe('histogramQuantile on the consumers’ exported histogram', () => {
         const [low, high] = a <= b ? [a, b] : [b, a];
         const ql = histogramQuantile(low, buckets);
         const qh = histogramQuantile(high, buckets);
-        if (cumulative === 0) return expect(ql).toBeUndefined();
+        if (cumulative === 0) {
+          expect(ql).toBeUndefined();
+          return;
+        }
         expect(ql!).toBeLessThanOrEqual(qh!);
         expect(qh!).toBeLessThanOrEqual(2 ** (counts.length - 2));
         expect(ql!).toBeGreaterThanOrEqual(0);
@@ -65,6 +68,8 @@ describe('roundSignificant', () => {
     [0.012_34, 0.012],
     [0, 0],
     [7, 7],
+    [995_000, 1_000_000],
+    [1_000_000, 1_000_000],
   ])('%d → %d', (value, rounded) => expect(roundSignificant(value)).toBe(rounded));
 
   it('stays within 5% and is idempotent', () => {
