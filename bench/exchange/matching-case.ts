@@ -7,7 +7,7 @@
 // Two flows: `matching`, a seeded synthetic flow (passive adds, cancels, replaces, aggressive
 // orders sweeping levels), and `matching-lobster`, the LOBSTER AAPL sample's flow as orders.
 import type { BenchOptions, ResultRow } from '../lib/bench-report.ts';
-import { measurementTimes } from '../lib/load-spec.ts';
+import { smokeOrFullTimes } from '../lib/load-spec.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { reportedBytesPerUnit } from '../lib/heap-allocation.ts';
 import { machineNotes } from '../lib/run-notes.ts';
@@ -29,11 +29,6 @@ const SYNTHETIC_COMMANDS = 20_000;
 const QUICK_SYNTHETIC_COMMANDS = 4_000;
 /** Length of one turn of an engine in the throughput and latency measurements. */
 const ROUND_S = 0.25;
-/**
- * A --quick run is CI's smoke test, which must stay within a few seconds for both flows:
- * shorter than the other benches' quick times (bench/lib/load-spec.ts).
- */
-const QUICK_TIMES = { warmupS: 0.05, durationS: 0.2 };
 /** Passes of the allocation run's warm-up (as N and 2N). */
 const WARMUP_ALLOCATION_PASSES = 2;
 
@@ -82,9 +77,8 @@ export async function runCase(options: BenchOptions): Promise<CaseReport> {
   };
 }
 
-function times(quick: boolean): { warmupS: number; durationS: number } {
-  return quick ? QUICK_TIMES : measurementTimes(false);
-}
+// A --quick run is CI's smoke test, which must stay within a few seconds for both flows.
+const times = smokeOrFullTimes;
 
 function measureFlow(caseName: string, flow: MatchingFlow, quick: boolean): { rows: ResultRow[]; differences: string[]; volume: number } {
   const ours = new MarketfeedMatchingDriver(flow);

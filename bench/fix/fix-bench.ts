@@ -9,7 +9,7 @@ import { type LatencySummary, LatencyRecorder } from '../../runtime/stats/latenc
 import { dataPath } from '../../test/helpers/shared-data.ts';
 import type { BenchOptions, BenchReport, ResultRow } from '../lib/bench-report.ts';
 import { type MarginalAllocation, reportedBytesPerUnit } from '../lib/heap-allocation.ts';
-import { measurementTimes } from '../lib/load-spec.ts';
+import { smokeOrFullTimes } from '../lib/load-spec.ts';
 import { cpuBusyShare } from '../../runtime/cpu/cpu-load.ts';
 import { addBaselineRatios, resultRow } from '../lib/result-rows.ts';
 import { formatNs, formatRatio } from '../lib/table-printer.ts';
@@ -54,7 +54,7 @@ interface Prepared {
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
-  const { warmupS, durationS } = measurementTimes(options.quick);
+  const { warmupS, durationS } = smokeOrFullTimes(options.quick);
   const busyBefore = await cpuBusyShare();
   const corpus = loadFixMessages();
   const dictionaryPath = dataPath(FIX44_DICTIONARY);
@@ -165,7 +165,7 @@ function addMeasuredFigures(row: ResultRow, measured: Measured | undefined): voi
 }
 
 function notes(quick: boolean, corpus: FixMessages, clock: LatencySummary, rows: readonly ResultRow[], busyBefore: number | undefined): string[] {
-  const { warmupS, durationS } = measurementTimes(quick);
+  const { warmupS, durationS } = smokeOrFullTimes(quick);
   const longFactor = FIX_CASES.find((fixCase) => fixCase.lengthFactor !== undefined)?.lengthFactor ?? 1;
   const lines = [
     `messages: the NewOrderSingle (${corpus.newOrderSingle.length} bytes) and ExecutionReport (${corpus.executionReport.length} bytes) are the first of each in ` +

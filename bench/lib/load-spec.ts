@@ -19,6 +19,17 @@ export interface LoadShape {
 const FULL = { warmupS: 0.5, durationS: 3 };
 const QUICK = { warmupS: 0.1, durationS: 0.5 };
 
+/**
+ * Shorter quick times for in-process benches whose many cases and impls add up (matching, FIX
+ * parsing): their --quick is a CI smoke, and CI runs every bench's quick in its 15-minute budget.
+ */
+const SMOKE = { warmupS: 0.05, durationS: 0.2 };
+
+/** A full run's times, or the smoke times for --quick. */
+export function smokeOrFullTimes(quick: boolean): { warmupS: number; durationS: number } {
+  return quick ? SMOKE : FULL;
+}
+
 /** Every bench measures for the same time: a full run, or a --quick one for CI. */
 export function measurementTimes(quick: boolean): { warmupS: number; durationS: number } {
   return quick ? QUICK : FULL;
