@@ -31,8 +31,12 @@ export interface ExchangeFixSettings {
 export interface ExchangeFixAcceptor {
   readonly address: AddressInfo;
   readonly sessions: readonly FixSession[];
-  /** Logs every session out (waiting for the answers), closes the connections and flushes and closes the stores. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, logs every session out (waiting for the answers), closes the connections
+   * and flushes and closes the stores; resolves to the sessions logged on and logged out.
+   * Idempotent: a second call resolves with the first's result.
+   */
+  close(): Promise<{ loggedOn: number; loggedOut: number }>;
 }
 
 export async function startExchangeFixAcceptor(applications: OrderEntryApplications, settings: ExchangeFixSettings): Promise<ExchangeFixAcceptor> {
@@ -67,12 +71,13 @@ export async function startExchangeFixAcceptor(applications: OrderEntryApplicati
     closeStores();
     throw error;
   }
+  let closing: Promise<{ loggedOn: number; loggedOut: number }> | undefined;
   return {
     address,
     sessions,
-    async close() {
-      await acceptor.close();
-      closeStores();
+    close() {
+      // Once: the stop logs out first, and the exit path closes again whatever happened before.
+      return (closing ??= acceptor.close().finally(closeStores));
     },
   };
 }

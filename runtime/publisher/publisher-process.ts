@@ -49,6 +49,11 @@ export interface RecordProducer {
   createAgent(transmitter: RecordTransmitter): PublishingAgent;
   /** Called once the process is ready (e.g. to start a progress bar, to register metrics or log through the service). */
   started?(service: Service): void;
+  /**
+   * Called when the stop begins, before the agent stops and while the feed is still up (e.g. to
+   * log order-entry sessions out, whose last orders still publish market data); returns fields for the summary.
+   */
+  stopping?(): Promise<Record<string, unknown>>;
   /** Called when the agent has stopped, before the summary; returns fields for it. */
   stopped?(elapsedS: number): Record<string, unknown>;
 }
@@ -107,8 +112,15 @@ export async function runPublisher(config: PublisherConfig, producer: RecordProd
     lastReportMs = nowMs;
   }, config.reportIntervalS * 1000);
 
-  const { elapsedS, failure } = await service.runAgent(runner);
-  const produced = producer.stopped?.(elapsedS) ?? {};
+  let stopping: Promise<Record<string, unknown>> | undefined;
+  const beginStop = (): Promise<Record<string, unknown>> =>
+    (stopping ??= producer.stopping!().catch((error: unknown) => {
+      service.logger.warn({ err: error }, 'stopping the producer failed');
+      return {};
+    }));
+  const { elapsedS, failure } = await service.runAgent(runner, producer.stopping === undefined ? undefined : () => beginStop().then(() => undefined));
+  // An agent that ended by itself (done or failed) has not been through beginStop yet.
+  const produced = { ...(producer.stopping === undefined ? {} : await beginStop()), ...(producer.stopped?.(elapsedS) ?? {}) };
   // Logged, not a stop: what the producer published before its bad input is still drained.
   if (agent.failure !== undefined) logFatal(service.logger, agent.failure);
   if (failure === undefined && transmitter instanceof GatedTransmitter && agent.isDone()) {

@@ -139,8 +139,9 @@ export class Service {
    * Runs the agent until it is done or the service stops; a failure of the agent is
    * logged and returned, not thrown, so the caller still cleans up and reports.
    */
-  async runAgent(runner: AgentRunner): Promise<{ elapsedS: number; failure: Error | undefined }> {
-    this.onStop(() => runner.stop());
+  async runAgent(runner: AgentRunner, beforeStop?: () => Promise<void>): Promise<{ elapsedS: number; failure: Error | undefined }> {
+    // The agent keeps running while `beforeStop` works (e.g. FIX sessions logging out still trade and publish).
+    this.onStop(() => (beforeStop === undefined ? runner.stop() : void beforeStop().finally(() => runner.stop())));
     const startedMs = performance.now();
     let failure: Error | undefined;
     try {

@@ -1,10 +1,14 @@
 // `marketfeed fix send` against a running `marketfeed exchange` (no background liquidity,
 // so every fill is between our own orders): an order from flags rests, another crosses it
 // and prints its fill with named fields; tag=value lines on stdin (an order and its cancel)
-// end when both are done; --json; a reject, a message without an answer, a refused logon and
-// bad input exit non-zero.
+// end when both are done; --json; a reject, a session-level Reject, a message without an
+// answer, a refused logon and bad input exit non-zero.
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadFixDictionary } from '../../runtime/fix/fix-dictionary.ts';
+import { FixAcceptor } from '../../runtime/fix/session/fix-acceptor.ts';
+import { FixSession } from '../../runtime/fix/session/fix-session.ts';
+import { MemoryMessageStore } from '../../runtime/fix/session/message-store.ts';
 import { CLI, type CliRun, killLeftoverProcesses, runCli, runCliToEnd } from '../helpers/cli.ts';
 import { freePort } from '../helpers/ports.ts';
 import { dataPath } from '../helpers/shared-data.ts';
@@ -75,11 +79,30 @@ describe('marketfeed fix send', () => {
     expect(run.stderr.join('\n')).toMatch(/1 reject\(s\)/);
   });
 
-  it('exits 1 when a message gets no answer (the session rejected it: Side missing), naming it', async () => {
-    const run = await sendStdin('11=U1|55=AAPL|38=1|40=1\n', ['--wait', '1']);
+  it('exits 1 on a session-level Reject (Side missing), printing it, without waiting for an answer that cannot come', async () => {
+    const run = await sendStdin('11=U1|55=AAPL|38=1|40=1\n', ['--wait', '30']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/no answer after 1 s: ClOrdID U1/);
+    expect(run.stdout).toMatch(/^Reject \(3\) \| .*RefSeqNum\(45\)=2 \|.*RefTagID\(371\)=54 \|.*SessionRejectReason\(373\)=1 \[REQUIRED_TAG_MISSING\]/);
+    expect(run.stderr).toMatch(/1 reject\(s\)/);
+    expect(run.stderr).not.toMatch(/no answer|still open/);
+  });
+
+  it('exits 1 when a message gets no answer within --wait, naming it', async () => {
+    // The exchange answers everything, so the acceptor here is one whose application takes orders and says nothing.
+    const silent = new FixSession({
+      beginString: 'FIX.4.4', senderCompID: 'EXCH', targetCompID: 'CLIENT1', dictionary: loadFixDictionary(DICTIONARY),
+      store: new MemoryMessageStore(), role: 'acceptor', application: { msgTypes: new Set(['D']), onApplicationMessage: () => {} },
+    });
+    const acceptor = new FixAcceptor({ sessions: [silent], port: 0, host: '127.0.0.1' });
+    const { port } = await acceptor.listen();
+    try {
+      const run = await runCliToEnd(['fix', 'send', '--port', String(port), '--dictionary', DICTIONARY, '--side', 'buy', '--cl-ord-id', 'Q1', '--wait', '1']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toEqual([]);
+      expect(run.stderr.join('\n')).toMatch(/no answer after 1 s: ClOrdID Q1/);
+    } finally {
+      await acceptor.close(500);
+    }
   });
 
   it('exits 1 when the logon fails, saying why', async () => {

@@ -91,7 +91,8 @@ export const exchangeCommand = defineCommand({
     const acceptor = fix === undefined ? undefined : await startFixAcceptor(applications, { ...fix, logger });
     if (acceptor !== undefined) logger.info({ address: `${acceptor.address.address}:${acceptor.address.port}`, beginString: fix!.dictionary.version, senderCompId: fix!.senderCompId, sessions: fix!.counterparties }, 'fix order entry listening');
     try {
-      return await runPublisher(settings, producer);
+      // FIX sessions log out before the feed stops: orders in flight still match and publish.
+      return await runPublisher(settings, acceptor === undefined ? producer : { ...producer, stopping: async () => ({ fixSessions: await acceptor.close() }) });
     } finally {
       await acceptor?.close();
     }

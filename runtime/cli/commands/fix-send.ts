@@ -23,10 +23,11 @@ export const fixSendCommand = defineCommand({
     'Logs on to a FIX acceptor (ResetSeqNumFlag=Y), sends one order given by --side/--symbol/--qty/--price, or the\n' +
     'messages on stdin, one a line as tag=value fields separated by | or SOH (35= gives the MsgType, default D; header\n' +
     'fields are the session\'s; TransactTime is added when missing). Prints every ExecutionReport, OrderCancelReject,\n' +
-    'OrderMassCancelReport and BusinessMessageReject on stdout, one a line, with field names and meanings from\n' +
-    '--dictionary as `fix decode` prints them (--json: one JSON object a line). Waits until each message sent is done\n' +
-    '(filled, canceled, replaced, rejected, expired) or --wait seconds, then logs out. Exit 1 on a failed logon, any\n' +
-    'reject, or a message without an answer; an order still resting after --wait is no error.',
+    'OrderMassCancelReport, BusinessMessageReject and session-level Reject (35=3) on stdout, one a line, with field\n' +
+    'names and meanings from --dictionary as `fix decode` prints them (--json: one JSON object a line). Waits until\n' +
+    'each message sent is done (filled, canceled, replaced, rejected, expired) or --wait seconds, then logs out.\n' +
+    'Exit 1 on a failed logon, any reject, or a message without an answer; an order still resting after --wait is\n' +
+    'no error.',
   examples: [
     'npx marketfeed fix send --dictionary FIX44.xml --side buy --symbol AAPL --qty 100 --price 100.05',
     'npx marketfeed fix send --dictionary FIX44.xml --side sell --qty 50 --type market --json',

@@ -54,15 +54,22 @@ export class FixAcceptor {
     return this.server.address() as AddressInfo;
   }
 
-  /** Logs every logged-on session out (waiting up to `graceMs` for the answers), then closes all connections. */
-  async close(graceMs = 2000): Promise<void> {
+  /**
+   * Stops accepting connections, logs every logged-on session out (waiting up to `graceMs` for
+   * the answers), then closes all connections. Resolves to the sessions logged on at the call
+   * and how many of them ended with the peer's Logout answer inside the grace period.
+   */
+  async close(graceMs = 2000): Promise<{ loggedOn: number; loggedOut: number }> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const loggedOn = this.options.sessions.filter((session) => session.isLoggedOn);
     for (const session of loggedOn) session.logout();
     const deadline = Date.now() + graceMs;
     while (loggedOn.some((session) => session.isConnected) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const loggedOut = loggedOn.filter((session) => !session.isConnected).length;
     for (const session of this.options.sessions) session.disconnect('acceptor closing');
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closed;
+    return { loggedOn: loggedOn.length, loggedOut };
   }
 
   private accept(socket: Socket): void {

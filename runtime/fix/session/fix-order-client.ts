@@ -49,7 +49,10 @@ export interface FixOrderClientOptions {
   targetCompID: string;
   dictionary: FixDictionary;
   heartBtInt?: number;
-  /** Every ExecutionReport, OrderCancelReject, OrderMassCancelReport and BusinessMessageReject received. */
+  /**
+   * Every ExecutionReport, OrderCancelReject, OrderMassCancelReport and BusinessMessageReject
+   * received, and every session-level Reject (35=3) of a message sent.
+   */
   onReport(view: FixMessageView): void;
 }
 
@@ -60,7 +63,9 @@ export class FixOrderClient {
   private readonly open = new Map<string, boolean>();
   /** ClOrdIDs that got at least one report. */
   private readonly answered = new Set<string>();
-  /** Reports that refuse something: ExecType 8, OrderCancelReject, BusinessMessageReject, a rejected mass cancel. */
+  /** MsgSeqNum → ClOrdID of each message sent: a session-level Reject names the message by RefSeqNum (45). */
+  private readonly clOrdIdBySeq = new Map<number, string>();
+  /** Answers that refuse something: ExecType 8, OrderCancelReject, BusinessMessageReject, a rejected mass cancel, a session-level Reject. */
   rejects = 0;
 
   constructor(options: FixOrderClientOptions) {
@@ -77,6 +82,15 @@ export class FixOrderClient {
         msgTypes: new Set(['8', '9', 'r', 'j']),
         onApplicationMessage: (_, view) => {
           this.follow(view);
+          options.onReport(view);
+        },
+        onSessionReject: (_, view) => {
+          this.rejects++;
+          const clOrdId = view.has(45) ? this.clOrdIdBySeq.get(view.getInt(45)) : undefined;
+          if (clOrdId !== undefined) {
+            this.answered.add(clOrdId);
+            this.open.set(clOrdId, true);
+          }
           options.onReport(view);
         },
       },
@@ -101,10 +115,11 @@ export class FixOrderClient {
     const clOrdId = message.fields.find(([tag]) => tag === 11)?.[1];
     if (clOrdId !== undefined) this.open.set(clOrdId, false);
     const needsTime = ['D', 'F', 'G', 'q'].includes(message.msgType) && !message.fields.some(([tag]) => tag === 60);
-    this.session.send(message.msgType, (e) => {
+    const seq = this.session.send(message.msgType, (e) => {
       for (const [tag, value] of message.fields) e.string(tag, value);
       if (needsTime) e.utcTimestamp(60, Date.now());
     });
+    if (clOrdId !== undefined) this.clOrdIdBySeq.set(seq, clOrdId);
   }
 
   /** ClOrdIDs sent that are not done yet. */
@@ -112,7 +127,7 @@ export class FixOrderClient {
     return [...this.open].filter(([, done]) => !done).map(([id]) => id);
   }
 
-  /** ClOrdIDs sent that got no report at all (a session-level Reject, for one, goes to the session, not here). */
+  /** ClOrdIDs sent that got no report at all (neither an application answer nor a session-level Reject). */
   get unanswered(): string[] {
     return [...this.open.keys()].filter((id) => !this.answered.has(id));
   }

@@ -34,6 +34,8 @@ export interface FixApplication {
   onApplicationMessage(session: FixSession, view: FixMessageView): void;
   onLogon?(session: FixSession): void;
   onLogout?(session: FixSession): void;
+  /** A valid, in-sequence session-level Reject (35=3) from the peer: RefSeqNum (45) names the message it refuses. */
+  onSessionReject?(session: FixSession, view: FixMessageView): void;
 }
 
 /** Where a session's bytes go: a socket, or a test's array. `bytes` is valid during the call only. */
@@ -391,6 +393,7 @@ export class FixSession {
   private nextReject(view: FixMessageView): void {
     if (!this.verify(view, false, true)) return;
     this.store.incrNextTargetMsgSeqNum();
+    this.application.onSessionReject?.(this, view);
   }
 
   private nextSequenceReset(view: FixMessageView): void {

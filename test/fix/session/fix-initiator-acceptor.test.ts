@@ -41,7 +41,7 @@ const order = (session: FixSession, id: string): number =>
 async function start(acceptorSessions: FixSession[]): Promise<number> {
   const acceptor = new FixAcceptor({ sessions: acceptorSessions, port: 0, host: '127.0.0.1' });
   const { port } = await acceptor.listen();
-  cleanups.push(() => acceptor.close(500));
+  cleanups.push(async () => void (await acceptor.close(500)));
   return port;
 }
 

@@ -101,7 +101,7 @@ describe('jspurefix interop (FIX 4.4 over TCP)', () => {
     const session = new FixSession({ beginString: 'FIX.4.4', senderCompID: 'VENUE', targetCompID: 'JSCLIENT', dictionary: FIX44, store: new MemoryMessageStore(), application: app, role: 'acceptor', logger });
     const acceptor = new FixAcceptor({ sessions: [session], port: 0, host: '127.0.0.1' });
     const { port } = await acceptor.listen();
-    cleanups.push(() => acceptor.close(0));
+    cleanups.push(async () => void (await acceptor.close(0)));
     const launcher = new JspurefixLauncher(jspurefixDescription('initiator', port, 'JSCLIENT', 'VENUE'), null, (config) => new JspurefixClient(config));
     await launcher.run();
     const client = launcher.sessions[0] as JspurefixClient;

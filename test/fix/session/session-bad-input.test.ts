@@ -110,7 +110,7 @@ async function acceptorFor(senders: string[], options: { maxQueuedBytes?: number
   );
   const acceptor = new FixAcceptor({ sessions, port: 0, host: '127.0.0.1', ...options });
   const { port } = await acceptor.listen();
-  cleanups.push(() => acceptor.close(0));
+  cleanups.push(async () => void (await acceptor.close(0)));
   return { port, sessions };
 }
 
