@@ -28,7 +28,8 @@ const SETTLE_MS = 1000;
 const POLL_MS = 200;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
-  const idleS = options.quick ? 5 : 60;
+  // --quick is CI's smoke: short windows (still long enough to see a write loop of the reconcile period).
+  const idleS = options.quick ? 3 : 60;
   const api = await startBenchApiServer('marketfeed-operator-bench-');
   const { server, kubeconfig } = api;
   const metricsPort = await freePort();
@@ -86,7 +87,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await api.close();
   }
   // Peak RSS, bundled entry beside unbundled: operators of their own, after this one stopped.
-  const memory = await measureOperatorMemory(FEEDS);
+  const memory = await measureOperatorMemory(FEEDS, options.quick ? 1000 : undefined);
   const figure = (name: string, key: string): number | undefined => {
     const value = rows.find((row) => row.case === name)?.[key];
     return typeof value === 'number' ? value : undefined;
