@@ -1,50 +1,117 @@
 // The three measurements of one book, each a series of passes over the workload: the
 // book is cleaned up and seeded outside the timed region (BookDriver.prepare), then the
 // stream is applied. Passes repeat for the measurement time after a warm-up.
+// Each pass also reads how long the thread waited for a CPU during it (runqueue-wait.ts):
+// on a shared machine the OS gives the core to other processes in the middle of a pass,
+// and that wait is the machine's, not the code's.
 import { monotonicNs } from '../../runtime/clock/clock.ts';
 import type { LatencyRecorder } from '../../runtime/stats/latency-recorder.ts';
 import type { BookDriver } from './book-driver.ts';
+import { type MarginalAllocation, collectGarbage, marginalAllocation } from '../lib/heap-allocation.ts';
+import { type WaitClock, threadWaitClock } from '../lib/runqueue-wait.ts';
 
 /** What the measurements need of a driver (the exchange bench's matching drivers have this much too). */
 export type PassDriver = Pick<BookDriver, 'prepare' | 'applyStream' | 'timeEachOperation'>;
-import { type MarginalAllocation, collectGarbage, marginalAllocation } from '../lib/heap-allocation.ts';
+
+/** The clocks a measurement reads (tests give their own). */
+export interface PassClocks {
+  /** Monotonic nanoseconds. */
+  now: () => number;
+  /** Nanoseconds this thread has waited for a CPU so far. */
+  waited: WaitClock;
+}
+
+function threadClocks(): PassClocks {
+  return { now: monotonicNs, waited: threadWaitClock() };
+}
 
 export interface Throughput {
   operations: number;
   /** Time spent applying the stream, clock reads around each pass included (2 per pass). */
   timedNs: number;
+  /** The part of timedNs this thread spent waiting for a CPU (the OS ran something else). */
+  waitNs: number;
   passes: number;
   /** The fastest single pass: on a shared machine, the nearest to the code's own speed (a slice lost to another process is in the others). */
   fastestPassNs: number;
 }
 
 /** Passes of prepare + applyStream for `seconds` (no timing of single operations). */
-export function runPasses(driver: PassDriver, streamLength: number, seconds: number): Throughput {
-  const end = monotonicNs() + seconds * 1e9;
+export function runPasses(driver: PassDriver, streamLength: number, seconds: number, clocks: PassClocks = threadClocks()): Throughput {
+  const { now, waited } = clocks;
+  const end = now() + seconds * 1e9;
   let timedNs = 0;
+  let waitNs = 0;
   let passes = 0;
   let fastestPassNs = Number.POSITIVE_INFINITY;
   do {
     driver.prepare();
-    const start = monotonicNs();
+    const waitedBefore = waited();
+    const start = now();
     driver.applyStream();
-    const passNs = monotonicNs() - start;
+    const passNs = now() - start;
+    // A wait in the reads just outside the pass may land in the difference: never more than the pass.
+    waitNs += Math.min(passNs, waited() - waitedBefore);
     timedNs += passNs;
     if (passNs < fastestPassNs) fastestPassNs = passNs;
     passes++;
-  } while (monotonicNs() < end);
-  return { operations: passes * streamLength, timedNs, passes, fastestPassNs };
+  } while (now() < end);
+  return { operations: passes * streamLength, timedNs, waitNs, passes, fastestPassNs };
 }
 
-/** Passes with every stream operation timed on its own, for `seconds`. */
-export function timeOperations(driver: PassDriver, streamLength: number, seconds: number, recorder: LatencyRecorder | undefined): void {
+export interface OperationTimes {
+  /** The longest single operation once the thread's wait for a CPU inside it is taken out (takeOutWait). */
+  maxLessWaitNs: number;
+  /** Wait for a CPU during the timed passes, in all. */
+  waitNs: number;
+}
+
+/**
+ * Passes with every stream operation timed on its own, for `seconds`. The recorder gets each
+ * interval as measured (wait included); the result says which part of the longest was the code's.
+ */
+export function timeOperations(
+  driver: PassDriver,
+  streamLength: number,
+  seconds: number,
+  recorder: LatencyRecorder | undefined,
+  clocks: PassClocks = threadClocks(),
+): OperationTimes {
+  const { now, waited } = clocks;
   const intervals = new Float64Array(streamLength);
-  const end = monotonicNs() + seconds * 1e9;
+  const end = now() + seconds * 1e9;
+  let maxLessWaitNs = 0;
+  let waitNs = 0;
   do {
     driver.prepare();
+    const waitedBefore = waited();
     driver.timeEachOperation(intervals);
+    const passWaitNs = waited() - waitedBefore;
     if (recorder !== undefined) for (let index = 0; index < streamLength; index++) recorder.record(intervals[index]);
-  } while (monotonicNs() < end);
+    waitNs += passWaitNs;
+    maxLessWaitNs = Math.max(maxLessWaitNs, takeOutWait(intervals, streamLength, passWaitNs));
+  } while (now() < end);
+  return { maxLessWaitNs, waitNs };
+}
+
+/**
+ * Takes `waitNs` (a pass's wait for a CPU) out of the pass's intervals, longest first, and
+ * returns the longest interval left. A wait lengthens the one operation it fell in by its
+ * whole length (milliseconds, against operations of 100 ns), so the longest intervals hold
+ * it. Changes `intervals`. Approximate where a wait fell between two clock reads (in the
+ * loop, outside every interval): then it is taken from the longest operation instead.
+ */
+export function takeOutWait(intervals: Float64Array, length: number, waitNs: number): number {
+  if (length === 0) return 0;
+  let remaining = waitNs;
+  for (;;) {
+    let longest = 0;
+    for (let index = 1; index < length; index++) if (intervals[index] > intervals[longest]) longest = index;
+    if (!(remaining > 0) || intervals[longest] <= 0) return intervals[longest];
+    const cut = Math.min(intervals[longest], remaining);
+    intervals[longest] -= cut;
+    remaining -= cut;
+  }
 }
 
 /**

@@ -1,8 +1,11 @@
 // The exchange bench's matching cases: the same orders submitted to our MatchingEngine and
 // to hft-limit-order-book's own matching in the same run, checked to trade alike command by
 // command (matching-check.ts), then measured as the book bench measures a book:
-//   orders/s: stream passes in a tight loop, a clock read before and after each pass;
-//   p50…max per order: each command timed on its own with monotonicNs (HDR histogram);
+//   orders/s: stream passes in a tight loop, a clock read before and after each pass, less
+//     the time the thread waited for a CPU inside the passes (the OS running other processes
+//     on a shared machine; bench/lib/runqueue-wait.ts); the wall-clock rate beside it;
+//   p50…max per order: each command timed on its own with monotonicNs (HDR histogram), and
+//     the longest once its wait for a CPU is taken out;
 //   heap bytes per order: a run of 2N passes minus a run of N, no clock (fixed cost cancels).
 // Two flows: `matching`, a seeded synthetic flow (passive adds, cancels, replaces, aggressive
 // orders sweeping levels), and `matching-lobster`, the LOBSTER AAPL sample's flow as orders.
@@ -21,6 +24,7 @@ import { type MatchingDriver, MarketfeedMatchingDriver, PEER_IMPL, PeerMatchingD
 import { lobsterFlow } from './matching-lobster-flow.ts';
 import { syntheticFlow } from './matching-synthetic-flow.ts';
 import { checkMatchingTargets } from './matching-targets.ts';
+import { waitClockAvailable } from '../lib/runqueue-wait.ts';
 
 export const MATCHING_CASE = 'matching';
 export const MATCHING_LOBSTER_CASE = 'matching-lobster';
@@ -58,9 +62,11 @@ export async function runCase(options: BenchOptions): Promise<CaseReport> {
     `both engines trade the same quantity on every command and leave the same book (checked every run). ${PEER_IMPL}: limit({ id, side, size, price, timeInForce }), market({ side, size }), ` +
       'cancel(id), modify(id, { price, size }) for replaces (it cancels and re-adds, so the flows keep priority only where both semantics agree); string ids built before the run. ' +
       'marketfeed: MatchingEngine.submit/cancel/replace with numeric ids and an event sink that counts fills',
-    `each row: ${warmupS} s warm-up, then ${durationS} s measured in turns of ${ROUND_S} s alternating between the engines. orders/s (msgs_per_s) = stream commands ÷ time inside the timed passes ` +
-      '(a command is a submit, cancel or replace); best_pass_msgs_per_s = the fastest single pass (on a shared machine, the nearest to the code\'s own speed: ' +
-      'time slices lost to other processes fall in the other passes); p50…max = one command between two monotonicNs() reads, clock_p50_ns beside it (not subtracted)',
+    `each row: ${warmupS} s warm-up, then ${durationS} s measured in turns of ${ROUND_S} s alternating between the engines. orders/s (msgs_per_s) = stream commands ÷ ` +
+      '(time inside the timed passes − the time this thread waited in them for a CPU while the OS ran other processes: /proc/thread-self/schedstat run_delay, read before and after each pass); ' +
+      `cpu_wait_pct = that wait's share of the pass time; wall_msgs_per_s = stream commands ÷ time inside the passes, wait included${waitClockAvailable() ? '' : ' (no schedstat on this machine: nothing is subtracted)'}. ` +
+      'A command is a submit, cancel or replace. best_pass_msgs_per_s = the fastest single pass (wall clock). p50…max = one command between two monotonicNs() reads (wait included), ' +
+      "clock_p50_ns beside it (not subtracted); max_less_wait_ns = the longest command once the pass's wait for a CPU is taken out of its longest commands (a wait lengthens the one command it falls in by milliseconds)",
     'heap_bytes_per_msg: a run of N passes and one of 2N, each after a full GC, V8 heap used after − before + bytes freed by collections during it; (2N − N) ÷ the commands of N passes ' +
       "(seed and stream); the run's fixed cost cancels. gc_count is the 2N run's, shown, not judged",
     ...machineNotes(busyBefore).filter((line) => line.startsWith('other processes')),
@@ -89,21 +95,26 @@ function measureFlow(caseName: string, flow: MatchingFlow, quick: boolean): { ro
   const streamLength = flow.stream.length;
   warmUp(drivers, streamLength, warmupS, WARMUP_ALLOCATION_PASSES);
 
-  const throughput = drivers.map(() => ({ operations: 0, timedNs: 0, fastestPassNs: Number.POSITIVE_INFINITY }));
+  const throughput = drivers.map(() => ({ operations: 0, timedNs: 0, waitNs: 0, fastestPassNs: Number.POSITIVE_INFINITY }));
   inRounds(drivers, durationS, ROUND_S, (driver, index, seconds) => {
-    const { operations, timedNs, fastestPassNs } = runPasses(driver, streamLength, seconds);
+    const { operations, timedNs, waitNs, fastestPassNs } = runPasses(driver, streamLength, seconds);
     throughput[index].operations += operations;
     throughput[index].timedNs += timedNs;
+    throughput[index].waitNs += waitNs;
     throughput[index].fastestPassNs = Math.min(throughput[index].fastestPassNs, fastestPassNs);
   });
-  const rates = throughput.map(({ operations, timedNs }) => operations / (timedNs / 1e9));
+  // The engines' own speed: time inside the passes less the time the OS ran something else.
+  const rates = throughput.map(({ operations, timedNs, waitNs }) => operations / ((timedNs - waitNs) / 1e9));
 
   const clock = new LatencyRecorder();
   timeEmptyIntervals(streamLength, durationS / 2, clock);
   const clockP50 = clock.totalSummary().p50_ns;
   clock.destroy();
   const recorders = drivers.map(() => new LatencyRecorder());
-  inRounds(drivers, durationS, ROUND_S, (driver, index, seconds) => timeOperations(driver, streamLength, seconds, recorders[index]));
+  const maxLessWait = drivers.map(() => 0);
+  inRounds(drivers, durationS, ROUND_S, (driver, index, seconds) => {
+    maxLessWait[index] = Math.max(maxLessWait[index], timeOperations(driver, streamLength, seconds, recorders[index]).maxLessWaitNs);
+  });
 
   const commandsPerPass = flow.seed.length + streamLength;
   const rows = drivers.map((driver, index): ResultRow => {
@@ -114,7 +125,10 @@ function measureFlow(caseName: string, flow: MatchingFlow, quick: boolean): { ro
     const { bytesPerUnit, double } = marginalAllocationOfPasses(driver, passes);
     return {
       ...resultRow(caseName, driver.impl, { received: throughput[index].operations, msgsPerS: rates[index], latency }),
+      wall_msgs_per_s: Math.round(throughput[index].operations / (throughput[index].timedNs / 1e9)),
+      cpu_wait_pct: Math.round((throughput[index].waitNs / throughput[index].timedNs) * 1000) / 10,
       best_pass_msgs_per_s: Math.round(streamLength / (throughput[index].fastestPassNs / 1e9)),
+      max_less_wait_ns: Math.round(maxLessWait[index]),
       clock_p50_ns: clockP50,
       heap_bytes_per_msg: reportedBytesPerUnit(bytesPerUnit / commandsPerPass),
       marginal_msgs: passes * commandsPerPass,
