@@ -42,6 +42,10 @@ const SELL = 1;
 
 export class LimitOrderBook {
   private readonly orders: OrderPool;
+  /** Order rows allocated now: past it the pool doubles (a copy of every row). */
+  get orderCapacity(): number {
+    return this.orders.capacity;
+  }
   private readonly bids: PriceLadder;
   private readonly asks: PriceLadder;
   private readonly rowById: IdIndex;

@@ -28,6 +28,8 @@ export interface ExchangeSettings {
   ackDelayUs: number;
   rejectRatio: number;
   selfTradePrevention: number;
+  /** Resting orders per instrument allocated up front. */
+  restingOrders?: number;
 }
 
 export interface ExchangeProcess {
@@ -39,7 +41,7 @@ export interface ExchangeProcess {
 }
 
 export function exchangeProcess(settings: ExchangeSettings): ExchangeProcess {
-  const exchange = new Exchange({ symbols: settings.symbols, tickSize: settings.tickSize, selfTradePrevention: settings.selfTradePrevention });
+  const exchange = new Exchange({ symbols: settings.symbols, tickSize: settings.tickSize, selfTradePrevention: settings.selfTradePrevention, restingOrders: settings.restingOrders });
   let logger: Logger | undefined;
   const orderEntry = new FixOrderEntry(exchange, {
     ackDelayUs: settings.ackDelayUs,

@@ -29,8 +29,8 @@ class ArrayTransmitter implements RecordTransmitter {
   flush(): void {}
 }
 
-function exchangeWithRing(symbols = ['AAPL']): { exchange: Exchange; ring: ArrayTransmitter } {
-  const exchange = new Exchange({ symbols, tickSize: '0.01' });
+function exchangeWithRing(symbols = ['AAPL'], restingOrders?: number): { exchange: Exchange; ring: ArrayTransmitter } {
+  const exchange = new Exchange({ symbols, tickSize: '0.01', restingOrders });
   const ring = new ArrayTransmitter();
   exchange.marketData.attach(ring);
   return { exchange, ring };
@@ -58,6 +58,24 @@ describe('ExchangeBook market data', () => {
       { seq: 4, type: 'trade', instrument: 2, flags: 0, price: 100.01, size: 200, side: 'buy', tradeId: 2 },
       { seq: 5, type: 'quote', instrument: 2, flags: 0, bid: 0, ask: 0, bidSize: 0, askSize: 0 },
     ]);
+  });
+});
+
+describe('Exchange capacity', () => {
+  // Growing a book past its capacity copies every order row and rehashes every id at once (a
+  // pause of ~0.3 s per million orders): a book sized with restingOrders never does below it.
+  const restAll = (restingOrders: number | undefined, count: number): { before: number; after: number } => {
+    const { exchange } = exchangeWithRing(['AAPL'], restingOrders);
+    const [book] = exchange.books;
+    const before = book.engine.book.orderCapacity;
+    for (let id = 1; id <= count; id++) book.submit(id, 1, id % 2 === 0 ? SIDE_BUY : SIDE_SELL, ORDER_TYPE_LIMIT, TIF_DAY, id % 2 === 0 ? 9_000 - (id % 50) : 11_000 + (id % 50), 1);
+    return { before, after: book.engine.book.orderCapacity };
+  };
+
+  it('holds restingOrders resting orders per instrument without growing; the default is 65,536', () => {
+    expect(restAll(20_000, 20_000)).toEqual({ before: 20_000, after: 20_000 });
+    expect(restAll(undefined, 0).before).toBe(65_536);
+    expect(restAll(1_000, 1_001).after).toBeGreaterThan(1_000);
   });
 });
 

@@ -3,7 +3,7 @@ import { DEFAULT_FIX_PORT, type ExchangeFixAcceptor, type ExchangeFixSettings, s
 import { type OrderEntryApplications, exchangeProcess } from '../../exchange/exchange-producer.ts';
 import { CorruptMessageStoreError, MessageStoreIoError, StoreInUseError } from '../../fix/session/file-message-store.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { parseTickSize } from '../../exchange/exchange.ts';
+import { DEFAULT_RESTING_ORDERS, parseTickSize } from '../../exchange/exchange.ts';
 import { STP_CANCEL_AGGRESSOR, STP_CANCEL_BOTH, STP_CANCEL_RESTING, STP_OFF } from '../../matching/matching-events.ts';
 import { runPublisher } from '../../publisher/publisher-process.ts';
 import { defineCommand } from '../command.ts';
@@ -48,6 +48,13 @@ export const exchangeCommand = defineCommand({
     'ack-delay-us': { type: 'integer', min: 0, max: 10_000_000, default: 0, description: 'latency injection: delay every FIX report by this many µs' },
     'reject-ratio': { type: 'number', min: 0, max: 1, default: 0, description: 'reject injection: fraction of NewOrderSingles rejected (OrdRejReason 99), seeded' },
     'self-trade-prevention': { type: 'choice', choices: Object.keys(STP_MODES) as (keyof typeof STP_MODES)[], default: 'off', description: 'when an order meets a resting order of the same session' },
+    'resting-orders': {
+      type: 'integer',
+      min: 1,
+      max: 16_777_216,
+      default: DEFAULT_RESTING_ORDERS,
+      description: 'resting orders each instrument holds before its book grows (growing pauses matching ~0.3 s per million orders; ~100 B an order)',
+    },
     'fix-port': { type: 'integer', min: 0, max: 65535, default: DEFAULT_FIX_PORT, description: 'FIX order entry port (acceptor); 0 = no FIX order entry' },
     'fix-host': { type: 'string', default: '0.0.0.0', description: 'address the FIX acceptor listens on' },
     'sender-comp-id': { type: 'string', default: 'EXCH', description: "the exchange's CompID (SenderCompID of its messages, clients' TargetCompID)" },
@@ -85,6 +92,7 @@ export const exchangeCommand = defineCommand({
       ackDelayUs: options.ackDelayUs,
       rejectRatio: options.rejectRatio,
       selfTradePrevention: STP_MODES[options.selfTradePrevention],
+      restingOrders: options.restingOrders,
     });
     // Listening before the feed starts: a FIX port in use fails the start, not a running exchange.
     const logger = createLogger('exchange', settings.logLevel, settings.logFormat).child({ component: 'fix' });
