@@ -22,7 +22,8 @@ export interface SocketTransportOptions {
  * A transport writing to `socket`; `onOverflow` is called when the peer stops reading. The
  * messages written in one turn of the event loop (the answers to one read's messages, an
  * application's burst) are gathered in one buffer and leave in one socket write: one copy
- * and one system call per batch, not per message.
+ * and one system call per batch, not per message; the buffer is reused while the socket keeps
+ * up.
  */
 export function socketTransport(socket: Socket, options: SocketTransportOptions, onOverflow: () => void): FixTransport {
   const limit = options.maxQueuedBytes ?? 4 << 20;
@@ -33,10 +34,12 @@ export function socketTransport(socket: Socket, options: SocketTransportOptions,
     scheduled = false;
     if (length === 0 || socket.destroyed) return;
     const bytes = batch.subarray(0, length);
-    // The socket keeps `bytes` until they are sent: the next batch goes to a new buffer.
-    batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, length));
     length = 0;
     socket.write(bytes);
+    // Nothing left in the socket: the kernel took the bytes during write() and nothing refers
+    // to the batch any more, so it is reused (the usual case, with a peer that reads). Otherwise
+    // the socket keeps `bytes` until they are sent, and the next batch goes to a new buffer.
+    if (socket.writableLength > 0) batch = Buffer.allocUnsafe(BATCH_BYTES);
   };
   return {
     write(bytes) {
