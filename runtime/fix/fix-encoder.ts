@@ -30,6 +30,8 @@ const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11
  */
 const NEAR_HALF = 2 ** -49;
 const MS_PER_DAY = 86_400_000;
+/** "YYYYMMDD-HH:MM:SS". */
+const SECOND_TEXT_LENGTH = 17;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 
@@ -50,6 +52,9 @@ export class FixEncoder {
   private readonly bodyLimit: number;
   private position = 0;
   private state = IDLE;
+  /** The second (ms since the epoch ÷ 1000) the last UTCTimestamp fell in, and its text YYYYMMDD-HH:MM:SS. */
+  private lastSecond = -1;
+  private readonly lastSecondText = new Uint8Array(SECOND_TEXT_LENGTH);
 
   constructor(options: FixEncoderOptions = {}) {
     this.delimiter = delimiterByte(options.delimiter);
@@ -158,6 +163,26 @@ export class FixEncoder {
     if (!Number.isSafeInteger(millis) || millis < 0 || millis >= 253402300800000) throw invalid(this.position, tag, millis, 'is not a timestamp in years 1970..9999');
     this.room(tagLength + 1 + 21 + 1);
     this.putTag(tag, tagLength);
+    const second = Math.floor(millis / 1000);
+    if (second === this.lastSecond) {
+      // A session stamps many messages in the same second: its 17 bytes are copied, not computed.
+      const buffer = this.buffer;
+      const text = this.lastSecondText;
+      for (let i = 0; i < SECOND_TEXT_LENGTH; i++) buffer[this.position + i] = text[i];
+      this.position += SECOND_TEXT_LENGTH;
+    } else {
+      this.putSecond(millis);
+      this.lastSecond = second;
+    }
+    this.buffer[this.position++] = 0x2e;
+    this.fixed(millis % 1000, 3);
+    this.buffer[this.position++] = this.delimiter;
+    return this;
+  }
+
+  /** YYYYMMDD-HH:MM:SS of `millis`, kept in lastSecondText too. */
+  private putSecond(millis: number): void {
+    const from = this.position;
     // Civil date from days since 1970-01-01 (H. Hinnant's civil_from_days): no Date object per call.
     const days = Math.floor(millis / MS_PER_DAY);
     let rest = millis - days * MS_PER_DAY;
@@ -179,10 +204,7 @@ export class FixEncoder {
     rest %= 60_000;
     this.buffer[this.position++] = 0x3a;
     this.fixed(Math.floor(rest / 1000), 2);
-    this.buffer[this.position++] = 0x2e;
-    this.fixed(rest % 1000, 3);
-    this.buffer[this.position++] = this.delimiter;
-    return this;
+    for (let i = 0; i < SECOND_TEXT_LENGTH; i++) this.lastSecondText[i] = this.buffer[from + i];
   }
 
   /** Writes the header and trailer; the message is then bytes [start, end) of `buffer`. */
