@@ -52,9 +52,10 @@ export class FixEncoder {
   private readonly bodyLimit: number;
   private position = 0;
   private state = IDLE;
-  /** The second (ms since the epoch ÷ 1000) the last UTCTimestamp fell in, and its text YYYYMMDD-HH:MM:SS. */
-  private lastSecond = -1;
-  private readonly lastSecondText = new Uint8Array(SECOND_TEXT_LENGTH);
+  /** The seconds (ms since the epoch ÷ 1000) of the last two UTCTimestamps computed, their texts YYYYMMDD-HH:MM:SS, and the slot to replace next. */
+  private readonly cachedSeconds = new Float64Array([-1, -1]);
+  private readonly cachedSecondTexts = new Uint8Array(2 * SECOND_TEXT_LENGTH);
+  private nextCachedSecond = 0;
 
   constructor(options: FixEncoderOptions = {}) {
     this.delimiter = delimiterByte(options.delimiter);
@@ -163,16 +164,20 @@ export class FixEncoder {
     if (!Number.isSafeInteger(millis) || millis < 0 || millis >= 253402300800000) throw invalid(this.position, tag, millis, 'is not a timestamp in years 1970..9999');
     this.room(tagLength + 1 + 21 + 1);
     this.putTag(tag, tagLength);
+    // A session stamps many messages in the same second (SendingTime, and a TransactTime that
+    // may be another second): the 17 bytes of the last two seconds written are copied, not computed.
     const second = Math.floor(millis / 1000);
-    if (second === this.lastSecond) {
-      // A session stamps many messages in the same second: its 17 bytes are copied, not computed.
+    const slot = second === this.cachedSeconds[0] ? 0 : second === this.cachedSeconds[1] ? 1 : -1;
+    if (slot >= 0) {
       const buffer = this.buffer;
-      const text = this.lastSecondText;
-      for (let i = 0; i < SECOND_TEXT_LENGTH; i++) buffer[this.position + i] = text[i];
+      const text = this.cachedSecondTexts;
+      const from = slot * SECOND_TEXT_LENGTH;
+      for (let i = 0; i < SECOND_TEXT_LENGTH; i++) buffer[this.position + i] = text[from + i];
       this.position += SECOND_TEXT_LENGTH;
     } else {
-      this.putSecond(millis);
-      this.lastSecond = second;
+      this.putSecond(millis, this.nextCachedSecond);
+      this.cachedSeconds[this.nextCachedSecond] = second;
+      this.nextCachedSecond ^= 1;
     }
     this.buffer[this.position++] = 0x2e;
     this.fixed(millis % 1000, 3);
@@ -180,8 +185,8 @@ export class FixEncoder {
     return this;
   }
 
-  /** YYYYMMDD-HH:MM:SS of `millis`, kept in lastSecondText too. */
-  private putSecond(millis: number): void {
+  /** YYYYMMDD-HH:MM:SS of `millis`, kept in cache slot `slot` too. */
+  private putSecond(millis: number, slot: number): void {
     const from = this.position;
     // Civil date from days since 1970-01-01 (H. Hinnant's civil_from_days): no Date object per call.
     const days = Math.floor(millis / MS_PER_DAY);
@@ -204,7 +209,8 @@ export class FixEncoder {
     rest %= 60_000;
     this.buffer[this.position++] = 0x3a;
     this.fixed(Math.floor(rest / 1000), 2);
-    for (let i = 0; i < SECOND_TEXT_LENGTH; i++) this.lastSecondText[i] = this.buffer[from + i];
+    const to = slot * SECOND_TEXT_LENGTH;
+    for (let i = 0; i < SECOND_TEXT_LENGTH; i++) this.cachedSecondTexts[to + i] = this.buffer[from + i];
   }
 
   /** Writes the header and trailer; the message is then bytes [start, end) of `buffer`. */
