@@ -13,6 +13,7 @@ const SOH = 0x01;
 const EIGHT = 0x38;
 const ZERO = 0x30;
 const EQUALS = 0x3d;
+const SMALL_READ_BYTES = 1024;
 /** "\x019=" and "\x0110=": the fields that give a message's length and end it. */
 const BODY_LENGTH_FIELD = [SOH, 0x39, EQUALS];
 const CHECKSUM_FIELD = [SOH, 0x31, ZERO, EQUALS];
@@ -40,14 +41,18 @@ export class SessionFramer {
     return this.length;
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.length + chunk.length > this.pending.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.pending.length * 2, this.length + chunk.length));
+  /** The first `bytes` bytes of `chunk` (all of it by default) arrived; they are copied, `chunk` may be reused at once. */
+  push(chunk: Uint8Array, bytes = chunk.length): void {
+    if (this.length + bytes > this.pending.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.pending.length * 2, this.length + bytes));
       this.pending.copy(grown, 0, 0, this.length);
       this.pending = grown;
     }
-    this.pending.set(chunk, this.length);
-    this.length += chunk.length;
+    // A few messages are copied byte by byte; more, in one copy of a view (the view's allocation is then the smaller cost).
+    if (bytes === chunk.length) this.pending.set(chunk, this.length);
+    else if (bytes > SMALL_READ_BYTES) this.pending.set(chunk.subarray(0, bytes), this.length);
+    else for (let i = 0; i < bytes; i++) this.pending[this.length + i] = chunk[i];
+    this.length += bytes;
     let used = 0;
     for (;;) {
       const taken = this.frame(used);

@@ -70,18 +70,17 @@ export function socketTransport(socket: Socket, options: SocketTransportOptions,
 }
 
 /**
- * Frames `socket`'s bytes; each message goes to `target()`'s session, or, while there is
- * none (an acceptor's connection before its Logon), to `unbound`; `target()` null: the
- * connection is done with (its session disconnected it) and what it still sends is dropped.
+ * A framer for a connection's bytes; each message goes to `target()`'s session, or, while
+ * there is none (an acceptor's connection before its Logon), to `unbound`; `target()` null:
+ * the connection is done with (its session disconnected it) and what it still sends is dropped.
  */
-export function readMessages(
-  socket: Socket,
+export function messageFramer(
   options: SocketTransportOptions,
   log: Logger,
   target: () => FixSession | undefined | null,
   unbound: (buffer: Buffer, start: number, end: number) => void,
 ): SessionFramer {
-  const framer = new SessionFramer(
+  return new SessionFramer(
     {
       onMessage(buffer, start, end) {
         const session = target();
@@ -103,8 +102,37 @@ export function readMessages(
     },
     options.maxMessageBytes,
   );
+}
+
+/** Frames what arrives on `socket` (its 'data' events) with messageFramer. */
+export function readMessages(
+  socket: Socket,
+  options: SocketTransportOptions,
+  log: Logger,
+  target: () => FixSession | undefined | null,
+  unbound: (buffer: Buffer, start: number, end: number) => void,
+): SessionFramer {
+  const framer = messageFramer(options, log, target, unbound);
   socket.on('data', (chunk: Buffer) => {
     if (!socket.destroyed) framer.push(chunk);
   });
   return framer;
+}
+
+/** Bytes read at most per system call into a connection's read buffer. */
+export const READ_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * Socket options that read into one buffer of the connection's own and hand what arrives to
+ * `framer` (which copies what it keeps): no Buffer and no stream event per read. For sockets
+ * this process opens (net.connect); an accepted socket reads through readMessages.
+ */
+export function framedReads(framer: SessionFramer, isDestroyed: () => boolean): { buffer: Uint8Array; callback: (bytes: number, buffer: Uint8Array) => boolean } {
+  return {
+    buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
+    callback(bytes, buffer) {
+      if (!isDestroyed()) framer.push(buffer, bytes);
+      return true;
+    },
+  };
 }
