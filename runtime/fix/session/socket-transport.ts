@@ -18,18 +18,27 @@ export interface SocketTransportOptions {
   maxMessageBytes?: number;
 }
 
+/** A socket's transport, told by the connection's reader when a read's messages begin and end. */
+export interface SocketTransport extends FixTransport {
+  /** A read's messages are being processed: what the session writes waits for endRead(). */
+  beginRead(): void;
+  /** The read's messages are done: their answers leave now, in one write. */
+  endRead(): void;
+}
+
 /**
  * A transport writing to `socket`; `onOverflow` is called when the peer stops reading. The
- * messages written in one turn of the event loop (the answers to one read's messages, an
- * application's burst) are gathered in one buffer and leave in one socket write: one copy
- * and one system call per batch, not per message; the buffer is reused while the socket keeps
- * up.
+ * messages written together (the answers to one read's messages, sent at the read's end; an
+ * application's burst outside a read, sent at the end of the event loop's turn) are gathered
+ * in one buffer and leave in one socket write: one copy and one system call per batch, not
+ * per message; the buffer is reused while the socket keeps up.
  */
-export function socketTransport(socket: Socket, options: SocketTransportOptions, onOverflow: () => void): FixTransport {
+export function socketTransport(socket: Socket, options: SocketTransportOptions, onOverflow: () => void): SocketTransport {
   const limit = options.maxQueuedBytes ?? 4 << 20;
   let batch = Buffer.allocUnsafe(BATCH_BYTES);
   let length = 0;
   let scheduled = false;
+  let reading = false;
   const flush = (): void => {
     scheduled = false;
     if (length === 0 || socket.destroyed) return;
@@ -55,10 +64,17 @@ export function socketTransport(socket: Socket, options: SocketTransportOptions,
       }
       batch.set(bytes, length);
       length += bytes.length;
-      if (!scheduled) {
+      if (!scheduled && !reading) {
         scheduled = true;
         process.nextTick(flush);
       }
+    },
+    beginRead() {
+      reading = true;
+    },
+    endRead() {
+      reading = false;
+      flush();
     },
     close() {
       flush();
@@ -104,17 +120,35 @@ export function messageFramer(
   );
 }
 
-/** Frames what arrives on `socket` (its 'data' events) with messageFramer. */
+/**
+ * Hands the first `bytes` of `chunk` to `framer`, the answers to its messages held in
+ * `transport` (the connection's, once it has one) until they are all written.
+ */
+function frameRead(framer: SessionFramer, transport: SocketTransport | undefined, chunk: Uint8Array, bytes: number): void {
+  if (transport === undefined) {
+    framer.push(chunk, bytes);
+    return;
+  }
+  transport.beginRead();
+  try {
+    framer.push(chunk, bytes);
+  } finally {
+    transport.endRead();
+  }
+}
+
+/** Frames what arrives on `socket` (its 'data' events) with messageFramer; `transport()`: the connection's transport, if it has one yet. */
 export function readMessages(
   socket: Socket,
   options: SocketTransportOptions,
   log: Logger,
   target: () => FixSession | undefined | null,
   unbound: (buffer: Buffer, start: number, end: number) => void,
+  transport: () => SocketTransport | undefined,
 ): SessionFramer {
   const framer = messageFramer(options, log, target, unbound);
   socket.on('data', (chunk: Buffer) => {
-    if (!socket.destroyed) framer.push(chunk);
+    if (!socket.destroyed) frameRead(framer, transport(), chunk, chunk.length);
   });
   return framer;
 }
@@ -127,11 +161,15 @@ export const READ_BUFFER_BYTES = 64 * 1024;
  * `framer` (which copies what it keeps): no Buffer and no stream event per read. For sockets
  * this process opens (net.connect); an accepted socket reads through readMessages.
  */
-export function framedReads(framer: SessionFramer, isDestroyed: () => boolean): { buffer: Uint8Array; callback: (bytes: number, buffer: Uint8Array) => boolean } {
+export function framedReads(
+  framer: SessionFramer,
+  isDestroyed: () => boolean,
+  transport: () => SocketTransport | undefined,
+): { buffer: Uint8Array; callback: (bytes: number, buffer: Uint8Array) => boolean } {
   return {
     buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
     callback(bytes, buffer) {
-      if (!isDestroyed()) framer.push(buffer, bytes);
+      if (!isDestroyed()) frameRead(framer, transport(), buffer, bytes);
       return true;
     },
   };
