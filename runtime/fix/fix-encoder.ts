@@ -30,6 +30,8 @@ const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11
  */
 const NEAR_HALF = 2 ** -49;
 const MS_PER_DAY = 86_400_000;
+/** "YYYYMMDD-HH:MM:SS". */
+const SECOND_TEXT_LENGTH = 17;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 
@@ -50,6 +52,10 @@ export class FixEncoder {
   private readonly bodyLimit: number;
   private position = 0;
   private state = IDLE;
+  /** The seconds (ms since the epoch ÷ 1000) of the last two UTCTimestamps computed, their texts YYYYMMDD-HH:MM:SS, and the slot to replace next. */
+  private readonly cachedSeconds = new Float64Array([-1, -1]);
+  private readonly cachedSecondTexts = new Uint8Array(2 * SECOND_TEXT_LENGTH);
+  private nextCachedSecond = 0;
 
   constructor(options: FixEncoderOptions = {}) {
     this.delimiter = delimiterByte(options.delimiter);
@@ -158,6 +164,30 @@ export class FixEncoder {
     if (!Number.isSafeInteger(millis) || millis < 0 || millis >= 253402300800000) throw invalid(this.position, tag, millis, 'is not a timestamp in years 1970..9999');
     this.room(tagLength + 1 + 21 + 1);
     this.putTag(tag, tagLength);
+    // A session stamps many messages in the same second (SendingTime, and a TransactTime that
+    // may be another second): the 17 bytes of the last two seconds written are copied, not computed.
+    const second = Math.floor(millis / 1000);
+    const slot = second === this.cachedSeconds[0] ? 0 : second === this.cachedSeconds[1] ? 1 : -1;
+    if (slot >= 0) {
+      const buffer = this.buffer;
+      const text = this.cachedSecondTexts;
+      const from = slot * SECOND_TEXT_LENGTH;
+      for (let i = 0; i < SECOND_TEXT_LENGTH; i++) buffer[this.position + i] = text[from + i];
+      this.position += SECOND_TEXT_LENGTH;
+    } else {
+      this.putSecond(millis, this.nextCachedSecond);
+      this.cachedSeconds[this.nextCachedSecond] = second;
+      this.nextCachedSecond ^= 1;
+    }
+    this.buffer[this.position++] = 0x2e;
+    this.fixed(millis % 1000, 3);
+    this.buffer[this.position++] = this.delimiter;
+    return this;
+  }
+
+  /** YYYYMMDD-HH:MM:SS of `millis`, kept in cache slot `slot` too. */
+  private putSecond(millis: number, slot: number): void {
+    const from = this.position;
     // Civil date from days since 1970-01-01 (H. Hinnant's civil_from_days): no Date object per call.
     const days = Math.floor(millis / MS_PER_DAY);
     let rest = millis - days * MS_PER_DAY;
@@ -179,10 +209,8 @@ export class FixEncoder {
     rest %= 60_000;
     this.buffer[this.position++] = 0x3a;
     this.fixed(Math.floor(rest / 1000), 2);
-    this.buffer[this.position++] = 0x2e;
-    this.fixed(rest % 1000, 3);
-    this.buffer[this.position++] = this.delimiter;
-    return this;
+    const to = slot * SECOND_TEXT_LENGTH;
+    for (let i = 0; i < SECOND_TEXT_LENGTH; i++) this.cachedSecondTexts[to + i] = this.buffer[from + i];
   }
 
   /** Writes the header and trailer; the message is then bytes [start, end) of `buffer`. */

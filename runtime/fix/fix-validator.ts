@@ -142,6 +142,9 @@ export class FixValidator implements FixGroupVisitor {
   dropped = 0;
 
   private readonly fieldRules = new Map<number, FieldRule>();
+  /** fieldRules by tag, and the section of each tag up to the dictionary's largest (BODY beyond): array reads, not hash lookups, per field. */
+  private readonly rulesByTag: (FieldRule | undefined)[];
+  private readonly sectionsByTag: Uint8Array;
   private readonly messageRules: ByteKeyedMap<MessageRule>;
   private readonly groupRequired = new Map<FixGroupDef, number[]>();
 
@@ -192,6 +195,12 @@ export class FixValidator implements FixGroupVisitor {
       this.fieldRules.set(def.number, { id: this.fieldRules.size, def, format: formatOfType(def.type), values, multiple });
     }
     this.seen = new Int32Array(this.fieldRules.size);
+    const largestTag = Math.max(0, ...this.fieldRules.keys(), ...dictionary.header.tags, ...dictionary.trailer.tags);
+    this.rulesByTag = new Array<FieldRule | undefined>(largestTag + 1).fill(undefined);
+    for (const [tag, rule] of this.fieldRules) this.rulesByTag[tag] = rule;
+    this.sectionsByTag = new Uint8Array(largestTag + 1).fill(BODY);
+    for (const tag of dictionary.trailer.tags) this.sectionsByTag[tag] = TRAILER;
+    for (const tag of dictionary.header.tags) this.sectionsByTag[tag] = HEADER;
     const requiredOf = (layout: FixLayout): number[] => [...layout.required].filter((tag) => this.fieldRules.has(tag));
     this.messageRules = new ByteKeyedMap([...dictionary.messagesByType.values()].map((def) => [
       def.msgType,
@@ -369,10 +378,14 @@ export class FixValidator implements FixGroupVisitor {
     }
   }
 
+  /** HEADER, TRAILER (a header tag that is also a trailer tag: HEADER) or BODY. */
+  private sectionOf(tag: number): number {
+    return tag < this.sectionsByTag.length ? this.sectionsByTag[tag] : BODY;
+  }
+
   /** Field order at the top level: header, then body, then trailer. */
   private checkSection(index: number, tag: number): void {
-    const { header, trailer } = this.dictionary;
-    const section = header.tags.has(tag) ? HEADER : trailer.tags.has(tag) ? TRAILER : BODY;
+    const section = this.sectionOf(tag);
     if (section >= this.section) {
       this.section = section;
     } else if (!this.outOfOrderFound) {
@@ -387,7 +400,7 @@ export class FixValidator implements FixGroupVisitor {
     const tag = view.tags[index];
     const topLevel = this.depth === 0;
     if (topLevel) this.checkSection(index, tag);
-    const rule = this.fieldRules.get(tag);
+    const rule = tag < this.rulesByTag.length ? this.rulesByTag[tag] : undefined;
     const context = topLevel ? 0 : this.scopeGroups[this.depth].countTag;
     if (rule !== undefined) {
       const stamp = this.scopeStamps[this.depth];
@@ -410,7 +423,7 @@ export class FixValidator implements FixGroupVisitor {
       return this.add('BadEnumValue', FIELD, tag, start, index, 0, 0, context);
     }
     const message = this.messageRule;
-    if (topLevel && message !== undefined && !message.def.tags.has(tag) && !this.dictionary.header.tags.has(tag) && !this.dictionary.trailer.tags.has(tag)) {
+    if (topLevel && message !== undefined && this.sectionOf(tag) === BODY && !message.def.tags.has(tag)) {
       this.add('TagNotDefinedForMessage', FIELD, tag, this.fieldStart(index), index, 0, 0, 0);
     }
   }

@@ -242,4 +242,30 @@ describe('FixEncoder timestamps', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('writes the right UTCTimestamp for runs of timestamps close together, within a second and across seconds, days and years (property)', () => {
+    const encoder = new FixEncoder({ delimiter: '|' });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253402300799999 - 10_000_000 }), fc.array(fc.integer({ min: -2500, max: 2500 }), { minLength: 1, maxLength: 30 }), (first, steps) => {
+        let millis = first;
+        for (const step of [0, ...steps]) {
+          millis = Math.max(0, millis + step);
+          // 60: the same second or near it; 62: far from both (three seconds in turn through two cached ones).
+          encoder.begin('D').utcTimestamp(52, millis).utcTimestamp(60, millis + 1).utcTimestamp(62, first).finish();
+          const text = (at: number): string => {
+            const iso = new Date(at).toISOString();
+            return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 23)}`;
+          };
+          expect(encoder.toBuffer().toString('latin1')).toContain(`|52=${text(millis)}|60=${text(millis + 1)}|62=${text(first)}|`);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    // The last millisecond of a year, then the first of the next, then the last again.
+    const newYear = Date.UTC(2027, 0, 1);
+    for (const at of [newYear - 1, newYear, newYear - 1]) {
+      encoder.begin('D').utcTimestamp(52, at).finish();
+      expect(encoder.toBuffer().toString('latin1')).toContain(`|52=${at < newYear ? '20261231-23:59:59.999' : '20270101-00:00:00.000'}|`);
+    }
+  });
 });

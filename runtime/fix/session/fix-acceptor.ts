@@ -9,8 +9,8 @@ import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { FixError } from '../fix-error.ts';
 import { FixParser } from '../fix-parser.ts';
-import type { FixSession, FixTransport } from './fix-session.ts';
-import { type SocketTransportOptions, readMessages, socketTransport } from './socket-transport.ts';
+import type { FixSession } from './fix-session.ts';
+import { type SocketTransport, type SocketTransportOptions, readMessages, socketTransport } from './socket-transport.ts';
 
 export interface FixAcceptorOptions extends SocketTransportOptions {
   /** Sessions this acceptor serves (role 'acceptor'). */
@@ -77,7 +77,7 @@ export class FixAcceptor {
     socket.setNoDelay(true);
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     let session: FixSession | undefined;
-    let transport: FixTransport | undefined;
+    let transport: SocketTransport | undefined;
     const log = this.log.child({ peer });
     const unboundTimer = setTimeout(() => {
       log.warn('no Logon in time; closing');
@@ -101,7 +101,7 @@ export class FixAcceptor {
       });
       found.connect(transport);
       found.receive(buffer, start, end);
-    });
+    }, () => transport);
     socket.on('error', (error) => log.debug({ err: error }, 'socket error'));
     socket.on('close', () => {
       clearTimeout(unboundTimer);

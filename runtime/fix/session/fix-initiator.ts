@@ -4,8 +4,8 @@
 import { type Socket, connect } from 'node:net';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
-import type { FixSession, FixTransport } from './fix-session.ts';
-import { type SocketTransportOptions, readMessages, socketTransport } from './socket-transport.ts';
+import type { FixSession } from './fix-session.ts';
+import { type SocketTransport, type SocketTransportOptions, framedReads, messageFramer, socketTransport } from './socket-transport.ts';
 
 export interface FixInitiatorOptions extends SocketTransportOptions {
   session: FixSession;
@@ -61,11 +61,11 @@ export class FixInitiator {
   }
 
   private connect(): void {
-    const socket = connect({ host: this.options.host, port: this.options.port });
+    let transport: SocketTransport | undefined;
+    const framer = messageFramer(this.options, this.log, () => (transport !== undefined && this.session.isBoundTo(transport) ? this.session : null), () => {});
+    const socket: Socket = connect({ host: this.options.host, port: this.options.port, onread: framedReads(framer, () => socket.destroyed, () => transport) });
     this.socket = socket;
     socket.setNoDelay(true);
-    let transport: FixTransport | undefined;
-    readMessages(socket, this.options, this.log, () => (transport !== undefined && this.session.isBoundTo(transport) ? this.session : null), () => {});
     socket.on('connect', () => {
       this.connections++;
       this.log.info({ host: this.options.host, port: this.options.port }, 'connected');

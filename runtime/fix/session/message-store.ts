@@ -54,9 +54,28 @@ export abstract class MessageStoreState {
   }
 }
 
-/** A store in memory: for tests and for sessions that need not survive a restart. */
+/** Bytes per chunk of a MemoryMessageStore's arena; a larger message gets a chunk of its own size. */
+const ARENA_CHUNK_BYTES = 1 << 20;
+/** Slots a MemoryMessageStore's index starts with (doubled as it fills). */
+const INITIAL_SLOTS = 1024;
+
+/**
+ * A store in memory: for tests and for sessions that need not survive a restart. Sent
+ * messages are copied one after another into large chunks, and each is indexed by a slot
+ * (seq, chunk, offset, length) in typed arrays, in the order they were set: keeping a message
+ * creates no object and makes no allocation but the occasional chunk or doubled index (a
+ * copy of its own per message, as a Buffer would be, costs an ArrayBuffer each and the
+ * collector's time). A seq set again supersedes its earlier copy.
+ */
 export class MemoryMessageStore extends MessageStoreState implements FixMessageStore {
-  private readonly messages = new Map<number, Uint8Array>();
+  private chunks: Buffer[] = [];
+  /** Bytes used in the last chunk. */
+  private used = 0;
+  private slots = 0;
+  private seqs = new Float64Array(INITIAL_SLOTS);
+  private chunkOf = new Int32Array(INITIAL_SLOTS);
+  private offsets = new Int32Array(INITIAL_SLOTS);
+  private lengths = new Int32Array(INITIAL_SLOTS);
 
   constructor(now: Date = new Date()) {
     super(now);
@@ -82,16 +101,41 @@ export class MemoryMessageStore extends MessageStoreState implements FixMessageS
 
   set(seq: number, message: Uint8Array): void {
     checkSeq(seq);
-    this.messages.set(seq, Uint8Array.prototype.slice.call(message));
+    const length = message.length;
+    let last = this.chunks.length - 1;
+    if (last < 0 || this.used + length > this.chunks[last].length) {
+      this.chunks.push(Buffer.allocUnsafeSlow(Math.max(ARENA_CHUNK_BYTES, length)));
+      this.used = 0;
+      last++;
+    }
+    this.chunks[last].set(message, this.used);
+    if (this.slots === this.seqs.length) this.growSlots();
+    const slot = this.slots++;
+    this.seqs[slot] = seq;
+    this.chunkOf[slot] = last;
+    this.offsets[slot] = this.used;
+    this.lengths[slot] = length;
+    this.used += length;
   }
 
   get(begin: number, end: number, visit: (seq: number, message: Uint8Array) => void): void {
-    const seqs = [...this.messages.keys()].filter((seq) => seq >= begin && seq <= end).sort((a, b) => a - b);
-    for (const seq of seqs) visit(seq, this.messages.get(seq) as Uint8Array);
+    // The last slot of each seq in range (a seq set again supersedes the earlier copy), in seq order.
+    const latest = new Map<number, number>();
+    for (let slot = 0; slot < this.slots; slot++) {
+      const seq = this.seqs[slot];
+      if (seq >= begin && seq <= end) latest.set(seq, slot);
+    }
+    for (const seq of [...latest.keys()].sort((a, b) => a - b)) {
+      const slot = latest.get(seq) as number;
+      const offset = this.offsets[slot];
+      visit(seq, this.chunks[this.chunkOf[slot]].subarray(offset, offset + this.lengths[slot]));
+    }
   }
 
   reset(now: Date): void {
-    this.messages.clear();
+    this.chunks = [];
+    this.used = 0;
+    this.slots = 0;
     this.sender = 1;
     this.target = 1;
     this.created = now;
@@ -100,4 +144,16 @@ export class MemoryMessageStore extends MessageStoreState implements FixMessageS
   flush(): void {}
 
   close(): void {}
+
+  private growSlots(): void {
+    const size = this.seqs.length * 2;
+    const grow = <T extends Float64Array | Int32Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    this.seqs = grow(this.seqs, new Float64Array(size));
+    this.chunkOf = grow(this.chunkOf, new Int32Array(size));
+    this.offsets = grow(this.offsets, new Int32Array(size));
+    this.lengths = grow(this.lengths, new Int32Array(size));
+  }
 }

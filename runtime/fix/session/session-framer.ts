@@ -13,6 +13,10 @@ const SOH = 0x01;
 const EIGHT = 0x38;
 const ZERO = 0x30;
 const EQUALS = 0x3d;
+const SMALL_READ_BYTES = 1024;
+/** "\x019=" and "\x0110=": the fields that give a message's length and end it. */
+const BODY_LENGTH_FIELD = [SOH, 0x39, EQUALS];
+const CHECKSUM_FIELD = [SOH, 0x31, ZERO, EQUALS];
 
 export interface SessionFramerEvents {
   /** A message: bytes [start, end) of `buffer`, valid during the call only. */
@@ -37,14 +41,18 @@ export class SessionFramer {
     return this.length;
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.length + chunk.length > this.pending.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.pending.length * 2, this.length + chunk.length));
+  /** The first `bytes` bytes of `chunk` (all of it by default) arrived; they are copied, `chunk` may be reused at once. */
+  push(chunk: Uint8Array, bytes = chunk.length): void {
+    if (this.length + bytes > this.pending.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.pending.length * 2, this.length + bytes));
       this.pending.copy(grown, 0, 0, this.length);
       this.pending = grown;
     }
-    this.pending.set(chunk, this.length);
-    this.length += chunk.length;
+    // A few messages are copied byte by byte; more, in one copy of a view (the view's allocation is then the smaller cost).
+    if (bytes === chunk.length) this.pending.set(chunk, this.length);
+    else if (bytes > SMALL_READ_BYTES) this.pending.set(chunk.subarray(0, bytes), this.length);
+    else for (let i = 0; i < bytes; i++) this.pending[this.length + i] = chunk[i];
+    this.length += bytes;
     let used = 0;
     for (;;) {
       const taken = this.frame(used);
@@ -70,8 +78,8 @@ export class SessionFramer {
     }
     if (start > from) this.events.onGarbage('bytes before "8="', start - from);
     // "\x019=" then digits then SOH.
-    const lengthField = buffer.indexOf('\x019=', start, 'latin1');
-    if (lengthField < 0 || lengthField >= end) return this.needMore(start, end);
+    const lengthField = this.findField(start, end, BODY_LENGTH_FIELD);
+    if (lengthField < 0) return this.needMore(start, end);
     let bodyLength = 0;
     let i = lengthField + 3;
     for (; i < end && buffer[i] !== SOH; i++) {
@@ -86,8 +94,8 @@ export class SessionFramer {
     const bodyEnd = i + 1 + bodyLength;
     if (bodyEnd > end) return this.needMore(start, end);
     // The CheckSum field at or after the body's end: "\x0110=" then its value up to SOH.
-    const trailer = buffer.indexOf('\x0110=', bodyEnd - 1, 'latin1');
-    if (trailer < 0 || trailer >= end) return this.needMore(start, end);
+    const trailer = this.findField(bodyEnd - 1, end, CHECKSUM_FIELD);
+    if (trailer < 0) return this.needMore(start, end);
     const close = buffer.indexOf(SOH, trailer + 4);
     if (close < 0 || close >= end) return this.needMore(start, end);
     this.events.onMessage(buffer, start, close + 1);
@@ -99,6 +107,21 @@ export class SessionFramer {
     if (end - start <= this.maxMessageBytes + 64) return start;
     this.events.onGarbage(`no message end within ${this.maxMessageBytes} bytes`, 1);
     return start + 1;
+  }
+
+  /**
+   * Where `field` (SOH, a tag's digits, '=') first lies wholly in [from, end), or -1: a byte
+   * loop, as a string search would convert its pattern on every call.
+   */
+  private findField(from: number, end: number, field: readonly number[]): number {
+    const buffer = this.pending;
+    const last = end - field.length;
+    outer: for (let i = from; i <= last; i++) {
+      if (buffer[i] !== SOH) continue;
+      for (let j = 1; j < field.length; j++) if (buffer[i + j] !== field[j]) continue outer;
+      return i;
+    }
+    return -1;
   }
 
   /** "8=" at `from` or after a SOH, or -1. */

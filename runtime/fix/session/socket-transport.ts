@@ -18,25 +18,37 @@ export interface SocketTransportOptions {
   maxMessageBytes?: number;
 }
 
+/** A socket's transport, told by the connection's reader when a read's messages begin and end. */
+export interface SocketTransport extends FixTransport {
+  /** A read's messages are being processed: what the session writes waits for endRead(). */
+  beginRead(): void;
+  /** The read's messages are done: their answers leave now, in one write. */
+  endRead(): void;
+}
+
 /**
  * A transport writing to `socket`; `onOverflow` is called when the peer stops reading. The
- * messages written in one turn of the event loop (the answers to one read's messages, an
- * application's burst) are gathered in one buffer and leave in one socket write: one copy
- * and one system call per batch, not per message.
+ * messages written together (the answers to one read's messages, sent at the read's end; an
+ * application's burst outside a read, sent at the end of the event loop's turn) are gathered
+ * in one buffer and leave in one socket write: one copy and one system call per batch, not
+ * per message; the buffer is reused while the socket keeps up.
  */
-export function socketTransport(socket: Socket, options: SocketTransportOptions, onOverflow: () => void): FixTransport {
+export function socketTransport(socket: Socket, options: SocketTransportOptions, onOverflow: () => void): SocketTransport {
   const limit = options.maxQueuedBytes ?? 4 << 20;
   let batch = Buffer.allocUnsafe(BATCH_BYTES);
   let length = 0;
   let scheduled = false;
+  let reading = false;
   const flush = (): void => {
     scheduled = false;
     if (length === 0 || socket.destroyed) return;
     const bytes = batch.subarray(0, length);
-    // The socket keeps `bytes` until they are sent: the next batch goes to a new buffer.
-    batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, length));
     length = 0;
     socket.write(bytes);
+    // Nothing left in the socket: the kernel took the bytes during write() and nothing refers
+    // to the batch any more, so it is reused (the usual case, with a peer that reads). Otherwise
+    // the socket keeps `bytes` until they are sent, and the next batch goes to a new buffer.
+    if (socket.writableLength > 0) batch = Buffer.allocUnsafe(BATCH_BYTES);
   };
   return {
     write(bytes) {
@@ -52,10 +64,17 @@ export function socketTransport(socket: Socket, options: SocketTransportOptions,
       }
       batch.set(bytes, length);
       length += bytes.length;
-      if (!scheduled) {
+      if (!scheduled && !reading) {
         scheduled = true;
         process.nextTick(flush);
       }
+    },
+    beginRead() {
+      reading = true;
+    },
+    endRead() {
+      reading = false;
+      flush();
     },
     close() {
       flush();
@@ -67,18 +86,17 @@ export function socketTransport(socket: Socket, options: SocketTransportOptions,
 }
 
 /**
- * Frames `socket`'s bytes; each message goes to `target()`'s session, or, while there is
- * none (an acceptor's connection before its Logon), to `unbound`; `target()` null: the
- * connection is done with (its session disconnected it) and what it still sends is dropped.
+ * A framer for a connection's bytes; each message goes to `target()`'s session, or, while
+ * there is none (an acceptor's connection before its Logon), to `unbound`; `target()` null:
+ * the connection is done with (its session disconnected it) and what it still sends is dropped.
  */
-export function readMessages(
-  socket: Socket,
+export function messageFramer(
   options: SocketTransportOptions,
   log: Logger,
   target: () => FixSession | undefined | null,
   unbound: (buffer: Buffer, start: number, end: number) => void,
 ): SessionFramer {
-  const framer = new SessionFramer(
+  return new SessionFramer(
     {
       onMessage(buffer, start, end) {
         const session = target();
@@ -100,8 +118,59 @@ export function readMessages(
     },
     options.maxMessageBytes,
   );
+}
+
+/**
+ * Hands the first `bytes` of `chunk` to `framer`, the answers to its messages held in
+ * `transport` (the connection's, once it has one) until they are all written.
+ */
+function frameRead(framer: SessionFramer, transport: SocketTransport | undefined, chunk: Uint8Array, bytes: number): void {
+  if (transport === undefined) {
+    framer.push(chunk, bytes);
+    return;
+  }
+  transport.beginRead();
+  try {
+    framer.push(chunk, bytes);
+  } finally {
+    transport.endRead();
+  }
+}
+
+/** Frames what arrives on `socket` (its 'data' events) with messageFramer; `transport()`: the connection's transport, if it has one yet. */
+export function readMessages(
+  socket: Socket,
+  options: SocketTransportOptions,
+  log: Logger,
+  target: () => FixSession | undefined | null,
+  unbound: (buffer: Buffer, start: number, end: number) => void,
+  transport: () => SocketTransport | undefined,
+): SessionFramer {
+  const framer = messageFramer(options, log, target, unbound);
   socket.on('data', (chunk: Buffer) => {
-    if (!socket.destroyed) framer.push(chunk);
+    if (!socket.destroyed) frameRead(framer, transport(), chunk, chunk.length);
   });
   return framer;
+}
+
+/** Bytes read at most per system call into a connection's read buffer. */
+export const READ_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * Socket options that read into one buffer of the connection's own and hand what arrives to
+ * `framer` (which copies what it keeps): no Buffer and no stream event per read. For sockets
+ * this process opens (net.connect); an accepted socket reads through readMessages.
+ */
+export function framedReads(
+  framer: SessionFramer,
+  isDestroyed: () => boolean,
+  transport: () => SocketTransport | undefined,
+): { buffer: Uint8Array; callback: (bytes: number, buffer: Uint8Array) => boolean } {
+  return {
+    buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
+    callback(bytes, buffer) {
+      if (!isDestroyed()) frameRead(framer, transport(), buffer, bytes);
+      return true;
+    },
+  };
 }

@@ -53,6 +53,23 @@ describe('SessionFramer', () => {
     );
   });
 
+  it('takes only the bytes a read filled from a reused read buffer, small reads and large (framedReads)', () => {
+    const bytes = Buffer.concat(Array.from({ length: 6 }, () => stream));
+    const whole = frameAll([bytes]);
+    const messages: string[] = [];
+    let garbage = 0;
+    const framer = new SessionFramer({ onMessage: (buffer, start, end) => messages.push(buffer.toString('latin1', start, end)), onGarbage: (_, count) => (garbage += count) });
+    // One read buffer, refilled for each read, with stale bytes (message starts among them) after what the read filled.
+    const readBuffer = Buffer.alloc(4096, '8=FIX.4.4\x019=5\x0135=0\x0110=000\x01', 'latin1');
+    const reads = [0, 7, 40, 300, bytes.length];
+    for (let i = 1; i < reads.length; i++) {
+      bytes.copy(readBuffer, 0, reads[i - 1], reads[i]);
+      framer.push(readBuffer, reads[i] - reads[i - 1]);
+    }
+    expect({ messages, garbage }).toEqual(whole);
+    expect(bytes.length - 300).toBeGreaterThan(1024);
+  });
+
   it('cuts a message whose BodyLength is too long at the next CheckSum, taking the next message with it, as the peer’s engine does', () => {
     const first = message('0', 2, 'A');
     const text = first.toString('latin1');
