@@ -114,8 +114,8 @@ function registerExchangeMetrics(registry: Registry, exchange: Exchange, orderEn
 
 /** Application MsgTypes of the order entry per BeginString (OrderMassCancelRequest is FIX 4.3+). */
 const ORDER_ENTRY_MSG_TYPES: Record<string, ReadonlySet<string>> = {
-  'FIX.4.2': new Set(['D', 'F', 'G']),
-  'FIX.4.4': new Set(['D', 'F', 'G', 'q']),
+  'FIX.4.2': new Set(['D', 'F', 'G', 'H']),
+  'FIX.4.4': new Set(['D', 'F', 'G', 'H', 'q']),
 };
 
 /**

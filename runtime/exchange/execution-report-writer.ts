@@ -42,12 +42,13 @@ export class ExecutionReportWriter {
     this.v42 = beginString === 'FIX.4.2';
   }
 
-  executionReport(e: FixEncoder, execId: number, nowMs: number, order: OrderReport, execType: string, ordStatus: string, text: string | undefined): void {
+  /** `status`: an answer to an OrderStatusRequest (FIX 4.2: ExecTransType 3, Status) rather than an event. */
+  executionReport(e: FixEncoder, execId: number, nowMs: number, order: OrderReport, execType: string, ordStatus: string, text: string | undefined, status = false): void {
     const { tickUnits, tickDecimals, symbol } = order.book.instrument;
     e.string(37, String(order.orderId)).string(11, order.clOrdId);
     if (order.origClOrdId !== undefined) e.string(41, order.origClOrdId);
     e.string(17, String(execId));
-    if (this.v42) e.char(20, '0');
+    if (this.v42) e.char(20, status ? '3' : '0');
     e.string(150, execType).char(39, ordStatus).string(55, symbol).char(54, String(order.side)).int(38, order.orderQty).char(40, String(order.ordType));
     if (order.ordType === 2) e.scaledPrice(44, tickPrice(order.price, tickUnits, tickDecimals), tickDecimals);
     e.char(59, TIF_CHARS[order.timeInForce] ?? '0');
@@ -59,7 +60,11 @@ export class ExecutionReportWriter {
     if (text !== undefined) e.string(58, text);
   }
 
-  /** ExecutionReport ExecType 8 for an order the exchange never accepted. */
+  /**
+   * ExecutionReport ExecType 8 for an order the exchange never accepted; with `status`, the
+   * answer to an OrderStatusRequest for an order it does not know (4.4 ExecType I; 4.2
+   * ExecTransType 3, ExecType 8), OrdStatus 8 either way.
+   */
   rejectedNew(
     e: FixEncoder,
     execId: number,
@@ -70,10 +75,11 @@ export class ExecutionReportWriter {
     orderQty: number,
     reason: number,
     text: string,
+    status = false,
   ): void {
     e.string(37, 'NONE').string(11, clOrdId).string(17, String(execId));
-    if (this.v42) e.char(20, '0');
-    e.char(150, '8').char(39, '8').string(55, symbol).string(54, side);
+    if (this.v42) e.char(20, status ? '3' : '0');
+    e.char(150, status && !this.v42 ? 'I' : '8').char(39, '8').string(55, symbol).string(54, side);
     if (Number.isSafeInteger(orderQty) && orderQty > 0) e.int(38, orderQty);
     if (this.v42) e.int(32, 0).int(31, 0);
     e.int(151, 0).int(14, 0).int(6, 0);

@@ -88,6 +88,7 @@ const EXEC_CANCELED = '4';
 const EXEC_REPLACED = '5';
 const EXEC_EXPIRED = 'C';
 const EXEC_TRADE_44 = 'F';
+const EXEC_ORDER_STATUS_44 = 'I';
 const STATUS_NEW = '0';
 const STATUS_PARTIAL = '1';
 const STATUS_FILLED = '2';
@@ -97,6 +98,7 @@ const STATUS_REJECTED = '8';
 const STATUS_EXPIRED = 'C';
 /** OrdRejReason (103). */
 const ORD_REJ_UNKNOWN_SYMBOL = 1;
+const ORD_REJ_UNKNOWN_ORDER = 5;
 const ORD_REJ_DUPLICATE = 6;
 const ORD_REJ_INCORRECT_QUANTITY = 13;
 const ORD_REJ_OTHER = 99;
@@ -130,6 +132,8 @@ interface ClientOrder extends OrderReport {
   lastPx: number;
   lastQty: number;
   done: boolean;
+  /** OrdStatus once done: filled, canceled or expired. */
+  endStatus: string;
 }
 
 interface DelayedReport {
@@ -211,6 +215,9 @@ export class FixOrderEntry implements OrderEventListener {
           if (session.beginString === 'FIX.4.2') return false;
           this.massCancel(client, view);
           return true;
+        case 'H':
+          this.orderStatus(client, view);
+          return true;
         default:
           return false;
       }
@@ -226,6 +233,7 @@ export class FixOrderEntry implements OrderEventListener {
   private refuse(client: ClientSession, msgType: string, view: FixMessageView, problem: string): void {
     const text = (tag: number): string => (view.has(tag) ? view.getString(tag) : 'NONE');
     if (msgType === 'D') return this.rejectNew(client, view, text(11), text(55), ORD_REJ_OTHER, problem);
+    if (msgType === 'H') return this.unknownStatus(client, text(11), text(55), text(54), ORD_REJ_OTHER, problem);
     if (msgType === 'q') {
       this.send(client, 'r', (w, e) => w.massCancelReport(e, ++this.execIds, text(11), text(530), MASS_REJECTED, 0, MASS_REJ_BAD_TYPE));
       return;
@@ -284,6 +292,7 @@ export class FixOrderEntry implements OrderEventListener {
       lastPx: 0,
       lastQty: 0,
       done: false,
+      endStatus: '',
     };
     client.orders.set(clOrdId, order);
     this.byOrderId.set(order.orderId, order);
@@ -355,6 +364,20 @@ export class FixOrderEntry implements OrderEventListener {
       Object.assign(live, { clOrdId: previous.clOrdId, origClOrdId: previous.orig, orderQty: previous.qty, price: previous.price });
       rejected(reason === REJECT_REPLACE_BELOW_FILLED ? CXL_REJ_OTHER : reason === REJECT_UNKNOWN_ORDER ? CXL_REJ_TOO_LATE : CXL_REJ_OTHER, rejectReasonName(reason));
     }
+  }
+
+  /** OrderStatusRequest: the order as it stands, found by any ClOrdID it has had (4.4 ExecType I; 4.2 ExecTransType 3). */
+  private orderStatus(client: ClientSession, view: FixMessageView): void {
+    const clOrdId = view.getString(11);
+    const order = client.orders.get(clOrdId);
+    if (order === undefined) return this.unknownStatus(client, clOrdId, view.getString(55), view.getString(54), ORD_REJ_UNKNOWN_ORDER, 'unknown order');
+    const ordStatus = order.done ? order.endStatus : order.cum > 0 ? STATUS_PARTIAL : STATUS_NEW;
+    const execType = client.session.beginString === 'FIX.4.2' ? ordStatus : EXEC_ORDER_STATUS_44;
+    this.send(client, '8', (w, e) => w.executionReport(e, ++this.execIds, this.nowMs(), order, execType, ordStatus, undefined, true));
+  }
+
+  private unknownStatus(client: ClientSession, clOrdId: string, symbol: string, side: string, reason: number, text: string): void {
+    this.send(client, '8', (w, e) => w.rejectedNew(e, ++this.execIds, this.nowMs(), clOrdId, symbol, side, Number.NaN, reason, text, true));
   }
 
   /** Why a cancel or replace of `order` cannot go ahead, or undefined. */
@@ -432,7 +455,7 @@ export class FixOrderEntry implements OrderEventListener {
     order.lastPx = price;
     order.lastQty = quantity;
     const filled = leaves === 0 && cum === order.orderQty;
-    if (filled) this.finish(order);
+    if (filled) this.finish(order, STATUS_FILLED);
     const v42 = order.client.session.beginString === 'FIX.4.2';
     this.report(order, v42 ? (filled ? EXEC_FILL_42 : EXEC_PARTIAL_42) : EXEC_TRADE_44, filled ? STATUS_FILLED : STATUS_PARTIAL);
     order.lastQty = 0;
@@ -442,7 +465,7 @@ export class FixOrderEntry implements OrderEventListener {
   onCanceled(orderId: number, cum: number, notional: number, reason: number): void {
     const order = this.byOrderId.get(orderId);
     if (order === undefined) return;
-    this.end(order, cum, notional);
+    this.end(order, cum, notional, STATUS_CANCELED);
     this.report(order, EXEC_CANCELED, STATUS_CANCELED, reason === 1 ? undefined : cancelReasonName(reason));
     this.audit?.({ ...this.auditOf(order, 'canceled'), cum, text: cancelReasonName(reason) });
   }
@@ -462,22 +485,23 @@ export class FixOrderEntry implements OrderEventListener {
   onExpired(orderId: number, cum: number, notional: number): void {
     const order = this.byOrderId.get(orderId);
     if (order === undefined) return;
-    this.end(order, cum, notional);
+    this.end(order, cum, notional, STATUS_EXPIRED);
     this.report(order, EXEC_EXPIRED, STATUS_EXPIRED);
     this.audit?.({ ...this.auditOf(order, 'expired'), cum });
   }
 
 
-  private end(order: ClientOrder, cum: number, notional: number): void {
+  private end(order: ClientOrder, cum: number, notional: number, status: string): void {
     order.cum = cum;
     order.notional = notional;
     order.leaves = 0;
-    this.finish(order);
+    this.finish(order, status);
   }
 
-  /** The order can change no more: its engine id is forgotten; its ClOrdIDs answer "too late". */
-  private finish(order: ClientOrder): void {
+  /** The order can change no more: its engine id is forgotten; its ClOrdIDs answer "too late" (and its status). */
+  private finish(order: ClientOrder, status: string): void {
     order.done = true;
+    order.endStatus = status;
     this.byOrderId.delete(order.orderId);
   }
 

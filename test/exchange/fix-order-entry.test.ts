@@ -196,6 +196,44 @@ describe('FixOrderEntry: ExecutionReports in every order state (FIX 4.4)', () =>
   });
 });
 
+describe('FixOrderEntry: OrderStatusRequest (H)', () => {
+  const status = (v: ReturnType<typeof venue>, clOrdId: string, side = 1): Fields[] => {
+    v.message('H', [[11, clOrdId], [55, 'AAPL'], [54, side]]);
+    return v.session.take().map(state);
+  };
+
+  it('answers with the order as it stands (ExecType I), live or done, by its current or an earlier ClOrdID', () => {
+    const v = venue();
+    v.order('B1', 1, 300, '100');
+    v.order('S1', 2, 100, '100');
+    v.session.take();
+    expect(status(v, 'B1')).toEqual([{ 35: '8', 11: 'B1', 150: 'I', 39: '1', 38: '300', 14: '100', 151: '200', 6: '100.00' }]);
+    v.message('G', [[11, 'R1'], [41, 'B1'], [55, 'AAPL'], [54, 1], [38, 150], [40, 2], [44, '100']]);
+    v.session.take();
+    // Asked by its first ClOrdID, the order answers as it is now: ClOrdID R1, OrigClOrdID B1.
+    expect(status(v, 'B1')).toEqual([{ 35: '8', 11: 'R1', 41: 'B1', 150: 'I', 39: '1', 38: '150', 14: '100', 151: '50', 6: '100.00' }]);
+    expect(status(v, 'S1', 2)).toEqual([{ 35: '8', 11: 'S1', 150: 'I', 39: '2', 38: '100', 14: '100', 151: '0', 6: '100.00' }]);
+    v.message('F', [[11, 'C1'], [41, 'R1'], [55, 'AAPL'], [54, 1]]);
+    v.session.take();
+    expect(status(v, 'C1')).toEqual([{ 35: '8', 11: 'C1', 41: 'R1', 150: 'I', 39: '4', 38: '150', 14: '100', 151: '0', 6: '100.00' }]);
+  });
+
+  it('an unknown ClOrdID: OrdStatus 8 with OrdRejReason 5 (unknown order), nothing else changes', () => {
+    const v = venue();
+    const [report] = status(v, 'NOPE');
+    expect(report).toEqual({ 35: '8', 11: 'NOPE', 150: 'I', 39: '8', 14: '0', 151: '0', 6: '0', 103: '5' });
+    expect(v.entry.counts).toEqual({ orders: 0, fills: 0, rejects: 0, cancelRejects: 0 });
+  });
+
+  it('FIX 4.2: ExecTransType 3 (status), ExecType the order status', () => {
+    const v = venue({}, 'FIX.4.2');
+    v.order('B1', 1, 300, '100');
+    v.session.take();
+    expect(status(v, 'B1')).toEqual([{ 35: '8', 11: 'B1', 20: '3', 150: '0', 39: '0', 38: '300', 14: '0', 151: '300', 6: '0', 31: '0', 32: '0' }]);
+    expect(status(v, 'NOPE')).toEqual([{ 35: '8', 11: 'NOPE', 20: '3', 150: '8', 39: '8', 14: '0', 151: '0', 6: '0', 31: '0', 32: '0', 103: '5' }]);
+  });
+});
+
 describe('FixOrderEntry: OrderCancelReject', () => {
   it.each([
     ['an unknown order', 'F', 'NOPE', '1', '1', '8'],

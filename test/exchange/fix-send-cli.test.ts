@@ -62,12 +62,13 @@ describe('marketfeed fix send', () => {
     expect(cross.stdout[1]).toMatch(/ExecType\(150\)=F \[TRADE\] \| OrdStatus\(39\)=2 \[FILLED\] \|.* LastQty\(32\)=40 \| LastPx\(31\)=100\.10 \| LeavesQty\(151\)=0 \| CumQty\(14\)=40 \| AvgPx\(6\)=100\.10 \|/);
   });
 
-  it('reads tag=value lines from stdin (| or SOH), follows an order through its cancel, prints --json', async () => {
-    const run = await sendStdin('11=L1|55=AAPL|54=1|38=10|40=2|44=90.00\n35=F\x0111=L2\x0141=L1\x0155=AAPL\x0154=1\n', ['--json']);
+  it('reads tag=value lines from stdin (| or SOH), follows an order through a status request and its cancel, prints --json', async () => {
+    const run = await sendStdin('11=L1|55=AAPL|54=1|38=10|40=2|44=90.00\n35=H|11=L1|55=AAPL|54=1\n35=F\x0111=L2\x0141=L1\x0155=AAPL\x0154=1\n', ['--json']);
     expect(run.code, run.stderr).toBe(0);
     const reports = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
     expect(reports.map((r) => [r.ClOrdID, r.OrigClOrdID, r.ExecType, r.OrdStatus, r.LeavesQty])).toEqual([
       ['L1', undefined, '0', '0', '10'],
+      ['L1', undefined, 'I', '0', '10'],
       ['L2', 'L1', '4', '4', '0'],
     ]);
   });

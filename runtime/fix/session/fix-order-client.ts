@@ -150,8 +150,11 @@ export class FixOrderClient {
     let done: boolean;
     if (msgType === '8') {
       const execType = view.has(150) ? view.getString(150) : '';
-      if (execType === '8') this.rejects++;
-      done = FINAL_STATUS.has(view.getString(39)) || execType === '5';
+      // The answer to an OrderStatusRequest (4.4 ExecType I, 4.2 ExecTransType 3) is all there is to wait for.
+      const statusAnswer = execType === 'I' || (view.has(20) && view.getString(20) === '3');
+      const ordStatus = view.getString(39);
+      if (execType === '8' || (statusAnswer && ordStatus === '8')) this.rejects++;
+      done = statusAnswer || FINAL_STATUS.has(ordStatus) || execType === '5';
     } else if (msgType === 'r') {
       if (view.has(532)) this.rejects++;
       done = true;
