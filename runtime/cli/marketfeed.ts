@@ -37,6 +37,10 @@ const commands: Record<string, CommandEntry> = {
     summary: 'a simulated exchange: matching engines, background liquidity, its quotes and trades into the feed',
     load: async () => (await import('./commands/exchange.ts')).exchangeCommand,
   },
+  kill: {
+    summary: "halt a running trader through its admin port (new orders refused, open orders canceled); --reset lifts it",
+    load: async () => (await import('./commands/kill.ts')).killCommand,
+  },
   'fix decode': {
     summary: 'pretty-print a FIX log (file or stdin, SOH or | delimiters) with names from a data dictionary',
     load: async () => (await import('./commands/fix-decode.ts')).fixDecodeCommand,

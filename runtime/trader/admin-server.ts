@@ -10,6 +10,8 @@ import { describeListenError } from '../service/listen-error.ts';
 import { tokenMatches } from './admin-token.ts';
 
 const MAX_BODY_BYTES = 4096;
+/** The trader's admin port when not told (the FIX order entry is 9878, the TCP feed 9000). */
+export const DEFAULT_ADMIN_PORT = 9879;
 
 /** What the admin port acts on (the kill switch and the trader's state). */
 export interface AdminActions {

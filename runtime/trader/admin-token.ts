@@ -4,8 +4,12 @@
 // others can read is refused, as ssh refuses a private key anyone can read.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export const ADMIN_TOKEN_ENV = 'MARKETFEED_ADMIN_TOKEN';
+/** Where `marketfeed trade` and `marketfeed kill` find the token when not told: the same file for both. */
+export const DEFAULT_ADMIN_TOKEN_FILE = path.join(os.homedir(), '.marketfeed', 'admin-token');
 const MIN_TOKEN_LENGTH = 16;
 
 export class AdminTokenError extends Error {
@@ -13,8 +17,10 @@ export class AdminTokenError extends Error {
 }
 
 export interface AdminTokenSource {
-  /** A token file: read, or created with a new random token when it does not exist. */
+  /** A token file: read, or created (with its directory) with a new random token when it does not exist. */
   file?: string;
+  /** Reading only (a client): a missing file is an error, not a new token. */
+  readOnly?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -25,11 +31,16 @@ export function loadAdminToken(source: AdminTokenSource): { token: string; from:
   if (source.file === undefined) throw new AdminTokenError(`the admin port needs a token: set ${ADMIN_TOKEN_ENV} or give --admin-token-file`);
   const file = source.file;
   let created = false;
-  try {
-    fs.writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-    created = true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new AdminTokenError(`cannot create the admin token file ${file}: ${(error as Error).message}`);
+  if (source.readOnly === true) {
+    if (!fs.existsSync(file)) throw new AdminTokenError(`no admin token file ${file}: is the trader running with this --admin-token-file?`);
+  } else {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+      created = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new AdminTokenError(`cannot create the admin token file ${file}: ${(error as Error).message}`);
+    }
   }
   const stat = fs.statSync(file);
   if ((stat.mode & 0o077) !== 0) throw new AdminTokenError(`the admin token file ${file} is readable by others (mode ${(stat.mode & 0o777).toString(8)}): chmod 600 it`);
