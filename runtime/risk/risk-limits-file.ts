@@ -26,11 +26,14 @@ export class RiskLimitsFile {
    * RiskLimitsError, before changing anything. The first load throws (a trader must not start
    * on bad limits); later loads report.
    */
-  constructor(
-    readonly path: string | undefined,
-    readonly flagLines: readonly string[],
-    private readonly apply: (limits: RiskLimits) => void,
-  ) {
+  readonly path: string | undefined;
+  readonly flagLines: readonly string[];
+  private readonly apply: (limits: RiskLimits) => void;
+
+  constructor(path: string | undefined, flagLines: readonly string[], apply: (limits: RiskLimits) => void) {
+    this.path = path;
+    this.flagLines = flagLines;
+    this.apply = apply;
     const result = this.reload();
     if (!result.ok) throw result.error;
   }
