@@ -38,6 +38,10 @@ export class PreTradeRisk {
   private readonly instrumentBuckets: TokenBuckets;
   private readonly globalBucket = new TokenBuckets(1);
   private readonly clOrdIds = new ClOrdIdWindow();
+  /** The time of the check in progress (see check()). */
+  private readonly nowCell = new Float64Array(1);
+  /** The time of the reference being set (see setReference()). */
+  private readonly referenceCell = new Float64Array(1);
   /** Checks by result, index = RISK_REASON code (0 = passes). */
   readonly counts = new Float64Array(RISK_REASON_COUNT);
 
@@ -95,6 +99,12 @@ export class PreTradeRisk {
 
   /** The feed's best bid and ask (ticks) at atNs (monotonic). A side ≤ 0 is absent; with both absent there is no reference. */
   setReference(instrument: number, bid: number, ask: number, atNs: number): void {
+    // Small, to be inlined on the feed path: the time goes through a cell, unboxed (see check()).
+    this.referenceCell[0] = atNs;
+    this.setReferenceAtCellTime(instrument, bid, ask);
+  }
+
+  private setReferenceAtCellTime(instrument: number, bid: number, ask: number): void {
     if (!(instrument >= 1 && instrument <= this.count)) return;
     const hasBid = bid > 0;
     const hasAsk = ask > 0;
@@ -104,11 +114,22 @@ export class PreTradeRisk {
     }
     this.bid[instrument] = hasBid ? bid : ask;
     this.ask[instrument] = hasAsk ? ask : bid;
-    this.referenceAtNs[instrument] = atNs;
+    this.referenceAtNs[instrument] = this.referenceCell[0];
   }
 
-  /** The whole check set; on a pass the order's throttle tokens are taken and its ClOrdID marked used. */
+  /**
+   * The whole check set; on a pass the order's throttle tokens are taken and its ClOrdID marked
+   * used. A monotonic time is far beyond V8's small integers: passed to a call that is not
+   * inlined it is boxed into a fresh 16-byte heap number. This wrapper is small enough to be
+   * inlined where it is hot, and writes the time into a typed-array cell (a raw double), so the
+   * check itself takes no double argument (the clock.ts approach).
+   */
   check(instrument: number, side: number, price: number, quantity: number, clOrdIdCounter: number, nowNs: number): RiskReason {
+    this.nowCell[0] = nowNs;
+    return this.checkAtCellTime(instrument, side, price, quantity, clOrdIdCounter);
+  }
+
+  private checkAtCellTime(instrument: number, side: number, price: number, quantity: number, clOrdIdCounter: number): RiskReason {
     if (this.state === TRADING_STATE.halted) return this.refuse(RISK_REASON.halted);
     if (!(instrument >= 1 && instrument <= this.count && instrument === Math.floor(instrument))) return this.refuse(RISK_REASON.unknownInstrument);
     if ((side !== SIDE_BUY && side !== SIDE_SELL) || !(quantity >= 1) || !(price >= 1) || !Number.isSafeInteger(quantity) || !Number.isSafeInteger(price)) {
@@ -129,7 +150,7 @@ export class PreTradeRisk {
     if (band !== Infinity) {
       const at = this.referenceAtNs[instrument];
       if (at !== at) return this.refuse(RISK_REASON.noReference);
-      if (nowNs - at > this.referenceMaxAgeNs) return this.refuse(RISK_REASON.staleReference);
+      if (this.nowCell[0] - at > this.referenceMaxAgeNs) return this.refuse(RISK_REASON.staleReference);
       // |price − mid| × 10,000 > band × mid, doubled to stay in integers: mid × 2 = bid + ask.
       const twiceMid = this.bid[instrument] + this.ask[instrument];
       if (Math.abs(2 * price - twiceMid) * 10_000 > band * twiceMid) return this.refuse(RISK_REASON.priceBand);
@@ -143,8 +164,8 @@ export class PreTradeRisk {
       if (after > before && this.positions.grossExposure() - before + after > this.maxGross) return this.refuse(RISK_REASON.grossPositionLimit);
     }
     if (this.clOrdIds.seen(clOrdIdCounter)) return this.refuse(RISK_REASON.duplicateClOrdId);
-    if (!this.instrumentBuckets.available(instrument, nowNs)) return this.refuse(RISK_REASON.throttleInstrument);
-    if (!this.globalBucket.available(0, nowNs)) return this.refuse(RISK_REASON.throttleGlobal);
+    if (!this.instrumentBuckets.available(instrument, this.nowCell)) return this.refuse(RISK_REASON.throttleInstrument);
+    if (!this.globalBucket.available(0, this.nowCell)) return this.refuse(RISK_REASON.throttleGlobal);
     this.instrumentBuckets.take(instrument);
     this.globalBucket.take(0);
     this.clOrdIds.mark(clOrdIdCounter);

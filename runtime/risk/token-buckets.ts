@@ -36,27 +36,27 @@ export class TokenBuckets {
     }
   }
 
-  /** Whether a token is there at nowNs (refilled first); takes nothing. */
-  available(index: number, nowNs: number): boolean {
+  /**
+   * Whether a token is there at the time in `now[0]` (refilled first); takes nothing. The time
+   * comes in a typed-array cell, not as an argument: a monotonic ns time passed to a call is
+   * boxed into a heap number (see PreTradeRisk.check).
+   */
+  available(index: number, now: Float64Array): boolean {
     if (this.ratePerNs[index] === Infinity) return true;
-    this.refill(index, nowNs);
+    const nowNs = now[0];
+    const last = this.lastNs[index];
+    if (last === -Infinity) {
+      this.lastNs[index] = nowNs;
+    } else if (nowNs > last) {
+      // A clock that goes back (it should not: monotonic) adds nothing and does not move `last` back.
+      this.tokens[index] = Math.min(this.burst[index], this.tokens[index] + (nowNs - last) * this.ratePerNs[index]);
+      this.lastNs[index] = nowNs;
+    }
     return this.tokens[index] >= 1;
   }
 
   /** Takes the token `available` found. */
   take(index: number): void {
     if (this.ratePerNs[index] !== Infinity) this.tokens[index] -= 1;
-  }
-
-  private refill(index: number, nowNs: number): void {
-    const last = this.lastNs[index];
-    if (last === -Infinity) {
-      this.lastNs[index] = nowNs;
-      return;
-    }
-    // A clock that goes back (it should not: monotonic) adds nothing and does not move `last` back.
-    if (nowNs <= last) return;
-    this.tokens[index] = Math.min(this.burst[index], this.tokens[index] + (nowNs - last) * this.ratePerNs[index]);
-    this.lastNs[index] = nowNs;
   }
 }

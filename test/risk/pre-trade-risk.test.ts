@@ -167,14 +167,19 @@ describe('PreTradeRisk.check', () => {
   it('allocates nothing per check', () => {
     const { risk } = riskWith('global max_gross_position 1000000\nglobal max_orders_per_s 1000000000\nAAPL price_band_bps 200\nAAPL max_order_qty 100\nAAPL max_notional 100000000\nAAPL max_position 1000000\nAAPL max_orders_per_s 1000000000');
     let counter = 1;
-    let now = 0;
+    // A real CLOCK_MONOTONIC time: far outside the small-integer range, a heap number if boxed.
+    let now = 4e12;
     const run = (count: number): void => {
+      // The time in a local: a double stored back into the closure's variable every order would be the test's own garbage.
+      let at = now;
       for (let i = 0; i < count; i++) {
-        now += 1_000;
+        at += 1_000;
+        const now = at;
         risk.setReference(AAPL, 9_990, 10_010, now);
         risk.check(AAPL, (i & 1) + 1, 9_995 + (i & 7), 1 + (i & 15), counter++, now);
         if ((i & 63) === 0) risk.check(AAPL, SIDE_BUY, 99_999, 1, counter++, now);
       }
+      now = at;
     };
     run(200_000);
     let least = Infinity;
