@@ -3,7 +3,8 @@
 // positions, references and throttles as objects in Maps keyed by symbol, ClOrdIDs as strings
 // in a Set). Both return the same reason codes order by order (checked every run).
 import { monotonicNs } from '../../runtime/clock/clock.ts';
-import { type Positions, PreTradeRisk } from '../../runtime/risk/pre-trade-risk.ts';
+import { PreTradeRisk } from '../../runtime/risk/pre-trade-risk.ts';
+import { PositionsStandIn } from './positions-stand-in.ts';
 import { parseRiskLimits } from '../../runtime/risk/risk-limits.ts';
 import { RISK_REASON, SIDE_BUY } from '../../runtime/risk/risk-reason.ts';
 import type { PassDriver } from '../book/book-measure.ts';
@@ -62,30 +63,14 @@ export function orderStream(length: number, seed = 1): OrderStream {
 }
 
 /** Positions held still during the run (the check reads them; fills are the OMS bench's). */
-export class FixedPositions implements Positions {
-  readonly net = new Float64Array(SYMBOLS.length + 1);
-  readonly buys = new Float64Array(SYMBOLS.length + 1);
-  readonly sells = new Float64Array(SYMBOLS.length + 1);
+export class FixedPositions extends PositionsStandIn {
   constructor() {
+    super(SYMBOLS.length);
     for (let i = 1; i <= SYMBOLS.length; i++) {
       this.net[i] = i % 2 === 0 ? 1_500 : -1_500;
       this.buys[i] = 2_000;
       this.sells[i] = 2_000;
     }
-  }
-  position(instrument: number): number {
-    return this.net[instrument];
-  }
-  openBuy(instrument: number): number {
-    return this.buys[instrument];
-  }
-  openSell(instrument: number): number {
-    return this.sells[instrument];
-  }
-  grossExposure(): number {
-    let gross = 0;
-    for (let i = 1; i < this.net.length; i++) gross += Math.max(Math.abs(this.net[i] + this.buys[i]), Math.abs(this.net[i] - this.sells[i]));
-    return gross;
   }
 }
 

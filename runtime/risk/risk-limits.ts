@@ -78,12 +78,8 @@ const DECIMAL_FIELDS: ReadonlySet<string> = new Set(['max_orders_per_s']);
 const POSITIVE_FIELDS: ReadonlySet<string> = new Set([
   'max_orders_per_s',
   'order_burst',
-  'kill_reject_storm_count',
-  'kill_reject_storm_window_ms',
-  'kill_order_rate_count',
-  'kill_order_rate_window_ms',
-  'kill_md_stale_ms',
-  'kill_md_gap_records',
+  // The kill rules' counts and windows; a loss limit of 0 (any loss) and a session grace of 0 (at once) make sense.
+  ...GLOBAL_FIELDS.filter((field) => field.startsWith('kill_') && field !== 'kill_max_loss' && field !== 'kill_session_lost_ms'),
 ]);
 
 function parseNumber(value: string, field: string, source: string, line: number): number {

@@ -3,7 +3,7 @@ import { PreTradeRisk } from '../../runtime/risk/pre-trade-risk.ts';
 import { KILL_REASON, KillSwitch } from '../../runtime/risk/kill-switch.ts';
 import { KillSwitchMonitor } from '../../runtime/risk/kill-switch-monitor.ts';
 import { parseRiskLimits } from '../../runtime/risk/risk-limits.ts';
-import { PositionsStandIn } from './positions-stand-in.ts';
+import { PositionsStandIn } from '../../bench/trading/positions-stand-in.ts';
 
 const MS = 1e6;
 

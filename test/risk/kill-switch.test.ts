@@ -6,7 +6,7 @@ import { PreTradeRisk } from '../../runtime/risk/pre-trade-risk.ts';
 import { KILL_REASON, type KillReason, KillSwitch } from '../../runtime/risk/kill-switch.ts';
 import { UNREADABLE_STATE_REASON } from '../../runtime/risk/kill-state-file.ts';
 import { RISK_REASON, SIDE_BUY, TRADING_STATE } from '../../runtime/risk/risk-reason.ts';
-import { PositionsStandIn } from './positions-stand-in.ts';
+import { PositionsStandIn } from '../../bench/trading/positions-stand-in.ts';
 
 let directory = '';
 let stateFile = '';

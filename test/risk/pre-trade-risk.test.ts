@@ -4,7 +4,7 @@ import { marginalAllocation } from '../../bench/lib/heap-allocation.ts';
 import { PreTradeRisk } from '../../runtime/risk/pre-trade-risk.ts';
 import { RiskLimitsError, parseRiskLimits } from '../../runtime/risk/risk-limits.ts';
 import { RISK_REASON, RISK_REASON_COUNT, RISK_REASON_NAME, SIDE_BUY, SIDE_SELL, TRADING_STATE } from '../../runtime/risk/risk-reason.ts';
-import { PositionsStandIn } from './positions-stand-in.ts';
+import { PositionsStandIn } from '../../bench/trading/positions-stand-in.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT'];
 const AAPL = 1;

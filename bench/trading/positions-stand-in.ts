@@ -1,18 +1,18 @@
-// A test stand-in for the OMS's PositionKeeper as PreTradeRisk reads it (the `Positions` view):
-// plain arrays set by the test, gross exposure computed the plain way.
+// A stand-in for the OMS's PositionKeeper as PreTradeRisk reads it (the `Positions` view),
+// for risk tests and the risk-check bench until the OMS is merged: columns set by the caller,
+// gross exposure computed the plain way.
 import type { Positions } from '../../runtime/risk/pre-trade-risk.ts';
 
 export class PositionsStandIn implements Positions {
-  readonly net: number[];
-  readonly buys: number[];
-  readonly sells: number[];
+  readonly net: Float64Array;
+  readonly buys: Float64Array;
+  readonly sells: Float64Array;
 
   constructor(instruments: number) {
-    this.net = new Array<number>(instruments + 1).fill(0);
-    this.buys = new Array<number>(instruments + 1).fill(0);
-    this.sells = new Array<number>(instruments + 1).fill(0);
+    this.net = new Float64Array(instruments + 1);
+    this.buys = new Float64Array(instruments + 1);
+    this.sells = new Float64Array(instruments + 1);
   }
-
   position(instrument: number): number {
     return this.net[instrument];
   }
