@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -149,5 +149,18 @@ describe('RiskLimitsFile', () => {
     const path = join(directory, 'limits.txt');
     writeFileSync(path, 'global max_gross_position ten\n');
     expect(() => new RiskLimitsFile(path, [], () => undefined)).toThrow(RiskLimitsError);
+  });
+});
+
+describe('the README limits file', () => {
+  it('parses as documented', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('# risk.limits:');
+    const text = readme.slice(start, readme.indexOf('```', start));
+    const limits = parseRiskLimits(text, 'README risk.limits');
+    expect(effectiveLimit(limits, 'AAPL', 'max_order_qty')).toBe(500);
+    expect(effectiveLimit(limits, 'MSFT', 'max_order_qty')).toBe(1000);
+    expect(effectiveEnabled(limits, 'MSFT')).toBe(false);
+    expect(Object.keys(limits.global).sort()).toEqual([...GLOBAL_FIELDS].sort());
   });
 });
