@@ -155,6 +155,6 @@ export class OrderPool {
 }
 
 function copyInto<T extends Uint8Array | Int32Array | Float64Array>(to: T, from: T): T {
-  to.set(from as never);
+  to.set(from);
   return to;
 }

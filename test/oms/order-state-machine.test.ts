@@ -17,7 +17,7 @@ describe('OrderStateMachine', () => {
         fc.array(fc.record({ order: fc.nat(3), event: fc.nat(EVENTS - 1), repeat: fc.nat(2) }), { maxLength: 80 }),
         (steps) => {
           const machine = new OrderStateMachine();
-          const states = [0, 0, 0, 0].map(() => ({ state: ORDER_STATE.PENDING_NEW as number, prior: ORDER_STATE.PENDING_NEW as number }));
+          const states = [0, 0, 0, 0].map(() => ({ state: ORDER_STATE.PENDING_NEW, prior: ORDER_STATE.PENDING_NEW }));
           const refs: RefOrder[] = states.map(() => ({ status: 'PendingNew', underneath: 'PendingNew' }));
           const expectedIllegal = new Map<string, number>();
           let illegal = 0;
@@ -26,7 +26,7 @@ describe('OrderStateMachine', () => {
             for (let r = 0; r <= repeat; r++) {
               const before = states[order];
               const packed = machine.transition(before.state, before.prior, event);
-              const ref = refApply(refs[order], ORDER_EVENT_NAMES[event] as RefEvent);
+              const ref = refApply(refs[order], ORDER_EVENT_NAMES[event]);
               if (ref === undefined) {
                 expect(packed).toBe(ILLEGAL_TRANSITION);
                 illegal++;
