@@ -92,11 +92,13 @@ export function isLiveState(state: number): boolean {
 /** An illegal transition, for callers off the hot path (the hot path gets ILLEGAL_TRANSITION). */
 export class IllegalTransitionError extends Error {
   readonly code = 'IllegalTransition';
-  constructor(
-    readonly from: number,
-    readonly event: number,
-  ) {
+  readonly from: number;
+  readonly event: number;
+
+  constructor(from: number, event: number) {
     super(`illegal order transition: ${ORDER_EVENT_NAMES[event] ?? `event ${event}`} in state ${ORDER_STATE_NAMES[from] ?? `state ${from}`}`);
     this.name = 'IllegalTransitionError';
+    this.from = from;
+    this.event = event;
   }
 }

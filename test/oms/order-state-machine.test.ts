@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ILLEGAL_TRANSITION, IllegalTransitionError, ORDER_EVENT, ORDER_EVENT_NAMES, ORDER_STATE, ORDER_STATE_NAMES } from '../../runtime/oms/order-state.ts';
 import { OrderStateMachine, nextPriorOf, nextStateOf } from '../../runtime/oms/order-state-machine.ts';
-import { type RefEvent, type RefOrder, refApply } from './order-state-reference.ts';
+import { type RefOrder, refApply } from './order-state-reference.ts';
 
 const EVENTS = ORDER_EVENT_NAMES.length;
 
@@ -17,7 +17,7 @@ describe('OrderStateMachine', () => {
         fc.array(fc.record({ order: fc.nat(3), event: fc.nat(EVENTS - 1), repeat: fc.nat(2) }), { maxLength: 80 }),
         (steps) => {
           const machine = new OrderStateMachine();
-          const states = [0, 0, 0, 0].map(() => ({ state: ORDER_STATE.PENDING_NEW, prior: ORDER_STATE.PENDING_NEW }));
+          const states: { state: number; prior: number }[] = [0, 0, 0, 0].map(() => ({ state: ORDER_STATE.PENDING_NEW, prior: ORDER_STATE.PENDING_NEW }));
           const refs: RefOrder[] = states.map(() => ({ status: 'PendingNew', underneath: 'PendingNew' }));
           const expectedIllegal = new Map<string, number>();
           let illegal = 0;
