@@ -63,12 +63,17 @@ export class OrderStateMachine {
    * counted. Pure apart from the count: the caller writes the result to the order.
    */
   transition(state: number, prior: number, event: number): number {
-    const packed = state === S.PENDING_CANCEL || state === S.PENDING_REPLACE ? pending(state, prior, event) : base(state, event);
+    const packed = this.peek(state, prior, event);
     if (packed === X) {
       this.illegalCounts[state * ORDER_EVENT_COUNT + event]++;
       this.illegalTotal++;
     }
     return packed;
+  }
+
+  /** The transition without counting it (to tell a resent report from an illegal one). */
+  peek(state: number, prior: number, event: number): number {
+    return state === S.PENDING_CANCEL || state === S.PENDING_REPLACE ? pending(state, prior, event) : base(state, event);
   }
 
   /** As transition, throwing IllegalTransitionError (for callers off the hot path). */
