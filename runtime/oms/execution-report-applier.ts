@@ -106,7 +106,8 @@ export class ExecutionReportApplier {
         return this.applyFill(view, index);
       case 0x34: // 4 Canceled
         return this.applyEvent(index, E.CANCELED, resend);
-      case 0x35: // 5 Replaced
+      case 0x35: // 5 Replaced: it must name the replace pending now (an older one's resend is stale)
+        if (!this.answersPending(view, index)) return resend ? APPLY_RESULT.STALE : APPLY_RESULT.ILLEGAL_TRANSITION;
         return this.applyEvent(index, E.REPLACED, resend);
       case 0x38: // 8 Rejected
         return this.applyEvent(index, E.REJECT, resend);
@@ -165,10 +166,17 @@ export class ExecutionReportApplier {
     const index = this.findOrder(view);
     if (index < 0) return APPLY_RESULT.UNKNOWN_ORDER;
     this.lastOrder = index;
-    const state = this.orders.pool.state[index];
-    // No ExecID: a resent cancel reject is stale once nothing is pending.
-    if (isResend(view) && !isPending(state)) return APPLY_RESULT.STALE;
+    // It has no ExecID: it must answer the request pending now, named by its ClOrdID.
+    if (!this.answersPending(view, index)) return isResend(view) ? APPLY_RESULT.STALE : APPLY_RESULT.ILLEGAL_TRANSITION;
     return this.result(this.orders.event(index, E.CANCEL_REJECT));
+  }
+
+  /** Whether the report's ClOrdID (11) is the order's pending cancel or replace request. */
+  private answersPending(view: FixMessageView, index: number): boolean {
+    const pool = this.orders.pool;
+    if (!isPending(pool.state[index])) return false;
+    const at = view.indexOf(11);
+    return at >= 0 && this.orders.clOrdIds.parse(view.buffer, view.valueStarts[at], view.valueEnds[at]) === pool.pendingClOrdId[index];
   }
 
   private result(code: number): number {

@@ -107,10 +107,12 @@ export class OrderManager {
 
   /** An exchange event without quantity: Canceled, Replaced, Reject, CancelReject, Expire. */
   event(index: number, event: number): number {
+    const pool = this.pool;
+    // The state the pending replace came from (the transition overwrites it).
+    const underneath = pool.prior[index];
     const state = this.move(index, event);
     if (state < 0) return state;
-    const pool = this.pool;
-    if (event === E.REPLACED) this.takeOverReplace(index);
+    if (event === E.REPLACED) this.takeOverReplace(index, underneath);
     else if (isTerminalState(state)) pool.leaves[index] = 0;
     if (event === E.CANCEL_REJECT) {
       // The refused request's ClOrdID names nothing any more.
@@ -164,7 +166,7 @@ export class OrderManager {
   }
 
   /** The replaced ClOrdID ends (Replaced); the new one carries the chain on as New, PartiallyFilled or Filled. */
-  private takeOverReplace(index: number): void {
+  private takeOverReplace(index: number, underneath: number): void {
     const pool = this.pool;
     // The replaced ClOrdID stays a key of the chain (late reports for it); the one before it is
     // dropped (a report naming it is found by OrderID, which a replace keeps).
@@ -176,8 +178,7 @@ export class OrderManager {
     pool.quantity[index] = pool.pendingQuantity[index];
     const left = pool.quantity[index] - pool.cum[index];
     pool.leaves[index] = left > 0 ? left : 0;
-    const priorState = pool.prior[index];
-    const state = left <= 0 ? S.FILLED : pool.cum[index] > 0 ? S.PARTIALLY_FILLED : priorState === S.PENDING_NEW ? S.NEW : priorState;
+    const state = left <= 0 ? S.FILLED : pool.cum[index] > 0 ? S.PARTIALLY_FILLED : underneath === S.PENDING_NEW ? S.NEW : underneath;
     pool.state[index] = state;
     pool.prior[index] = state;
   }
