@@ -132,7 +132,8 @@ export function scriptStream(oms: OrderManager, beginString: string, choices: nu
 export function asPossDup(bytes: Buffer): Buffer {
   const text = bytes.toString('latin1');
   const body = text.slice(text.indexOf('\x0135=') + 1, text.lastIndexOf('10='));
-  const withFlag = body.replace(/^(35=[^\x01]*\x01)/, '$143=Y\x01');
+  const afterMsgType = body.indexOf('\x01') + 1;
+  const withFlag = `${body.slice(0, afterMsgType)}43=Y\x01${body.slice(afterMsgType)}`;
   const head = text.slice(0, text.indexOf('\x019=') + 1);
   const message = `${head}9=${withFlag.length}\x01${withFlag}`;
   let sum = 0;
