@@ -6,7 +6,7 @@
 // late report for the replaced ClOrdID still finds the chain. Methods return the new state or a
 // negative code (never throw on the hot path); nothing is applied when a code comes back.
 import { ClOrdIdGenerator } from './clordid-generator.ts';
-import { NumberIndex } from './number-index.ts';
+import { IdIndex } from '../book/id-index.ts';
 import { OrderPool, type OrderPoolOptions } from './order-pool.ts';
 import { ILLEGAL_TRANSITION, ORDER_EVENT as E, ORDER_STATE as S, isTerminalState } from './order-state.ts';
 import { OrderStateMachine, nextPriorOf, nextStateOf } from './order-state-machine.ts';
@@ -28,23 +28,23 @@ export class OrderManager {
   readonly machine = new OrderStateMachine();
   readonly clOrdIds: ClOrdIdGenerator;
   readonly positions: PositionKeeper;
-  private readonly byClOrdIdIndex: NumberIndex;
-  private readonly byOrderIdIndex: NumberIndex;
+  private readonly byClOrdIdIndex: IdIndex;
+  private readonly byOrderIdIndex: IdIndex;
   overfills = 0;
 
   constructor(positions: PositionKeeper, options: OrderManagerOptions = {}) {
     this.pool = new OrderPool(options);
     this.positions = positions;
     this.clOrdIds = options.clOrdIds ?? new ClOrdIdGenerator();
-    this.byClOrdIdIndex = new NumberIndex(this.pool.capacity * 2);
-    this.byOrderIdIndex = new NumberIndex(this.pool.capacity);
+    this.byClOrdIdIndex = new IdIndex(this.pool.capacity * 2);
+    this.byOrderIdIndex = new IdIndex(this.pool.capacity);
   }
 
   /** A new order in PendingNew (its ClOrdID counter is pool.clOrdId[index]), or POOL_FULL. */
   submit(instrument: number, account: number, side: number, price: number, quantity: number): number {
     const index = this.pool.allocate(instrument, account, side, price, quantity, this.clOrdIds.next());
     if (index < 0) return POOL_FULL;
-    this.byClOrdIdIndex.put(this.pool.clOrdId[index], index);
+    this.byClOrdIdIndex.set(this.pool.clOrdId[index], index);
     this.syncOpen(index);
     return index;
   }
@@ -133,19 +133,19 @@ export class OrderManager {
     this.dropKey(pool.clOrdId[index], index);
     this.dropKey(pool.origClOrdId[index], index);
     this.dropKey(pool.pendingClOrdId[index], index);
-    if (pool.orderId[index] >= 0 && this.byOrderIdIndex.get(pool.orderId[index]) === index) this.byOrderIdIndex.remove(pool.orderId[index]);
+    if (pool.orderId[index] >= 0 && this.byOrderIdIndex.get(pool.orderId[index]) === index) this.byOrderIdIndex.delete(pool.orderId[index]);
     pool.release(index);
   }
 
   private dropKey(counter: number, index: number): void {
-    if (counter >= 0 && this.byClOrdIdIndex.get(counter) === index) this.byClOrdIdIndex.remove(counter);
+    if (counter >= 0 && this.byClOrdIdIndex.get(counter) === index) this.byClOrdIdIndex.delete(counter);
   }
 
   /** Records the exchange's OrderID of an order (first ack, or a fill before it). */
   setOrderId(index: number, orderIdKey: number): void {
     if (orderIdKey < 0 || this.pool.orderId[index] === orderIdKey) return;
     this.pool.orderId[index] = orderIdKey;
-    this.byOrderIdIndex.put(orderIdKey, index);
+    this.byOrderIdIndex.set(orderIdKey, index);
   }
 
   /** Runs the transition and writes it, or returns ILLEGAL_TRANSITION having changed nothing. */
@@ -161,7 +161,7 @@ export class OrderManager {
   private newRequestId(index: number): number {
     const counter = this.clOrdIds.next();
     this.pool.pendingClOrdId[index] = counter;
-    this.byClOrdIdIndex.put(counter, index);
+    this.byClOrdIdIndex.set(counter, index);
     return counter;
   }
 
