@@ -7,7 +7,6 @@ import { OMS_BASELINE, OMS_IMPL, omsRows } from '../../bench/trading/oms-cases.t
 describe('OMS bench cases', () => {
   it('return a row per case and impl, with p50 and ops/s, and under a byte of heap per op for ours', { timeout: 120_000 }, () => {
     const rows = omsRows({ quick: true });
-    if (process.env.OMS_BENCH_PRINT) console.table(rows);
     expect(rows.map((r) => `${r.case}/${r.impl}`)).toEqual(['clordid', 'fill', 'position'].flatMap((c) => [`${c}/${OMS_IMPL}`, `${c}/${OMS_BASELINE}`]));
     for (const row of rows) {
       expect(row.p50_ns).toBeGreaterThan(0);
