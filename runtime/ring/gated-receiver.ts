@@ -87,6 +87,11 @@ export class GatedReceiver extends RingCursor implements RecordReceiver {
     this.position.set(this.cursor);
   }
 
+  /** Forgets what peek() delivered since the last consume(): the next peek() delivers it again. */
+  rewind(): void {
+    this.cursor = readAtomicPosition(this.words, this.slotWordBase + ConsumerSlotWord.position);
+  }
+
   /** Marks this consumer alive; the publisher's process calls nothing, consumers call this periodically. */
   beat(): void {
     this.doubles[this.heartbeatIndex] = monotonicNs() / 1e6;
