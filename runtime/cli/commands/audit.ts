@@ -98,10 +98,10 @@ export const auditShowCommand = withFileArgument(
       file: { type: 'string', description: 'journal file (or give it as the first argument)' },
       json: { type: 'boolean', default: false, description: 'one JSON object per entry' },
     },
-    async run(options) {
+    run(options) {
       const file = requireFile('audit show', options.file);
       const summary = readOrReport(file, (entry) => process.stdout.write(`${options.json ? JSON.stringify(entryObject(entry)) : entryLine(entry)}\n`));
-      return summary === undefined ? 1 : 0;
+      return Promise.resolve(summary === undefined ? 1 : 0);
     },
   }),
 );
@@ -113,17 +113,20 @@ export const auditVerifyCommand = withFileArgument(
       'Checks an audit-journal file: its header, every entry frame (CRC-32 over header and entry), and that sequences go\n' +
       'up by one. Exit 0 with a one-line summary; exit 1 naming the byte offset of the first bad entry (a torn tail, a CRC\n' +
       'mismatch, a missing entry). Reads only: a torn tail is cut by the trader\'s recovery at its next start.',
-    examples: ['npx marketfeed audit verify journal/journal-0000000000000001.log'],
+    examples: [
+      'npx marketfeed audit verify journal/journal-0000000000000001.log',
+      'npx marketfeed audit verify journal/journal-0000000000000002.log && echo intact',
+    ],
     options: {
       file: { type: 'string', description: 'journal file (or give it as the first argument)' },
     },
-    async run(options) {
+    run(options) {
       const file = requireFile('audit verify', options.file);
       const summary = readOrReport(file, () => {});
-      if (summary === undefined) return 1;
+      if (summary === undefined) return Promise.resolve(1);
       const range = summary.entries === 0 ? 'no entries' : `sequences ${summary.firstSequence}…${summary.lastSequence}`;
       process.stdout.write(`${file}: ${summary.entries} entries, ${range}, ${summary.validBytes} bytes: OK\n`);
-      return 0;
+      return Promise.resolve(0);
     },
   }),
 );
