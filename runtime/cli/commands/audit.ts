@@ -115,7 +115,7 @@ export const auditVerifyCommand = withFileArgument(
       'mismatch, a missing entry). Reads only: a torn tail is cut by the trader\'s recovery at its next start.',
     examples: [
       'npx marketfeed audit verify journal/journal-0000000000000001.log',
-      'npx marketfeed audit verify journal/journal-0000000000000002.log && echo intact',
+      'npx marketfeed audit verify journal/journal-0000000000000001.log && echo intact',
     ],
     options: {
       file: { type: 'string', description: 'journal file (or give it as the first argument)' },
