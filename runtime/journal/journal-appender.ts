@@ -107,13 +107,8 @@ export class JournalAppender {
 
   /** An order, cancel or replace about to be sent (cancel/replace: origOrderCounter = the order targeted). */
   appendOrder(kind: number, instrument: number, side: number, orderCounter: number, price: number, quantity: number, origOrderCounter: number): boolean {
-    const entry = this.tryClaim();
+    const entry = this.claimOrderEntry(kind, instrument, side, orderCounter, price, quantity);
     if (entry === null) return false;
-    entry.setCodes(kind, side, 0, 0);
-    entry.instrument = instrument;
-    entry.orderCounter = orderCounter;
-    entry.price = price;
-    entry.quantity = quantity;
     if (kind !== JournalKind.orderSent) entry.origOrderCounter = origOrderCounter;
     this.commit();
     return true;
@@ -137,16 +132,23 @@ export class JournalAppender {
 
   /** A risk decision on an order (kind riskReject with its reason code, or riskPass with 0). */
   appendRiskDecision(kind: number, reason: number, instrument: number, side: number, orderCounter: number, price: number, quantity: number): boolean {
-    const entry = this.tryClaim();
+    const entry = this.claimOrderEntry(kind, instrument, side, orderCounter, price, quantity);
     if (entry === null) return false;
+    entry.setReasonFlags(reason, 0);
+    this.commit();
+    return true;
+  }
+
+  /** Claims an entry and fills what an order and a risk decision on it share. */
+  private claimOrderEntry(kind: number, instrument: number, side: number, orderCounter: number, price: number, quantity: number): JournalEntry | null {
+    const entry = this.tryClaim();
+    if (entry === null) return null;
     entry.setCodes(kind, side, 0, 0);
     entry.instrument = instrument;
     entry.orderCounter = orderCounter;
     entry.price = price;
     entry.quantity = quantity;
-    entry.setReasonFlags(reason, 0);
-    this.commit();
-    return true;
+    return entry;
   }
 
   /** A kill-switch event (killEvent with its reason and the open orders it cancels) or an operator reset. */

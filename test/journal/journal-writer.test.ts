@@ -32,6 +32,17 @@ function appendAll(appender: JournalAppender, writer: JournalWriter, count: numb
   for (let i = 0; i < count; i++) while (!appendTestEntry(appender)) writer.drain();
 }
 
+/** A closed journal of 10 test entries in one file. */
+function journalOfTen(): { dir: string; file: string } {
+  const dir = tempDir();
+  const ring = journalRing(64);
+  const appender = new JournalAppender(ring);
+  const writer = new JournalWriter(ring, { directory: dir, fsync: 'never' });
+  appendAll(appender, writer, 10);
+  writer.close();
+  return { dir, file: listJournalFiles(dir)[0] };
+}
+
 function problems(directory: string): { sequences: number[]; bad: string[] } {
   const sequences: number[] = [];
   const bad: string[] = [];
@@ -66,13 +77,7 @@ describe('JournalWriter and readJournal', () => {
   });
 
   it('names the offset of a damaged entry, and of a gap in the sequence', () => {
-    const dir = tempDir();
-    const ring = journalRing(64);
-    const appender = new JournalAppender(ring);
-    const writer = new JournalWriter(ring, { directory: dir, fsync: 'never' });
-    appendAll(appender, writer, 10);
-    writer.close();
-    const [file] = listJournalFiles(dir);
+    const { file } = journalOfTen();
     const good = fs.readFileSync(file);
     const third = JOURNAL_HEADER_SIZE + 2 * JOURNAL_FRAME_SIZE;
     const damaged = Buffer.from(good);
@@ -88,13 +93,7 @@ describe('JournalWriter and readJournal', () => {
   });
 
   it('reports a torn tail without replaying it, and recovery cuts it', () => {
-    const dir = tempDir();
-    const ring = journalRing(64);
-    const appender = new JournalAppender(ring);
-    const writer = new JournalWriter(ring, { directory: dir, fsync: 'never' });
-    appendAll(appender, writer, 10);
-    writer.close();
-    const [file] = listJournalFiles(dir);
+    const { dir, file } = journalOfTen();
     const cutAt = JOURNAL_HEADER_SIZE + 9 * JOURNAL_FRAME_SIZE + 50;
     fs.truncateSync(file, cutAt);
     const summary = readJournal(file);
