@@ -75,7 +75,7 @@ async function measureJsonStream(batches: number): Promise<ResultRow> {
     }
   };
   const settle = async (): Promise<void> => {
-    if (full) await new Promise((resolve) => stream.once('drain', resolve));
+    if (full) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
     full = false;
   };
   try {
