@@ -50,6 +50,14 @@ const commands: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/fix-send.ts')).fixSendCommand,
   },
   operator: operatorEntry,
+  'audit show': {
+    summary: 'print the entries of an audit-journal file, one a line (--json)',
+    load: async () => (await import('./commands/audit.ts')).auditShowCommand,
+  },
+  'audit verify': {
+    summary: 'check an audit-journal file; exit 1 naming the offset of the first bad entry',
+    load: async () => (await import('./commands/audit.ts')).auditVerifyCommand,
+  },
 };
 
 await runCliProcess(commands);

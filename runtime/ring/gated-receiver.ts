@@ -59,6 +59,17 @@ export class GatedReceiver extends RingCursor implements RecordReceiver {
 
   /** Delivers up to `limit` records in place (valid until the handler returns), then frees their slots. */
   poll(handler: RecordHandler, limit = 4096): number {
+    const count = this.peek(handler, limit);
+    if (count > 0) this.consume();
+    return count;
+  }
+
+  /**
+   * Delivers up to `limit` records as poll() does but keeps their slots: the writer cannot
+   * reuse them until consume(). A reader that must not lose a record it took (the audit
+   * journal's writer, until the record is in its file) frees them only then.
+   */
+  peek(handler: RecordHandler, limit = 4096): number {
     const head = this.newHead();
     if (head < 0) return 0;
     const words = this.words;
@@ -68,8 +79,17 @@ export class GatedReceiver extends RingCursor implements RecordReceiver {
       this.cursor = sequence + 1;
       handler(this.record.wrap(words, slotWord(this.dataWord, this.mask, sequence)));
     }
-    if (end > start) this.position.set(end);
     return end - start;
+  }
+
+  /** Frees the slots of every record delivered so far (publishes this consumer's position). */
+  consume(): void {
+    this.position.set(this.cursor);
+  }
+
+  /** Forgets what peek() delivered since the last consume(): the next peek() delivers it again. */
+  rewind(): void {
+    this.cursor = readAtomicPosition(this.words, this.slotWordBase + ConsumerSlotWord.position);
   }
 
   /** Marks this consumer alive; the publisher's process calls nothing, consumers call this periodically. */

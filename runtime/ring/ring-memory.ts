@@ -5,6 +5,7 @@ import { monotonicNs } from '../clock/clock.ts';
 import { RECORD_SIZE, TWO_POW_32 } from '../record/record-layout.ts';
 import { AtomicPositionWriter } from '../shm/atomic-position.ts';
 import {
+  ConsumerSlotWord,
   HeaderDouble,
   HeaderWord,
   LAYOUT_VERSION,
@@ -12,6 +13,7 @@ import {
   SEGMENT_MAGIC,
   SegmentMode,
   SegmentState,
+  consumerSlotWord,
   headerSize,
   segmentSize,
   type SegmentModeName,
@@ -38,7 +40,7 @@ export interface RingGeometry {
  * `firstSequence` (a relay's ring starts where the stream it joins stands), 0 otherwise.
  */
 export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry, epoch: number, pid: number, firstSequence = 0): void {
-  const words = new Int32Array(buffer, 0, MIN_HEADER_SIZE / 4);
+  const words = new Int32Array(buffer, 0, headerSize(geometry.consumerSlots) / 4);
   const doubles = new Float64Array(buffer, 0, MIN_HEADER_SIZE / 8);
   words[HeaderWord.layoutVersion] = LAYOUT_VERSION;
   words[HeaderWord.recordSize] = RECORD_SIZE;
@@ -54,6 +56,8 @@ export function initializeHeader(buffer: ArrayBufferLike, geometry: RingGeometry
   words[HeaderWord.firstSequenceLo] = firstSequence % TWO_POW_32 | 0;
   words[HeaderWord.firstSequenceHi] = Math.floor(firstSequence / TWO_POW_32);
   new AtomicPositionWriter(words, HeaderWord.writerPosition).set(firstSequence);
+  // A backpressure consumer starts where the ring does (else the writer's gate sees it behind).
+  for (let slot = 0; slot < geometry.consumerSlots; slot++) new AtomicPositionWriter(words, consumerSlotWord(slot) + ConsumerSlotWord.position).set(firstSequence);
   Atomics.store(words, HeaderWord.magic, SEGMENT_MAGIC);
 }
 

@@ -54,7 +54,7 @@ describe('marketfeed --help', () => {
   it('fits the command list in 100 columns, summaries aligned', async () => {
     const run = await runCliToEnd(['--help']);
     for (const line of run.stdout) expect(line.length, line).toBeLessThanOrEqual(WIDTH);
-    expect(await commandNames()).toEqual(['demo', 'publish', 'consume shm', 'consume tcp', 'relay', 'record', 'replay', 'exchange', 'kill', 'fix decode', 'fix send', 'operator']);
+    expect(await commandNames()).toEqual(['demo', 'publish', 'consume shm', 'consume tcp', 'relay', 'record', 'replay', 'exchange', 'kill', 'fix decode', 'fix send', 'operator', 'audit show', 'audit verify']);
   });
 
   it("gives every command's help in columns that never run into each other, lines within 100 columns", async () => {

@@ -4,7 +4,9 @@
 //   record, 32 + n bytes:   u32 magic "MFR1" | u32 kind | u32 n | u32 crc32 | f64 a | f64 b | n payload bytes
 //
 // kind 1 = a sent message (a = MsgSeqNum, b = 0, payload = the message's bytes);
-// kind 2 = the sequence numbers (a = next sender, b = next target, no payload), the latest wins.
+// kind 2 = the sequence numbers (a = next sender, b = next target, no payload), the latest wins;
+// kind 3 = an audit-journal entry (a = its journal sequence, b = 0, payload = the 64-byte entry;
+// runtime/journal/journal-file.ts writes these frames after a header of its own magic).
 // Each CRC (zlib's CRC-32) covers every other byte of its header and the payload, so a record
 // cut short, half-written or altered anywhere fails its check, and the magic lets a reader
 // find where a valid record begins after a bad one.
@@ -16,15 +18,19 @@ export const STORE_VERSION = 1;
 export const RECORD_MAGIC = 0x3152464d; // "MFR1"
 export const KIND_MESSAGE = 1;
 export const KIND_SEQNUMS = 2;
+export const KIND_JOURNAL_ENTRY = 3;
+/** A journal entry's payload: exactly one 64-byte entry (runtime/journal/journal-entry-layout.ts). */
+export const JOURNAL_ENTRY_PAYLOAD = 64;
 /** Larger than any FIX message; a length beyond it marks a damaged header. */
 export const MAX_PAYLOAD = 16 * 1024 * 1024;
 
 const STORE_MAGIC = Buffer.from('MFFIXSTO', 'latin1');
 const HEADER_CRC_AT = 12;
 
-export function encodeStoreHeader(creationMs: number): Buffer {
+/** A file header; `magic` (8 bytes) says what the file holds: a FIX store by default, else e.g. an audit journal. */
+export function encodeStoreHeader(creationMs: number, magic: Buffer = STORE_MAGIC): Buffer {
   const header = Buffer.alloc(STORE_HEADER_SIZE);
-  STORE_MAGIC.copy(header, 0);
+  magic.copy(header, 0);
   header.writeUInt32LE(STORE_VERSION, 8);
   header.writeDoubleLE(creationMs, 16);
   header.writeUInt32LE(headerCrc(header), HEADER_CRC_AT);
@@ -32,8 +38,8 @@ export function encodeStoreHeader(creationMs: number): Buffer {
 }
 
 /** The creation time in a store header, or why the bytes are none. */
-export function decodeStoreHeader(header: Buffer): number | string {
-  if (header.length < STORE_HEADER_SIZE || !header.subarray(0, 8).equals(STORE_MAGIC)) return 'not a FIX message store';
+export function decodeStoreHeader(header: Buffer, magic: Buffer = STORE_MAGIC, what = 'a FIX message store'): number | string {
+  if (header.length < STORE_HEADER_SIZE || !header.subarray(0, 8).equals(magic)) return `not ${what}`;
   if (header.readUInt32LE(HEADER_CRC_AT) !== headerCrc(header)) return 'store header CRC mismatch';
   const version = header.readUInt32LE(8);
   if (version !== STORE_VERSION) return `store version ${version}, this build reads version ${STORE_VERSION}`;
@@ -65,7 +71,8 @@ export function recordLength(header: Buffer): number | string {
   if (header.readUInt32LE(0) !== RECORD_MAGIC) return 'no record magic';
   const kind = header.readUInt32LE(4);
   const length = header.readUInt32LE(8);
-  if (kind === KIND_MESSAGE ? length > MAX_PAYLOAD : kind !== KIND_SEQNUMS || length !== 0) return `bad kind ${kind} or length ${length}`;
+  const fits = kind === KIND_MESSAGE ? length <= MAX_PAYLOAD : kind === KIND_SEQNUMS ? length === 0 : kind === KIND_JOURNAL_ENTRY && length === JOURNAL_ENTRY_PAYLOAD;
+  if (!fits) return `bad kind ${kind} or length ${length}`;
   return length;
 }
 
@@ -77,7 +84,7 @@ export function recordProblem(frame: Buffer): string | undefined {
   if (frame.readUInt32LE(12) !== recordCrc(frame, length)) return 'record CRC mismatch';
   const a = frame.readDoubleLE(16);
   const b = frame.readDoubleLE(24);
-  const bOk = frame.readUInt32LE(4) === KIND_MESSAGE ? b === 0 : isSeq(b);
+  const bOk = frame.readUInt32LE(4) === KIND_SEQNUMS ? isSeq(b) : b === 0;
   return isSeq(a) && bOk ? undefined : 'sequence number out of range';
 }
 
