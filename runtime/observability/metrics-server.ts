@@ -2,9 +2,8 @@
 // prom-client), /healthz (the process is serving), /readyz (it is doing its job: a
 // publisher has its segment, a consumer is attached). Port 0 turns it off.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { describeListenError } from '../service/listen-error.ts';
+import { closeHttp, listenHttp } from '../service/http-listen.ts';
 import type { Logger } from './logger.ts';
 
 export interface MetricsServerOptions {
@@ -43,23 +42,9 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   });
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '0.0.0.0';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(describeListenError(error, { what: 'metrics', host, port: options.port, portOption: '--metrics-port', zeroMeans: 'no metrics server' })));
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenHttp(server, { what: 'metrics', host, port: options.port, portOption: '--metrics-port', zeroMeans: 'no metrics server' });
   options.logger.info({ port }, 'metrics server listening');
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { port, close: () => closeHttp(server) };
 }
 
 function reply(response: http.ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {

@@ -4,9 +4,8 @@
 // peer's address. Bodies are small JSON objects (at most 4 KiB). Listens on 127.0.0.1 unless
 // told otherwise: the token is the guard, the address a second one.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../observability/logger.ts';
-import { describeListenError } from '../service/listen-error.ts';
+import { closeHttp, listenHttp } from '../service/http-listen.ts';
 import { tokenMatches } from './admin-token.ts';
 
 const MAX_BODY_BYTES = 4096;
@@ -57,23 +56,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   server.headersTimeout = 5_000;
   server.requestTimeout = 10_000;
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(describeListenError(error, { what: 'admin', host, port: options.port, portOption: '--admin-port', zeroMeans: 'any free port' })));
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenHttp(server, { what: 'admin', host, port: options.port, portOption: '--admin-port', zeroMeans: 'any free port' });
   log.info({ host, port }, 'admin port listening');
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { port, close: () => closeHttp(server) };
 }
 
 async function handle(request: http.IncomingMessage, options: AdminServerOptions, log: Logger): Promise<Record<string, unknown>> {
